@@ -1,0 +1,50 @@
+"""The `snn` command: a thin dispatcher. Each subcommand lives in its experiment module, which provides
+``add_arguments(parser)`` and ``main(args) -> int``; this file only parses argv and turns user errors into
+one clear line on stderr with exit status 2."""
+import argparse
+import importlib
+import sys
+
+from snn import __version__
+from snn.errors import SnnError
+
+# subcommand -> (module, one-line help). Modules are imported only to build their own parser.
+COMMANDS = {
+    "demo": ("snn.experiments.demo", "a small liquid on scikit-learn's digits: the default main job"),
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # argparse's own errors: one line, exit 2, no usage dump
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def build_parser():
+    parser = _Parser(prog="snn", description="snn: a numba spiking-network simulator (NALSM, CA3 CAM, HLOP).")
+    parser.add_argument("--version", action="version", version=f"snn {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name, (module, help_text) in COMMANDS.items():
+        sp = sub.add_parser(name, help=help_text, description=help_text)
+        importlib.import_module(module).add_arguments(sp)
+        sp.set_defaults(_module=module)
+    return parser
+
+
+def main(argv=None):
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        return int(importlib.import_module(args._module).main(args) or 0)
+    except SnnError as exc:
+        print(f"snn {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"snn {args.command}: interrupted; rerun the same command to resume where supported", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Model builders: functions that return an ``snn.spec.Network`` (plus small non-synaptic learners)."""

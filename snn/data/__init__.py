@@ -1,0 +1,1 @@
+"""Dataset readers (IDX, N-MNIST events, scikit-learn digits) and encoders. Nothing is downloaded."""
