@@ -1,0 +1,90 @@
+"""The catalogue of cell types: one entry per model, with PyNN names, defaults (PyNN units: ms, mV, nF, nA) and
+how the parameters lower to the per-neuron coefficient table that the kernels read.
+
+A new cell type = one entry here + its step in ``snn/kernels/neurons.py`` + one test against a naive version.
+"""
+from dataclasses import dataclass, field
+import math
+
+import numpy as np
+
+from .errors import SpecError
+
+# Model ids the kernels dispatch on (one branch per population, not per neuron).
+SOURCE, IF_CURR_EXP = 0, 1
+
+# Columns of the coefficient table. A model uses the ones it needs; the meaning is fixed per model and schedule.
+N_COEF = 12
+C_V_REST, C_V_RESET, C_V_THRESH, C_REF_STEPS = 0, 1, 2, 3
+# 'exact' schedule (NEST iaf_psc_exp propagators, V relative to v_rest)
+C_P22, C_P21E, C_P21I, C_P11E, C_P11I, C_DRIFT = 4, 5, 6, 7, 8, 9
+# 'spinnaker' schedule (sPyNNaker closed-form LIF, exponential synapse with `init` input scaling)
+C_EXP_TM, C_R, C_INIT_E, C_INIT_I, C_DECAY_E, C_DECAY_I, C_I_OFFSET = 4, 5, 6, 7, 8, 9, 10
+
+
+@dataclass(frozen=True)
+class CellType:
+    name: str
+    model_id: int
+    defaults: dict
+    state: dict = field(default_factory=dict)      # state variable -> parameter that gives its default initial value
+    pynn_name: str = None
+    is_source: bool = False
+    schedules: tuple = ("exact", "spinnaker")
+    doc: str = ""
+
+
+def _p21(tau_syn, tau_m, cm, dt):
+    """NEST's propagator from a synaptic current to V (iaf_psc_exp), with the tau_syn == tau_m limit."""
+    if abs(tau_m - tau_syn) < 1e-12 * tau_m:
+        return dt / cm * math.exp(-dt / tau_m)
+    return tau_syn * tau_m / (cm * (tau_m - tau_syn)) * (math.exp(-dt / tau_m) - math.exp(-dt / tau_syn))
+
+
+def lower_if_curr_exp(p, dt, schedule):
+    """Coefficient row for IF_curr_exp parameters ``p`` (dict of floats) under the given schedule."""
+    c = np.zeros(N_COEF)
+    c[C_V_REST], c[C_V_RESET], c[C_V_THRESH] = p["v_rest"], p["v_reset"], p["v_thresh"]
+    if schedule == "spinnaker":
+        c[C_REF_STEPS] = math.ceil(p["tau_refrac"] / dt - 1e-9)          # sPyNNaker: ceil(tau_refrac / ts)
+        c[C_EXP_TM] = math.exp(-dt / p["tau_m"])
+        c[C_R] = p["tau_m"] / p["cm"]
+        for col_init, col_decay, tau in ((C_INIT_E, C_DECAY_E, p["tau_syn_E"]), (C_INIT_I, C_DECAY_I, p["tau_syn_I"])):
+            c[col_decay] = math.exp(-dt / tau)
+            c[col_init] = tau / dt * (1.0 - c[col_decay])                  # sPyNNaker's `init` input scaling
+        c[C_I_OFFSET] = p["i_offset"]
+    else:
+        c[C_REF_STEPS] = round(p["tau_refrac"] / dt)                       # NEST: refractory counts = t_ref / h
+        c[C_P22] = math.exp(-dt / p["tau_m"])
+        c[C_P21E] = _p21(p["tau_syn_E"], p["tau_m"], p["cm"], dt)
+        c[C_P21I] = _p21(p["tau_syn_I"], p["tau_m"], p["cm"], dt)
+        c[C_P11E] = math.exp(-dt / p["tau_syn_E"])
+        c[C_P11I] = math.exp(-dt / p["tau_syn_I"])
+        c[C_DRIFT] = p["i_offset"] * p["tau_m"] / p["cm"] * (1.0 - c[C_P22])
+    return c
+
+
+CATALOGUE = {
+    "IF_curr_exp": CellType(
+        "IF_curr_exp", IF_CURR_EXP,
+        defaults=dict(cm=1.0, tau_m=20.0, tau_refrac=0.1, tau_syn_E=5.0, tau_syn_I=5.0,
+                      v_rest=-65.0, v_reset=-65.0, v_thresh=-50.0, i_offset=0.0),
+        state=dict(v="v_rest"), pynn_name="IF_curr_exp",
+        doc="Leaky integrate-and-fire, exponential current synapses. 'exact': NEST iaf_psc_exp propagators; "
+            "'spinnaker': sPyNNaker's closed-form step with `init` input scaling."),
+    "SpikeSourceArray": CellType(
+        "SpikeSourceArray", SOURCE, defaults=dict(spike_times=()), pynn_name="SpikeSourceArray", is_source=True,
+        doc="Fixed spike times (ms) per neuron: a list of lists, or one list shared by all neurons."),
+    "SpikeSourceInput": CellType(
+        "SpikeSourceInput", SOURCE, defaults={}, pynn_name="SpikeSourceArray", is_source=True,
+        doc="Spikes given per sample at run time (``stimuli=``): dense events or per-step Bernoulli rates."),
+}
+
+LOWER = {"IF_curr_exp": lower_if_curr_exp}
+
+
+def cell_type(name):
+    try:
+        return CATALOGUE[name]
+    except KeyError:
+        raise SpecError(f"unknown cell type {name!r}; the catalogue has {', '.join(sorted(CATALOGUE))}") from None

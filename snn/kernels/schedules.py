@@ -1,0 +1,94 @@
+"""The per-step schedules, each written out once. One call simulates one sample for ``n_steps`` steps;
+``run_batch`` runs many independent samples in parallel (numba threads over samples).
+
+Every schedule, per step t:
+  1. neurons: this step's arrivals (ring-buffer slot t) enter the synaptic currents, the membrane updates,
+     threshold and reset (the order inside this step is the cell type's, see kernels/neurons.py);
+  2. post spikes enter the STDP histories;
+  3. source spikes of step t (fixed events, then Bernoulli draws) join the neuron spikes;
+  4. record (counts, and spike times of recorded neurons);
+  5. delivery of every spike of step t: static rows, then plastic rows (STDP evaluated at the pre spike).
+A spike of step t through a synapse of delay d arrives in slot t + d, so a delay is at least one step.
+"""
+import numpy as np
+from numba import prange
+
+from ._config import njit
+from .delivery import deliver_static
+from .neurons import if_curr_exp_exact, if_curr_exp_spinnaker
+from .rng import stream_key, uniform
+from .stdp import deliver_plastic, record_post
+from ..cells import IF_CURR_EXP
+
+EXACT, SPINNAKER = 0, 1
+
+
+@njit
+def _sample(schedule, net, stim, b, sample_id, n_steps, w_plastic, counts, out_t, out_i, n_out):
+    n = net.coef.shape[0]
+    ftype = net.coef.dtype
+    v = net.v0.copy()
+    i_e = np.zeros(n, ftype)
+    i_i = np.zeros(n, ftype)
+    refr = np.zeros(n, np.int32)
+    buf = np.zeros((net.n_slots, 2, n), ftype)
+    fired = np.zeros(n, np.bool_)
+    spiking = np.empty(n + stim.prob_idx.shape[0], np.int64)
+    h_t = np.zeros((n, net.hist), np.int64)
+    h_o = np.zeros((n, net.hist), np.float64)
+    h_n = np.ones(n, np.int64)
+    last_pre = np.zeros(n, np.int64)
+    r_pre = np.zeros(n, np.float64)
+    has_plastic = net.p_post.shape[0] > 0
+    key = stream_key(stim.seed, sample_id)
+    eb = np.int64(b) if stim.ev_ptr.shape[0] > 1 else np.int64(0)
+    pb = np.int64(b) if stim.prob.shape[0] > 1 else np.int64(0)
+    cap = out_t.shape[1]
+    n_rec = 0
+    for t in range(n_steps):
+        slot = t % net.n_slots
+        in_e = buf[slot, 0]
+        in_i = buf[slot, 1]
+        for p in range(net.pop_model.shape[0]):
+            a, z = net.pop_start[p], net.pop_start[p + 1]
+            if net.pop_model[p] == IF_CURR_EXP:
+                if schedule == SPINNAKER:
+                    if_curr_exp_spinnaker(a, z, net.coef, v, i_e, i_i, refr, in_e, in_i, fired)
+                else:
+                    if_curr_exp_exact(a, z, net.coef, v, i_e, i_i, refr, in_e, in_i, fired)
+        n_sp = 0
+        for i in range(n):
+            if fired[i]:
+                fired[i] = False
+                spiking[n_sp] = i
+                n_sp += 1
+                if has_plastic:
+                    record_post(i, t, net.post_tau_minus[i], h_t, h_o, h_n)
+        for e in range(stim.ev_ptr[eb, t], stim.ev_ptr[eb, t + 1]):
+            spiking[n_sp] = stim.ev_idx[e]
+            n_sp += 1
+        for k in range(stim.prob_idx.shape[0]):
+            if uniform(key, t, k) < stim.prob[pb, k]:
+                spiking[n_sp] = stim.prob_idx[k]
+                n_sp += 1
+        for s in range(n_sp):
+            j = spiking[s]
+            counts[b, j] += 1
+            if net.record[j]:
+                if n_rec < cap:
+                    out_t[b, n_rec] = t
+                    out_i[b, n_rec] = j
+                n_rec += 1
+            deliver_static(j, t, net.s_ptr, net.s_post, net.s_w, net.s_delay, net.s_rec, buf)
+            if has_plastic:
+                deliver_plastic(j, t, net.p_ptr, net.p_post, w_plastic, net.p_delay, net.p_rec, net.p_rule,
+                                net.rules, last_pre, r_pre, h_t, h_o, h_n, buf)
+    n_out[b] = n_rec
+
+
+@njit(parallel=True)
+def run_batch(schedule, net, stim, n_samples, sample_offset, n_steps, w_plastic, counts, out_t, out_i, n_out):
+    """Simulate samples 0..n_samples-1 (global ids sample_offset + b). ``w_plastic[b]`` holds sample b's plastic
+    weights: they start as given and end as learned."""
+    for b in prange(n_samples):
+        _sample(schedule, net, stim, b, sample_offset + b, n_steps, w_plastic[b], counts, out_t, out_i, n_out)

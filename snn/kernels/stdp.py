@@ -1,0 +1,71 @@
+"""sPyNNaker-exact pair STDP (7-era semantics, specs/ca3_cam.md 3.2): deferred, evaluated at presynaptic spikes.
+
+Per neuron we keep the post-spike history (times and post traces, ``hist`` entries of which entry 0 is the
+t = 0 placeholder) and the last presynaptic spike with its trace. Rule table columns: see ``RULE_COLUMNS``.
+"""
+import math
+
+from ._config import njit
+
+RULE_COLUMNS = ("tau_plus", "tau_minus", "A_plus", "A_minus", "w_min", "w_max")
+_TP, _TM, _AP, _AM, _WMIN, _WMAX = range(6)
+
+
+@njit
+def record_post(i, t, rules_tau_minus, h_t, h_o, h_n):
+    """Append post spike (i, t) with its all-to-all trace o(t) = o(prev) e^(-(t - prev)/tau_minus) + 1.
+    When the history is full the oldest real spike (entry 1) is dropped; entry 0 stays the placeholder."""
+    n = h_n[i]
+    cap = h_t.shape[1]
+    prev_o = 0.0
+    if n > 1:
+        prev_o = h_o[i, n - 1] * math.exp(-(t - h_t[i, n - 1]) / rules_tau_minus)
+    if n == cap:
+        for k in range(1, cap - 1):
+            h_t[i, k] = h_t[i, k + 1]
+            h_o[i, k] = h_o[i, k + 1]
+        n = cap - 1
+    h_t[i, n] = t
+    h_o[i, n] = prev_o + 1.0
+    h_n[i] = n + 1
+
+
+@njit
+def update_at_pre(w, rule, delay, last_pre, r_last, T, i, h_t, h_o, h_n):
+    """New weight of one plastic synapse onto post neuron i when its presynaptic neuron spikes at T.
+
+    ``last_pre`` (L) and ``r_last`` (r(L)) describe the previous presynaptic spike (L = 0, r = 0 if none)."""
+    n = h_n[i]
+    # 1. potentiation by every post spike p with L - d < p <= T - d, in time order
+    for k in range(1, n):
+        p = h_t[i, k]
+        if p > last_pre - delay and p <= T - delay:
+            dt = p + delay - last_pre
+            if dt > 0:
+                w = min(w + rule[_AP] * r_last * math.exp(-dt / rule[_TP]), rule[_WMAX])
+    # 2. depression by the latest real post spike q <= T - d (a lag of 0 is allowed)
+    for k in range(n - 1, 0, -1):
+        q = h_t[i, k]
+        if q <= T - delay:
+            dt = T - (q + delay)
+            w = max(w - rule[_AM] * h_o[i, k] * math.exp(-dt / rule[_TM]), rule[_WMIN])
+            break
+    return w
+
+
+@njit
+def deliver_plastic(j, t, ptr, post, w, delay, rec, rule_of, rules, last_pre, r_pre, h_t, h_o, h_n, buf):
+    """Presynaptic spike of neuron j at step t: update each plastic synapse of its row, transmit the updated
+    weight, then advance j's presynaptic trace r(t) = r(L) e^(-(t - L)/tau_plus) + 1."""
+    n_slots = buf.shape[0]
+    L = last_pre[j]
+    r_last = r_pre[j]
+    tau_plus = 0.0
+    for s in range(ptr[j], ptr[j + 1]):
+        rule = rules[rule_of[s]]
+        tau_plus = rule[_TP]
+        w[s] = update_at_pre(w[s], rule, delay[s], L, r_last, t, post[s], h_t, h_o, h_n)
+        buf[(t + delay[s]) % n_slots, rec[s], post[s]] += w[s]
+    if ptr[j + 1] > ptr[j]:
+        r_pre[j] = r_last * math.exp(-(t - L) / tau_plus) + 1.0
+        last_pre[j] = t

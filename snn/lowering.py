@@ -1,0 +1,114 @@
+"""Lowering: a validated ``spec.Network`` becomes flat arrays (a namedtuple the kernels take), once.
+
+Global neuron index = population offset + index in population, populations in the order given. Synapses are
+stored as CSR by presynaptic neuron: static ones in one table, plastic ones (per-sample weights) in another.
+"""
+from collections import namedtuple
+
+import numpy as np
+
+from .cells import CATALOGUE, LOWER, N_COEF, SOURCE
+from .errors import SpecError
+from .kernels.stdp import RULE_COLUMNS
+
+Lowered = namedtuple("Lowered", "pop_start pop_model coef v0 record n_slots hist "
+                                "s_ptr s_post s_w s_delay s_rec "
+                                "p_ptr p_post p_delay p_rec p_rule rules post_tau_minus")
+# Where each projection's synapses sit, for reading weights back: (table, indices into that table).
+SynapseMap = namedtuple("SynapseMap", "table index pre post")
+
+
+def _coefficients(pop, dt, schedule, ftype):
+    ct = CATALOGUE[pop.cell_type]
+    if ct.model_id == SOURCE:
+        return np.zeros((pop.size, N_COEF), ftype)
+    params = pop.parameters()
+    arrays = {k: np.broadcast_to(np.asarray(v, float), (pop.size,)) for k, v in params.items()}
+    if all(a.strides == (0,) or a.size == 1 for a in arrays.values()):
+        row = LOWER[pop.cell_type]({k: float(a[0]) for k, a in arrays.items()}, dt, schedule)
+        return np.tile(row, (pop.size, 1)).astype(ftype)
+    rows = [LOWER[pop.cell_type]({k: float(a[i]) for k, a in arrays.items()}, dt, schedule) for i in range(pop.size)]
+    return np.asarray(rows, ftype)
+
+
+def _csr(pre, n, *columns):
+    order = np.argsort(pre, kind="stable")
+    ptr = np.zeros(n + 1, np.int64)
+    np.cumsum(np.bincount(pre, minlength=n), out=ptr[1:])
+    return (ptr, order) + tuple(c[order] for c in columns)
+
+
+def lower(net, ftype=np.float64, record=None):
+    """Lower ``net`` (validated here). ``record``: labels of populations whose spike times are kept (None: all).
+    Returns (Lowered, synapse maps per projection name, offsets per population label)."""
+    net.validate()
+    sizes = [p.size for p in net.populations]
+    pop_start = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    offset = {p.label: int(pop_start[k]) for k, p in enumerate(net.populations)}
+    n = int(pop_start[-1])
+    coef = np.concatenate([_coefficients(p, net.dt, net.schedule, ftype) for p in net.populations])
+    v0 = np.zeros(n, ftype)
+    for p in net.populations:
+        ct = CATALOGUE[p.cell_type]
+        for var, default_param in ct.state.items():
+            value = p.initial_values.get(var, p.parameters()[default_param])
+            v0[offset[p.label]:offset[p.label] + p.size] = value
+    rec = np.ones(n, np.bool_)
+    if record is not None:
+        rec[:] = False
+        for label in record:
+            net.population(label)
+            rec[offset[label]:offset[label] + net.population(label).size] = True
+
+    rng = np.random.default_rng(net.seed)
+    static, plastic, rules, maps = [], [], [], {}
+    post_tau_minus = np.ones(n)
+    for proj in net.projections:
+        pre_pop, post_pop = net.population(proj.pre), net.population(proj.post)
+        conn = proj.connector.connect(pre_pop.size, post_pop.size, rng, pre_pop.positions, post_pop.positions)
+        k = conn.pre.size
+        w = conn.weights if conn.weights is not None else np.broadcast_to(np.asarray(proj.weight, float), (k,))
+        d_ms = conn.delays if conn.delays is not None else np.full(k, net.dt if proj.delay is None else proj.delay)
+        d = np.rint(np.asarray(d_ms, float) / net.dt).astype(np.int64)
+        if k and d.min() < 1:
+            raise SpecError(f"projection {proj.name!r}: delays must be at least one time step ({net.dt} ms)")
+        if k and np.any(np.asarray(w) < 0):
+            raise SpecError(f"projection {proj.name!r}: weights must be >= 0 (magnitudes; the receptor sets the sign)")
+        cols = dict(pre=conn.pre + offset[proj.pre], post=conn.post + offset[proj.post], w=np.asarray(w, float),
+                    delay=d, rec=np.full(k, 0 if proj.receptor_type == "excitatory" else 1, np.int8))
+        if proj.plasticity is None:
+            static.append((proj.name, cols))
+        else:
+            r = proj.plasticity
+            rules.append([r.tau_plus / net.dt, r.tau_minus / net.dt, r.A_plus, r.A_minus, r.w_min, r.w_max])
+            cols["rule"] = np.full(k, len(rules) - 1, np.int32)
+            cols["w"] = np.clip(cols["w"], r.w_min, r.w_max)
+            post_tau_minus[cols["post"]] = r.tau_minus / net.dt
+            plastic.append((proj.name, cols))
+
+    def table(parts, extra=()):
+        names = ["post", "w", "delay", "rec", *extra]
+        if not parts:
+            return (np.zeros(n + 1, np.int64), np.zeros(0, np.int64)) + tuple(np.zeros(0) for _ in names), []
+        cat = {c: np.concatenate([p[1][c] for p in parts]) for c in ["pre", *names]}
+        return _csr(cat["pre"], n, *(cat[c] for c in names)), cat
+
+    (s_ptr, s_order, s_post, s_w, s_delay, s_rec), s_cat = table(static)
+    (p_ptr, p_order, p_post, p_w, p_delay, p_rec, p_rule), p_cat = table(plastic, ("rule",))
+    for which, parts, order in (("static", static, s_order), ("plastic", plastic, p_order)):
+        where = np.empty(order.size, np.int64)
+        where[order] = np.arange(order.size)
+        start = 0
+        for name, cols in parts:
+            k = cols["pre"].size
+            maps[name] = SynapseMap(which, where[start:start + k], cols["pre"], cols["post"])
+            start += k
+    max_delay = max([int(c["delay"].max()) for _, c in static + plastic if c["delay"].size] + [1])
+    hist = max([int(p.plasticity.history) for p in net.projections if p.plasticity is not None] + [1])
+    low = Lowered(pop_start, np.array([CATALOGUE[p.cell_type].model_id for p in net.populations], np.int64),
+                  coef, v0, rec, max_delay + 1, hist,
+                  s_ptr, s_post.astype(np.int32), s_w.astype(ftype), s_delay.astype(np.int32), s_rec.astype(np.int8),
+                  p_ptr, p_post.astype(np.int32), p_delay.astype(np.int32), p_rec.astype(np.int8),
+                  p_rule.astype(np.int32), np.asarray(rules, np.float64).reshape(-1, len(RULE_COLUMNS)),
+                  post_tau_minus)
+    return low, p_w.astype(ftype), maps, offset
