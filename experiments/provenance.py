@@ -1,0 +1,38 @@
+"""What every result file records so that a number can be traced: seed, config, versions, git commit."""
+import platform
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+
+from snn import __version__
+
+_PACKAGES = ("numpy", "numba", "scipy", "scikit-learn", "brian2", "PyNN", "nest-simulator", "sPyNNaker")
+
+
+def versions():
+    out = {"snn": __version__, "python": sys.version.split()[0], "platform": platform.platform()}
+    for name in _PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            pass
+    return out
+
+
+def git_commit():
+    """The commit of the source tree snn runs from (with '+dirty' when it has uncommitted changes), or None."""
+    here = Path(__file__).resolve().parent
+    try:
+        sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=here, capture_output=True, text=True, timeout=10)
+        if sha.returncode != 0:
+            return None
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=here,
+                               capture_output=True, text=True, timeout=10).stdout.strip()
+        return sha.stdout.strip() + ("+dirty" if dirty else "")
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def provenance(config, seed):
+    return {"config": config, "seed": seed, "versions": versions(), "commit": git_commit()}

@@ -1,0 +1,71 @@
+"""Result files: written atomically (temp file + rename) so an interrupted run never leaves a half file, and
+read back with errors that name the file. Only JSON and numpy .npz (allow_pickle=False): nothing is unpickled."""
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from .errors import DataError
+
+
+def _atomic(path, write):
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            write(f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return path
+
+
+def _jsonable(x):
+    if isinstance(x, np.generic):
+        return x.item()
+    if isinstance(x, np.ndarray):
+        return x.tolist()
+    if isinstance(x, Path):
+        return str(x)
+    raise TypeError(f"{type(x).__name__} is not JSON serialisable")
+
+
+def write_json(path, obj):
+    """Write ``obj`` as indented JSON, atomically. numpy scalars and arrays become plain numbers and lists."""
+    text = json.dumps(obj, indent=1, default=_jsonable, allow_nan=False) + "\n"
+    return _atomic(path, lambda f: f.write(text.encode()))
+
+
+def read_json(path, what="JSON file"):
+    """Parse a JSON file; a missing or malformed file raises DataError naming it."""
+    path = Path(path)
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except FileNotFoundError:
+        raise DataError(f"{what} {str(path)!r} does not exist") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise DataError(f"{what} {str(path)!r} is not valid JSON: {exc}") from None
+
+
+def write_npz(path, **arrays):
+    """Save arrays to .npz atomically."""
+    return _atomic(path, lambda f: np.savez(f, **arrays))
+
+
+def read_npz(path):
+    """Load an .npz written by ``write_npz`` (no pickles); a damaged file raises DataError naming it."""
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            return {k: z[k] for k in z.files}
+    except FileNotFoundError:
+        raise DataError(f"array file {str(path)!r} does not exist") from None
+    except (ValueError, OSError, EOFError) as exc:
+        raise DataError(f"array file {str(path)!r} is damaged or not an .npz file: {exc}") from None
