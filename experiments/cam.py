@@ -120,7 +120,10 @@ def count_mismatches(recorded, simulated):
 # -- actions -------------------------------------------------------------------------------------------------
 def replay(file, out=None, plot=None, history=None):
     n, m, sim_time, input_spikes, recorded = parse_recording(read_json(file, "a CA3 CAM recording"), file)
-    result = Simulator(build_cam(n, m, input_spikes, history=history)).run(float(sim_time))
+    try:
+        result = Simulator(build_cam(n, m, input_spikes, history=history)).run(float(sim_time))
+    except SpecError as exc:      # e.g. an input spike after simTime_ms
+        raise DataError(f"{file}: {exc}") from None
     spikes = {label: [[int(round(t)) for t in tr] for tr in result.spike_trains(label)] for label in POPULATIONS}
     if out:
         write_json(out, {"cueSize": n, "contSize": m, "simTime_ms": sim_time, "input_spikes": input_spikes,
