@@ -133,3 +133,16 @@ def test_history_limit_also_breaks_random_schedules():
     wrong64, _ = score(mem)
     assert wrong16 and wrong64 == []
     assert decoded_values(mem.run().results) == ideal_results(mem.operations, 100)
+
+
+def test_experiment_3_state_map_queries_as_recorded():
+    """spec section 4, exp. 3: 16 cells of a 4x4 map learned every 7 ms, four queries every 6 ms from 112 ms
+    return the recorded cells. (No spike recording of exp. 3 is in shared/, so only the decoded cells.)"""
+    flags = [0, 5, 1, 3, 0, 3, 4, 5, 0, 5, 4, 3, 2, 4, 4, 3]
+    mem = CAM(16, 6)
+    for cell, flag in enumerate(flags):
+        mem.learn(cell, [flag])
+    for query in ([1, 2, 4], [3], [5], [0]):
+        mem.recall_content(query)
+    assert [o.time for o in mem.operations[-4:]] == [112, 118, 124, 130]
+    assert decoded_values(mem.run().results)[-4:] == [[2, 6, 10, 12, 13, 14], [3, 5, 11, 15], [1, 7, 9], [0, 4, 8]]
