@@ -131,9 +131,11 @@ def describe(net, backend, inputs=None):
             q["stdp"] = stdp_parameters(proj.plasticity, backend)
             q["rule"] = type(proj.plasticity).__name__
         projs.append(q)
-    names = [q["name"] for q in projs]
-    for dup in sorted({x for x in names if names.count(x) > 1}):
-        raise SpecError(f"two projections are named {dup!r}; give them distinct labels to export them")
+    seen = {}
+    for q in projs:   # unlabelled projections between the same populations: 'a->b', 'a->b#2', ...
+        seen[q["name"]] = seen.get(q["name"], 0) + 1
+        if seen[q["name"]] > 1:
+            q["name"] = f"{q['name']}#{seen[q['name']]}"
     max_delay = max([net.dt] + [float(c[:, 3].max()) for c in conns if len(c)])
     desc = dict(format=FORMAT, backend=backend, dt=float(net.dt), seed=int(net.seed), schedule=net.schedule,
                 max_delay=max_delay, populations=pops, projections=projs)
