@@ -40,8 +40,18 @@ def build_demo(seed=0):
     return Network(pops, projs, dt=1.0, schedule="spinnaker", seed=seed)
 
 
+def build_ca3_cam(cue_size=5, content_size=10):
+    """The CA3 CAM with a short learn / recall-by-cue / recall-by-content schedule on its input layer."""
+    from snn.models.cam_memory import CAM
+    mem = CAM(cue_size, content_size)
+    mem.learn(0, [0, 1])
+    mem.recall_cue(0)
+    mem.recall_content([1])
+    return mem.network()
+
+
 # name -> builder() returning a spec.Network
-MODELS = {"demo": build_demo}
+MODELS = {"demo": build_demo, "ca3_cam": build_ca3_cam, "ca3_cam_16x6": lambda: build_ca3_cam(16, 6)}
 
 
 def resolve(name):

@@ -9,7 +9,7 @@ pytest.importorskip("spynnaker")
 from snn.hardware.capabilities import check  # noqa: E402
 from snn.hardware.spinnaker import config_text, map_network  # noqa: E402
 
-from nets import cam_like, liquid_1000  # noqa: E402
+from nets import liquid_1000  # noqa: E402
 
 
 def _consistent(res, net):
@@ -23,8 +23,10 @@ def _consistent(res, net):
     assert 1 <= res["chips"] <= 48 and res["system_cores"] >= 48   # one SpiNN-5 board, a monitor per chip
 
 
-def test_cam_sized_plastic_network_maps_on_a_virtual_board():
-    net = cam_like()
+@pytest.mark.parametrize("cue_size, content_size", [(5, 10), (16, 6)])
+def test_ca3_cam_maps_on_a_virtual_board(cue_size, content_size):
+    from snn.experiments.export import build_ca3_cam
+    net = build_ca3_cam(cue_size, content_size)
     assert check(net, "spinnaker") == []
     res = map_network(net, duration=10.0)
     _consistent(res, net)
