@@ -55,7 +55,7 @@ class Simulator:
             raise SpecError(f"plastic_weights has shape {w0.shape}; expected ({self.initial_plastic_weights.size},)"
                             f" or ({batch}, {self.initial_plastic_weights.size})")
         w = np.array(np.broadcast_to(w0, (batch, w0.shape[-1])), dtype=self.dtype)
-        n = self.lowered.coef.shape[0]
+        n = self.lowered.coefs.shape[1]
         counts = np.zeros((batch, n), np.int64)
         chunk = batch if chunk is None else max(1, int(chunk))
         times, index = [None] * batch, [None] * batch

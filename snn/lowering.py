@@ -11,24 +11,47 @@ from .cells import CATALOGUE, LOWER, N_COEF, SOURCE
 from .errors import SpecError
 from .kernels.stdp import RULE_COLUMNS
 
-Lowered = namedtuple("Lowered", "pop_start pop_model coef v0 record n_slots hist "
+Lowered = namedtuple("Lowered", "pop_start pop_model pop_uniform coefs v0 record n_slots hist "
                                 "s_ptr s_post s_w s_delay s_rec "
                                 "p_ptr p_post p_delay p_rec p_rule rules post_tau_minus")
 # Where each projection's synapses sit, for reading weights back: (table, indices into that table).
 SynapseMap = namedtuple("SynapseMap", "table index pre post")
 
 
-def _coefficients(pop, dt, schedule, ftype):
+def _coefficients(pop, dt, schedule):
+    """(N_COEF, size) coefficients of one population (float64) and whether every neuron has the same ones."""
     ct = CATALOGUE[pop.cell_type]
     if ct.model_id == SOURCE:
-        return np.zeros((pop.size, N_COEF), ftype)
+        return np.zeros((N_COEF, pop.size)), True
     params = pop.parameters()
     arrays = {k: np.broadcast_to(np.asarray(v, float), (pop.size,)) for k, v in params.items()}
     if all(a.strides == (0,) or a.size == 1 for a in arrays.values()):
         row = LOWER[pop.cell_type]({k: float(a[0]) for k, a in arrays.items()}, dt, schedule)
-        return np.tile(row, (pop.size, 1)).astype(ftype)
+        return np.repeat(row[:, None], pop.size, axis=1), True
     rows = [LOWER[pop.cell_type]({k: float(a[i]) for k, a in arrays.items()}, dt, schedule) for i in range(pop.size)]
-    return np.asarray(rows, ftype)
+    cols = np.asarray(rows).T
+    return cols, bool(np.all(cols == cols[:, :1]))
+
+
+def expand_projections(net):
+    """Every projection's connections, drawn in projection order from ``default_rng(net.seed)``, exactly as the
+    engine lowers them: a list of (projection, pre, post, weight, delay_steps), indices within the populations.
+    Other backends (``snn.hardware``) build the same synapses from this."""
+    rng = np.random.default_rng(net.seed)
+    out = []
+    for proj in net.projections:
+        pre_pop, post_pop = net.population(proj.pre), net.population(proj.post)
+        conn = proj.connector.connect(pre_pop.size, post_pop.size, rng, pre_pop.positions, post_pop.positions)
+        k = conn.pre.size
+        w = conn.weights if conn.weights is not None else np.broadcast_to(np.asarray(proj.weight, float), (k,))
+        d_ms = conn.delays if conn.delays is not None else np.full(k, net.dt if proj.delay is None else proj.delay)
+        d = np.rint(np.asarray(d_ms, float) / net.dt).astype(np.int64)
+        if k and d.min() < 1:
+            raise SpecError(f"projection {proj.name!r}: delays must be at least one time step ({net.dt} ms)")
+        if k and np.any(np.asarray(w) < 0):
+            raise SpecError(f"projection {proj.name!r}: weights must be >= 0 (magnitudes; the receptor sets the sign)")
+        out.append((proj, np.asarray(conn.pre, np.int64), np.asarray(conn.post, np.int64), np.asarray(w, float), d))
+    return out
 
 
 def _csr(pre, n, *columns):
@@ -46,13 +69,15 @@ def lower(net, ftype=np.float64, record=None):
     pop_start = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
     offset = {p.label: int(pop_start[k]) for k, p in enumerate(net.populations)}
     n = int(pop_start[-1])
-    coef = np.concatenate([_coefficients(p, net.dt, net.schedule, ftype) for p in net.populations])
+    lowered_pops = [_coefficients(p, net.dt, net.schedule) for p in net.populations]
+    coefs = np.ascontiguousarray(np.concatenate([c for c, _ in lowered_pops], axis=1), ftype)
+    pop_uniform = np.array([u for _, u in lowered_pops], np.bool_)
     v0 = np.zeros(n, ftype)
     for p in net.populations:
         ct = CATALOGUE[p.cell_type]
-        for var, default_param in ct.state.items():
+        for var, default_param in ct.state.items():   # scalars or per-neuron sequences (validated in spec)
             value = p.initial_values.get(var, p.parameters()[default_param])
-            v0[offset[p.label]:offset[p.label] + p.size] = value
+            v0[offset[p.label]:offset[p.label] + p.size] = np.broadcast_to(np.asarray(value, float), (p.size,))
     rec = np.ones(n, np.bool_)
     if record is not None:
         rec[:] = False
@@ -60,21 +85,11 @@ def lower(net, ftype=np.float64, record=None):
             net.population(label)
             rec[offset[label]:offset[label] + net.population(label).size] = True
 
-    rng = np.random.default_rng(net.seed)
     static, plastic, rules, maps = [], [], [], {}
     post_tau_minus = np.ones(n)
-    for proj in net.projections:
-        pre_pop, post_pop = net.population(proj.pre), net.population(proj.post)
-        conn = proj.connector.connect(pre_pop.size, post_pop.size, rng, pre_pop.positions, post_pop.positions)
-        k = conn.pre.size
-        w = conn.weights if conn.weights is not None else np.broadcast_to(np.asarray(proj.weight, float), (k,))
-        d_ms = conn.delays if conn.delays is not None else np.full(k, net.dt if proj.delay is None else proj.delay)
-        d = np.rint(np.asarray(d_ms, float) / net.dt).astype(np.int64)
-        if k and d.min() < 1:
-            raise SpecError(f"projection {proj.name!r}: delays must be at least one time step ({net.dt} ms)")
-        if k and np.any(np.asarray(w) < 0):
-            raise SpecError(f"projection {proj.name!r}: weights must be >= 0 (magnitudes; the receptor sets the sign)")
-        cols = dict(pre=conn.pre + offset[proj.pre], post=conn.post + offset[proj.post], w=np.asarray(w, float),
+    for proj, pre, post, w, d in expand_projections(net):
+        k = pre.size
+        cols = dict(pre=pre + offset[proj.pre], post=post + offset[proj.post], w=w,
                     delay=d, rec=np.full(k, 0 if proj.receptor_type == "excitatory" else 1, np.int8))
         if proj.plasticity is None:
             static.append((proj.name, cols))
@@ -106,7 +121,7 @@ def lower(net, ftype=np.float64, record=None):
     max_delay = max([int(c["delay"].max()) for _, c in static + plastic if c["delay"].size] + [1])
     hist = max([int(p.plasticity.history) for p in net.projections if p.plasticity is not None] + [1])
     low = Lowered(pop_start, np.array([CATALOGUE[p.cell_type].model_id for p in net.populations], np.int64),
-                  coef, v0, rec, max_delay + 1, hist,
+                  pop_uniform, coefs, v0, rec, max_delay + 1, hist,
                   s_ptr, s_post.astype(np.int32), s_w.astype(ftype), s_delay.astype(np.int32), s_rec.astype(np.int8),
                   p_ptr, p_post.astype(np.int32), p_delay.astype(np.int32), p_rec.astype(np.int8),
                   p_rule.astype(np.int32), np.asarray(rules, np.float64).reshape(-1, len(RULE_COLUMNS)),
