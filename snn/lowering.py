@@ -13,7 +13,8 @@ from .kernels.stdp import RULE_COLUMNS
 
 Lowered = namedtuple("Lowered", "pop_start pop_model pop_uniform coefs v0 record n_slots hist "
                                 "s_ptr s_post s_w s_delay s_rec "
-                                "p_ptr p_post p_delay p_rec p_rule rules post_tau_minus")
+                                "p_ptr p_post p_delay p_rec p_rule rules post_tau_minus "
+                                "s_row_uniform s_row_w s_row_delay s_row_rec")
 # Where each projection's synapses sit, for reading weights back: (table, indices into that table).
 SynapseMap = namedtuple("SynapseMap", "table index pre post")
 
@@ -52,6 +53,24 @@ def expand_projections(net):
             raise SpecError(f"projection {proj.name!r}: weights must be >= 0 (magnitudes; the receptor sets the sign)")
         out.append((proj, np.asarray(conn.pre, np.int64), np.asarray(conn.post, np.int64), np.asarray(w, float), d))
     return out
+
+
+def _uniform_rows(ptr, w, delay, rec):
+    """Per presynaptic row: whether its static synapses share one weight, delay and receptor, and those values.
+    Delivery of such a row streams only the post indices (as brian2 does for a constant weight and delay)."""
+    n = ptr.size - 1
+    uniform = np.zeros(n, np.bool_)
+    row_w, row_d, row_r = np.zeros(n), np.zeros(n, np.int64), np.zeros(n, np.int64)
+    rows = np.flatnonzero(np.diff(ptr) > 0)
+    if rows.size:
+        starts = ptr[rows]
+        same = np.ones(rows.size, np.bool_)
+        for col in (w, delay, rec):
+            col = np.asarray(col, np.float64)
+            same &= (np.maximum.reduceat(col, starts) == col[starts]) & (np.minimum.reduceat(col, starts) == col[starts])
+        uniform[rows] = same
+        row_w[rows], row_d[rows], row_r[rows] = w[starts], delay[starts], rec[starts]
+    return uniform, row_w, row_d, row_r
 
 
 def _csr(pre, n, *columns):
@@ -118,6 +137,7 @@ def lower(net, ftype=np.float64, record=None):
             k = cols["pre"].size
             maps[name] = SynapseMap(which, where[start:start + k], cols["pre"], cols["post"])
             start += k
+    row_uniform, row_w, row_delay, row_rec = _uniform_rows(s_ptr, s_w, s_delay, s_rec)
     max_delay = max([int(c["delay"].max()) for _, c in static + plastic if c["delay"].size] + [1])
     hist = max([int(p.plasticity.history) for p in net.projections if p.plasticity is not None] + [1])
     low = Lowered(pop_start, np.array([CATALOGUE[p.cell_type].model_id for p in net.populations], np.int64),
@@ -125,5 +145,5 @@ def lower(net, ftype=np.float64, record=None):
                   s_ptr, s_post.astype(np.int32), s_w.astype(ftype), s_delay.astype(np.int32), s_rec.astype(np.int8),
                   p_ptr, p_post.astype(np.int32), p_delay.astype(np.int32), p_rec.astype(np.int8),
                   p_rule.astype(np.int32), np.asarray(rules, np.float64).reshape(-1, len(RULE_COLUMNS)),
-                  post_tau_minus)
+                  post_tau_minus, row_uniform, row_w.astype(ftype), row_delay.astype(np.int32), row_rec.astype(np.int8))
     return low, p_w.astype(ftype), maps, offset

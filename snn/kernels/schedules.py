@@ -84,11 +84,20 @@ def _sample(schedule, net, stim, b, sample_id, n_steps, w_plastic, counts, out_t
                     out_t[b, n_rec] = t
                     out_i[b, n_rec] = j
                 n_rec += 1
-            deliver_static(j, t, net.s_ptr, net.s_post, net.s_w, net.s_delay, net.s_rec, buf)
+            deliver_static(j, t, net.s_ptr, net.s_post, net.s_w, net.s_delay, net.s_rec, net.s_row_uniform,
+                           net.s_row_w, net.s_row_delay, net.s_row_rec, buf)
             if has_plastic:
                 deliver_plastic(j, t, net.p_ptr, net.p_post, w_plastic, net.p_delay, net.p_rec, net.p_rule,
                                 net.rules, last_pre, r_pre, h_t, h_o, h_n, buf)
     n_out[b] = n_rec
+
+
+@njit
+def run_serial(schedule, net, stim, n_samples, sample_offset, n_steps, w_plastic, counts, out_t, out_i, n_out):
+    """``run_batch`` on the calling thread, for one sample (or one thread): no parallel region is started, so no
+    worker thread spins beside the simulation."""
+    for b in range(n_samples):
+        _sample(schedule, net, stim, b, sample_offset + b, n_steps, w_plastic[b], counts, out_t, out_i, n_out)
 
 
 @njit(parallel=True)
