@@ -9,10 +9,12 @@ compilation excluded: the kernels are warmed up first), ``build_seconds`` (spec 
 ``Network::_last_run_time``, over reruns of the compiled binary; NEST: ``nest.Run`` after ``nest.Prepare``),
 and ``ratio_vs_<peer>`` = snn sim_seconds / peer sim_seconds. Every implementation runs single-threaded.
 """
+import contextlib
 import datetime
 import json
 import os
 import platform
+import sys
 import time
 
 import numpy as np
@@ -104,8 +106,25 @@ def bench(network, duration_s, against=(), repeats=3, seed=0, dtype="float64"):
     return out
 
 
+@contextlib.contextmanager
+def _stdout_to_stderr():
+    """Send whatever the peers print (NEST's banner, compiler output) to stderr, at the file-descriptor level,
+    so that stdout carries only the JSON object."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    os.dup2(2, 1)
+    try:
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
 def main(args):
-    out = bench(args.network, args.duration, _peers(args.against), args.repeats, args.seed, args.dtype)
+    peers = _peers(args.against)
+    with _stdout_to_stderr() if args.json else contextlib.nullcontext():
+        out = bench(args.network, args.duration, peers, args.repeats, args.seed, args.dtype)
     if args.json:
         print(json.dumps(out))
         return 0

@@ -12,6 +12,7 @@ t + d after the V update; ``t_ref`` holds V for t_ref/dt steps; a spike_generato
 NEST's threshold is ``V_m >= V_th``, as snn's.
 """
 from dataclasses import dataclass, field
+import os
 import time
 
 import numpy as np
@@ -98,6 +99,7 @@ def _build(nest, net, record):
 def run(net, duration, record=True, repeats=1, threads=1):
     """Simulate ``net`` for ``duration`` ms in NEST, ``repeats`` times (each a fresh kernel: the build is timed
     apart from ``nest.Simulate``). Returns a NestResult (spikes of the last repeat)."""
+    os.environ.setdefault("PYNEST_QUIET", "1")      # no banner on import
     import nest
     net.validate()
     if net.schedule != "exact":

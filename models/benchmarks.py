@@ -14,10 +14,10 @@ COBA (Benchmark 1; Brian1 / NEST ``coba.py`` parameters)
     4000 IF_cond_exp neurons, 3200 E / 800 I; cm 0.2 nF, tau_m 20 ms (g_L 10 nS), v_rest -60 mV,
     v_thresh -50 mV, v_reset -60 mV, tau_refrac 5 ms, tau_syn_E 5 ms, tau_syn_I 10 ms, e_rev_E 0 mV,
     e_rev_I -80 mV; w_exc 0.006 uS (6 nS), w_inh 0.067 uS (67 nS); p = 0.02, delay = dt = 0.1 ms.
-    Initial state: v ~ N(-60, 5) mV (Brian1: -60 + 5 * randn... clipped below threshold), g_e ~ N(0.004, 0.0015) uS
-    and g_i ~ N(0.020, 0.012) uS are the Brian1 draws; we set only v (snn lowers initial v, not g), and the
-    network is kick-started instead by 50 ms of a 20-neuron SpikeSourceArray at ~40 Hz onto the E cells,
-    identical in every implementation.
+    Initial state: v ~ N(-60, 5) mV (Brian1's COBA), clipped below threshold; g_e = g_i = 0. Brian1 also drew
+    random initial conductances; snn lowers only initial v, so instead a 20-neuron SpikeSourceArray (~40 Hz for
+    the first 50 ms, p = 0.05 onto the E cells, 0.02 uS) kick-starts the self-sustained activity (about 19 Hz),
+    identically in every implementation.
 """
 import numpy as np
 

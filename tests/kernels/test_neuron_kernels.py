@@ -30,18 +30,24 @@ def _cond_params(rng, n):
     return p
 
 
-def naive_curr_exp(p, v, ie, ii, r, in_e, in_i):
-    """One step of iaf_psc_exp from the linear ODE dI/dt = -I/tau_s, dV/dt = -(V - E_L)/tau_m + (I + I_e)/C,
-    propagated with the matrix exponential of its 3x3 generator (constant drive as a third state)."""
-    n = v.size
-    v_new = np.empty(n)
-    for k in range(n):
-        tm, c = p["tau_m"][k], p["cm"][k]
-        for_v = (v[k] - p["v_rest"][k])
+def propagators(p):
+    """Per neuron, the matrix exponential of the generator of dI_e/dt = -I_e/tau_E, dI_i/dt = -I_i/tau_I,
+    d(V - E_L)/dt = -(V - E_L)/tau_m + (I_e - I_i + I_offset)/C, with the constant drive as a fourth state."""
+    out = []
+    for k in range(np.size(p["tau_m"])):
+        c, tm = p["cm"][k], p["tau_m"][k]
         a = np.array([[-1 / p["tau_syn_E"][k], 0, 0, 0], [0, -1 / p["tau_syn_I"][k], 0, 0],
                       [1 / c, -1 / c, -1 / tm, p["i_offset"][k] / c], [0, 0, 0, 0]])
-        x = expm(a * DT) @ np.array([ie[k], ii[k], for_v, 1.0])
-        v_new[k] = p["v_rest"][k] + x[2]
+        out.append(expm(a * DT))
+    return np.asarray(out)
+
+
+def naive_curr_exp(p, v, ie, ii, r, in_e, in_i):
+    """One step of iaf_psc_exp, propagated with ``propagators(p)`` (cached in ``p["P"]``)."""
+    if "P" not in p:
+        p["P"] = propagators(p)
+    x = np.einsum("kij,kj->ki", p["P"], np.stack([ie, ii, v - p["v_rest"], np.ones_like(v)], axis=1))
+    v_new = p["v_rest"] + x[:, 2]
     refractory = r > 0
     v = np.where(refractory, v, v_new)
     r = np.where(refractory, r - 1, r)
