@@ -53,12 +53,22 @@ def machine():
     return dict(cpu=cpu, cores=os.cpu_count(), python=platform.python_version(), system=platform.system())
 
 
+def _warm_up(net, dtype):
+    """Compile (or load from numba's cache) the kernels for these array types, outside any timing: a one-neuron
+    network of each cell type lowers to arrays of the same types as the benchmark."""
+    from snn.engine import Simulator
+    from snn.spec import Network, Population
+    cells = sorted({p.cell_type for p in net.populations if p.cell_type != "SpikeSourceArray"})
+    tiny = Network([Population(f"p{k}", 1, c) for k, c in enumerate(cells)], dt=net.dt, schedule=net.schedule)
+    Simulator(tiny, dtype=np.dtype(dtype), record=[]).run(10 * net.dt)
+
+
 def run_snn(net, duration_ms, repeats, dtype):
     from snn.engine import Simulator
+    _warm_up(net, dtype)
     t0 = time.perf_counter()
     sim = Simulator(net, dtype=np.dtype(dtype), record=[])
     build = time.perf_counter() - t0
-    sim.run(10 * net.dt)                      # numba: compile or load from the cache, outside the timing
     times, res = [], None
     for _ in range(repeats):
         t0 = time.perf_counter()

@@ -1,7 +1,8 @@
 """Neuron updates for one sample over one population's index range [a, b). Row meanings: ``snn/cells.py``.
 
-Each function advances state in place and sets ``fired[i] = True`` for the neurons that spike this step (and
-False for the others), and clears the step's input slots ``in_e``/``in_i``.
+Each function advances state in place, sets ``fired[i] = True`` for the neurons that spike this step (the
+schedule clears the flags it collects; the 'exact' loops write every flag, which lets them vectorise), and
+clears the step's input slots ``in_e``/``in_i``.
 
 The 'exact' models write their arithmetic once, as a scalar step function (``_*_step``), and loop it twice: with
 the coefficients read once as scalars when the population's coefficient rows are uniform (the usual case: the

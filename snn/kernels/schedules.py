@@ -65,6 +65,7 @@ def _sample(schedule, net, stim, b, sample_id, n_steps, w_plastic, counts, out_t
             if fired_words[k] != 0:
                 for i in range(8 * k, min(8 * k + 8, n)):
                     if fired[i]:
+                        fired[i] = False       # kernels may only ever set flags; the scan clears them
                         spiking[n_sp] = i
                         n_sp += 1
                         if has_plastic:
