@@ -67,7 +67,8 @@ def _uniform_rows(ptr, w, delay, rec):
         same = np.ones(rows.size, np.bool_)
         for col in (w, delay, rec):
             col = np.asarray(col, np.float64)
-            same &= (np.maximum.reduceat(col, starts) == col[starts]) & (np.minimum.reduceat(col, starts) == col[starts])
+            first = col[starts]
+            same &= (np.maximum.reduceat(col, starts) == first) & (np.minimum.reduceat(col, starts) == first)
         uniform[rows] = same
         row_w[rows], row_d[rows], row_r[rows] = w[starts], delay[starts], rec[starts]
     return uniform, row_w, row_d, row_r

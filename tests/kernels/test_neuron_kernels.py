@@ -118,12 +118,13 @@ def _small_network(cell_type, params, w_scale):
     rng = np.random.default_rng(0)
     neu = Population("n", 5, cell_type, params, initial_values={"v": rng.uniform(-66, -56, 5).tolist()})
     ff = [(0, k, 2.0 * w_scale, 0.1 * (1 + k % 3)) for k in range(5)] + [(1, k, 1.0 * w_scale, 0.2) for k in range(5)]
-    rec = [(0, 1, 0.6 * w_scale, 0.3), (1, 2, 0.6 * w_scale, 0.1), (2, 3, 0.8 * w_scale, 0.4), (3, 0, 0.5 * w_scale, 0.2)]
+    rec = [(0, 1, 0.6 * w_scale, 0.3), (1, 2, 0.6 * w_scale, 0.1), (2, 3, 0.8 * w_scale, 0.4),
+           (3, 0, 0.5 * w_scale, 0.2)]
     inh = [(4, k, 0.7 * w_scale, 0.1) for k in range(4)]
-    projs = (Projection("src", "n", FromList(ff[:5])), Projection("src", "n", FromList(ff[5:]), receptor_type="inhibitory",
-                                                                  label="src-inh"),
-             Projection("n", "n", FromList(rec), label="rec"), Projection("n", "n", FromList(inh), receptor_type="inhibitory",
-                                                                          label="rec-inh"))
+    projs = (Projection("src", "n", FromList(ff[:5])),
+             Projection("src", "n", FromList(ff[5:]), receptor_type="inhibitory", label="src-inh"),
+             Projection("n", "n", FromList(rec), label="rec"),
+             Projection("n", "n", FromList(inh), receptor_type="inhibitory", label="rec-inh"))
     return Network((src, neu), projs, dt=DT, schedule="exact")
 
 

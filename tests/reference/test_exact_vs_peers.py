@@ -39,7 +39,8 @@ COND = dict(CELL, e_rev_E=0.0, e_rev_I=-80.0)
 
 def _trains(net, label, size, duration):
     ours = Simulator(net).run(duration).spike_trains(label)
-    return ours, nest_ref.run(net, duration).spike_trains(label, size), brian2_ref.run(net, duration).spike_trains(label, size)
+    theirs = [ref.run(net, duration).spike_trains(label, size) for ref in (nest_ref, brian2_ref)]
+    return (ours, *theirs)
 
 
 def _assert_same(a, b, tol, who):
