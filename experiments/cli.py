@@ -13,6 +13,7 @@ COMMANDS = {
     "demo": ("snn.experiments.demo", "a small liquid on scikit-learn's digits: the default main job"),
     "cam": ("snn.experiments.cam", "CA3 content-addressable memory: replay a recording or run an operation schedule"),
     "export": ("snn.experiments.export", "export a model to PyNN: a script, a NEST run, or a SpiNNaker mapping"),
+    "bench": ("snn.experiments.bench", "time CUBA / COBA against brian2 (C++ standalone) and NEST"),
 }
 
 

@@ -192,11 +192,11 @@ def check(net, backend):
 def _plastic_row_problems(net, caps):
     from snn.lowering import expand_projections
     out = []
-    for proj, conn, _, _ in expand_projections(net):
-        if proj.plasticity is None or conn.pre.size == 0:
+    for proj, pre, post, _, _ in expand_projections(net):
+        if proj.plasticity is None or pre.size == 0:
             continue
-        core = conn.post // caps.neurons_per_core
-        rows = np.bincount(conn.pre * (int(core.max()) + 1) + core)
+        core = post // caps.neurons_per_core
+        rows = np.bincount(pre * (int(core.max()) + 1) + core)
         if rows.max() > caps.max_plastic_row:
             out.append(f"projection {proj.name!r}: a presynaptic neuron has {int(rows.max())} plastic synapses onto "
                        f"one core of {caps.neurons_per_core} neurons; {caps.name} allows {caps.max_plastic_row} per "

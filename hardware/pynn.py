@@ -119,14 +119,14 @@ def describe(net, backend, inputs=None):
             d["initial_values"] = {k: _scalar_or_list(v, p.size) for k, v in p.initial_values.items()}
         pops.append(d)
     projs, conns = [], []
-    for proj, c, w, d in expand_projections(net):
+    for proj, pre, post, w, d in expand_projections(net):
         post_type = net.population(proj.post).cell_type
         sign = -1.0 if (proj.receptor_type == "inhibitory" and post_type in _CURRENT_BASED
                         and proj.plasticity is None) else 1.0
         if proj.plasticity is not None:
             w = np.clip(w, proj.plasticity.w_min, proj.plasticity.w_max)
-        conns.append(np.column_stack([c.pre, c.post, sign * w, d * net.dt]).astype(np.float64).reshape(-1, 4))
-        q = dict(name=proj.name, pre=proj.pre, post=proj.post, receptor=proj.receptor_type, n=int(c.pre.size))
+        conns.append(np.column_stack([pre, post, sign * w, d * net.dt]).astype(np.float64).reshape(-1, 4))
+        q = dict(name=proj.name, pre=proj.pre, post=proj.post, receptor=proj.receptor_type, n=int(pre.size))
         if proj.plasticity is not None:
             q["stdp"] = stdp_parameters(proj.plasticity, backend)
             q["rule"] = type(proj.plasticity).__name__

@@ -1,5 +1,5 @@
 """The catalogue of cell types: one entry per model, with PyNN names, defaults (PyNN units: ms, mV, nF, nA) and
-how the parameters lower to the per-neuron coefficient table that the kernels read.
+how the parameters lower to the per-neuron coefficients (``coefs[row, neuron]``) that the kernels read.
 
 A new cell type = one entry here + its step in ``snn/kernels/neurons.py`` + one test against a naive version.
 """
@@ -11,13 +11,17 @@ import numpy as np
 from .errors import SpecError
 
 # Model ids the kernels dispatch on (one branch per population, not per neuron).
-SOURCE, IF_CURR_EXP = 0, 1
+SOURCE, IF_CURR_EXP, IF_COND_EXP = 0, 1, 2
 
-# Columns of the coefficient table. A model uses the ones it needs; the meaning is fixed per model and schedule.
+# Rows of the coefficient table ``coefs[row, neuron]`` (each coefficient's values over the neurons are contiguous,
+# so that the neuron loops stream them; a population whose values are uniform is read as scalars). A model uses the rows
+# it needs; the meaning is fixed per model and schedule.
 N_COEF = 12
 C_V_REST, C_V_RESET, C_V_THRESH, C_REF_STEPS = 0, 1, 2, 3
-# 'exact' schedule (NEST iaf_psc_exp propagators, V relative to v_rest)
+# IF_curr_exp, 'exact' schedule (NEST iaf_psc_exp propagators, V relative to v_rest)
 C_P22, C_P21E, C_P21I, C_P11E, C_P11I, C_DRIFT = 4, 5, 6, 7, 8, 9
+# IF_cond_exp, 'exact' schedule (exponential Euler in V with the conductances of the step start; exact decay of g)
+C_G_L, C_E_REV_E, C_E_REV_I, C_DT_CM, C_I_OFFSET_COND = 4, 5, 6, 9, 10
 # 'spinnaker' schedule (sPyNNaker closed-form LIF, exponential synapse with `init` input scaling)
 C_EXP_TM, C_R, C_INIT_E, C_INIT_I, C_DECAY_E, C_DECAY_I, C_I_OFFSET = 4, 5, 6, 7, 8, 9, 10
 
@@ -66,6 +70,20 @@ def lower_if_curr_exp(p, dt, schedule):
     return c
 
 
+def lower_if_cond_exp(p, dt, schedule):
+    """Coefficient row for IF_cond_exp (conductances in uS, g_L = cm / tau_m); 'exact' schedule only."""
+    c = np.zeros(N_COEF)
+    c[C_V_REST], c[C_V_RESET], c[C_V_THRESH] = p["v_rest"], p["v_reset"], p["v_thresh"]
+    c[C_REF_STEPS] = round(p["tau_refrac"] / dt)
+    c[C_G_L] = p["cm"] / p["tau_m"]
+    c[C_E_REV_E], c[C_E_REV_I] = p["e_rev_E"], p["e_rev_I"]
+    c[C_P11E] = math.exp(-dt / p["tau_syn_E"])
+    c[C_P11I] = math.exp(-dt / p["tau_syn_I"])
+    c[C_DT_CM] = dt / p["cm"]
+    c[C_I_OFFSET_COND] = p["i_offset"]
+    return c
+
+
 CATALOGUE = {
     "IF_curr_exp": CellType(
         "IF_curr_exp", IF_CURR_EXP,
@@ -74,6 +92,14 @@ CATALOGUE = {
         state=dict(v="v_rest"), pynn_name="IF_curr_exp",
         doc="Leaky integrate-and-fire, exponential current synapses. 'exact': NEST iaf_psc_exp propagators; "
             "'spinnaker': sPyNNaker's closed-form step with `init` input scaling."),
+    "IF_cond_exp": CellType(
+        "IF_cond_exp", IF_COND_EXP,
+        defaults=dict(cm=1.0, tau_m=20.0, tau_refrac=0.1, tau_syn_E=5.0, tau_syn_I=5.0, v_rest=-65.0,
+                      v_reset=-65.0, v_thresh=-50.0, i_offset=0.0, e_rev_E=0.0, e_rev_I=-70.0),
+        state=dict(v="v_rest"), pynn_name="IF_cond_exp", schedules=("exact",),
+        doc="Leaky integrate-and-fire, exponential conductance synapses (weights in uS). 'exact' schedule: "
+            "V by exponential Euler with the conductances of the step start (brian2's 'exponential_euler'), "
+            "conductances decay exactly, then take this step's arrivals (NEST iaf_cond_exp order)."),
     "SpikeSourceArray": CellType(
         "SpikeSourceArray", SOURCE, defaults=dict(spike_times=()), pynn_name="SpikeSourceArray", is_source=True,
         doc="Fixed spike times (ms) per neuron: a list of lists, or one list shared by all neurons."),
@@ -82,7 +108,7 @@ CATALOGUE = {
         doc="Spikes given per sample at run time (``stimuli=``): dense events or per-step Bernoulli rates."),
 }
 
-LOWER = {"IF_curr_exp": lower_if_curr_exp}
+LOWER = {"IF_curr_exp": lower_if_curr_exp, "IF_cond_exp": lower_if_cond_exp}
 
 
 def cell_type(name):

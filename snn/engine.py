@@ -8,11 +8,12 @@ Spike times are stamped where the schedule puts them: 'spinnaker' at the tick t 
 'exact' at the end of the step (t + 1) * dt, as NEST does. Same seed, same spikes, whatever the batch size,
 chunking or thread count: every random draw is a function of (seed, global sample index, step, neuron).
 """
+import numba
 import numpy as np
 
 from .cells import CATALOGUE
 from .errors import SpecError
-from .kernels.schedules import EXACT, SPINNAKER, run_batch
+from .kernels.schedules import EXACT, SPINNAKER, run_batch, run_serial
 from .lowering import lower
 from .monitors import Result
 from .stimuli import lower_stimuli, take_samples
@@ -55,7 +56,7 @@ class Simulator:
             raise SpecError(f"plastic_weights has shape {w0.shape}; expected ({self.initial_plastic_weights.size},)"
                             f" or ({batch}, {self.initial_plastic_weights.size})")
         w = np.array(np.broadcast_to(w0, (batch, w0.shape[-1])), dtype=self.dtype)
-        n = self.lowered.coef.shape[0]
+        n = self.lowered.coefs.shape[1]
         counts = np.zeros((batch, n), np.int64)
         chunk = batch if chunk is None else max(1, int(chunk))
         times, index = [None] * batch, [None] * batch
@@ -74,8 +75,9 @@ class Simulator:
                 out_i = np.zeros((z - a, cap), np.int32)
                 n_out = np.zeros(z - a, np.int64)
                 wb = w[a:z].copy()
-                run_batch(SCHEDULE_IDS[net.schedule], self.lowered, sub, z - a, sample_offset + a, n_steps,
-                          wb, cnt, out_t, out_i, n_out)
+                runner = run_batch if z - a > 1 and numba.get_num_threads() > 1 else run_serial
+                runner(SCHEDULE_IDS[net.schedule], self.lowered, sub, z - a, sample_offset + a, n_steps,
+                       wb, cnt, out_t, out_i, n_out)
                 if n_out.max(initial=0) <= cap:
                     break
                 cap = int(n_out.max())  # deterministic: rerunning with room for every spike gives the same run

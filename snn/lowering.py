@@ -11,24 +11,67 @@ from .cells import CATALOGUE, LOWER, N_COEF, SOURCE
 from .errors import SpecError
 from .kernels.stdp import RULE_COLUMNS
 
-Lowered = namedtuple("Lowered", "pop_start pop_model coef v0 record n_slots hist "
+Lowered = namedtuple("Lowered", "pop_start pop_model pop_uniform coefs v0 record n_slots hist "
                                 "s_ptr s_post s_w s_delay s_rec "
-                                "p_ptr p_post p_delay p_rec p_rule rules post_tau_minus")
+                                "p_ptr p_post p_delay p_rec p_rule rules post_tau_minus "
+                                "s_row_uniform s_row_w s_row_delay s_row_rec")
 # Where each projection's synapses sit, for reading weights back: (table, indices into that table).
 SynapseMap = namedtuple("SynapseMap", "table index pre post")
 
 
-def _coefficients(pop, dt, schedule, ftype):
+def _coefficients(pop, dt, schedule):
+    """(N_COEF, size) coefficients of one population (float64) and whether every neuron has the same ones."""
     ct = CATALOGUE[pop.cell_type]
     if ct.model_id == SOURCE:
-        return np.zeros((pop.size, N_COEF), ftype)
+        return np.zeros((N_COEF, pop.size)), True
     params = pop.parameters()
     arrays = {k: np.broadcast_to(np.asarray(v, float), (pop.size,)) for k, v in params.items()}
     if all(a.strides == (0,) or a.size == 1 for a in arrays.values()):
         row = LOWER[pop.cell_type]({k: float(a[0]) for k, a in arrays.items()}, dt, schedule)
-        return np.tile(row, (pop.size, 1)).astype(ftype)
+        return np.repeat(row[:, None], pop.size, axis=1), True
     rows = [LOWER[pop.cell_type]({k: float(a[i]) for k, a in arrays.items()}, dt, schedule) for i in range(pop.size)]
-    return np.asarray(rows, ftype)
+    cols = np.asarray(rows).T
+    return cols, bool(np.all(cols == cols[:, :1]))
+
+
+def expand_projections(net):
+    """Every projection's connections, drawn in projection order from ``default_rng(net.seed)``, exactly as the
+    engine lowers them: a list of (projection, pre, post, weight, delay_steps), indices within the populations.
+    Other backends (``snn.hardware``) build the same synapses from this."""
+    rng = np.random.default_rng(net.seed)
+    out = []
+    for proj in net.projections:
+        pre_pop, post_pop = net.population(proj.pre), net.population(proj.post)
+        conn = proj.connector.connect(pre_pop.size, post_pop.size, rng, pre_pop.positions, post_pop.positions)
+        k = conn.pre.size
+        w = conn.weights if conn.weights is not None else np.broadcast_to(np.asarray(proj.weight, float), (k,))
+        d_ms = conn.delays if conn.delays is not None else np.full(k, net.dt if proj.delay is None else proj.delay)
+        d = np.rint(np.asarray(d_ms, float) / net.dt).astype(np.int64)
+        if k and d.min() < 1:
+            raise SpecError(f"projection {proj.name!r}: delays must be at least one time step ({net.dt} ms)")
+        if k and np.any(np.asarray(w) < 0):
+            raise SpecError(f"projection {proj.name!r}: weights must be >= 0 (magnitudes; the receptor sets the sign)")
+        out.append((proj, np.asarray(conn.pre, np.int64), np.asarray(conn.post, np.int64), np.asarray(w, float), d))
+    return out
+
+
+def _uniform_rows(ptr, w, delay, rec):
+    """Per presynaptic row: whether its static synapses share one weight, delay and receptor, and those values.
+    Delivery of such a row streams only the post indices (as brian2 does for a constant weight and delay)."""
+    n = ptr.size - 1
+    uniform = np.zeros(n, np.bool_)
+    row_w, row_d, row_r = np.zeros(n), np.zeros(n, np.int64), np.zeros(n, np.int64)
+    rows = np.flatnonzero(np.diff(ptr) > 0)
+    if rows.size:
+        starts = ptr[rows]
+        same = np.ones(rows.size, np.bool_)
+        for col in (w, delay, rec):
+            col = np.asarray(col, np.float64)
+            first = col[starts]
+            same &= (np.maximum.reduceat(col, starts) == first) & (np.minimum.reduceat(col, starts) == first)
+        uniform[rows] = same
+        row_w[rows], row_d[rows], row_r[rows] = w[starts], delay[starts], rec[starts]
+    return uniform, row_w, row_d, row_r
 
 
 def _csr(pre, n, *columns):
@@ -39,24 +82,6 @@ def _csr(pre, n, *columns):
 
 
 
-def expand_projections(net):
-    """Every projection of ``net`` expanded to explicit synapses, in projection order, with one generator
-    ``np.random.default_rng(net.seed)`` shared by all connectors: same seed, same synapses, whichever backend
-    consumes them (the engine here, PyNN in ``snn.hardware.pynn``). Yields (projection, Connections, weights
-    (float array, magnitudes), delays in whole time steps (int64 array))."""
-    rng = np.random.default_rng(net.seed)
-    for proj in net.projections:
-        pre_pop, post_pop = net.population(proj.pre), net.population(proj.post)
-        conn = proj.connector.connect(pre_pop.size, post_pop.size, rng, pre_pop.positions, post_pop.positions)
-        k = conn.pre.size
-        w = conn.weights if conn.weights is not None else np.broadcast_to(np.asarray(proj.weight, float), (k,))
-        d_ms = conn.delays if conn.delays is not None else np.full(k, net.dt if proj.delay is None else proj.delay)
-        d = np.rint(np.asarray(d_ms, float) / net.dt).astype(np.int64)
-        if k and d.min() < 1:
-            raise SpecError(f"projection {proj.name!r}: delays must be at least one time step ({net.dt} ms)")
-        yield proj, conn, np.asarray(w, float), d
-
-
 def lower(net, ftype=np.float64, record=None):
     """Lower ``net`` (validated here). ``record``: labels of populations whose spike times are kept (None: all).
     Returns (Lowered, synapse maps per projection name, offsets per population label)."""
@@ -65,13 +90,15 @@ def lower(net, ftype=np.float64, record=None):
     pop_start = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
     offset = {p.label: int(pop_start[k]) for k, p in enumerate(net.populations)}
     n = int(pop_start[-1])
-    coef = np.concatenate([_coefficients(p, net.dt, net.schedule, ftype) for p in net.populations])
+    lowered_pops = [_coefficients(p, net.dt, net.schedule) for p in net.populations]
+    coefs = np.ascontiguousarray(np.concatenate([c for c, _ in lowered_pops], axis=1), ftype)
+    pop_uniform = np.array([u for _, u in lowered_pops], np.bool_)
     v0 = np.zeros(n, ftype)
     for p in net.populations:
         ct = CATALOGUE[p.cell_type]
-        for var, default_param in ct.state.items():
+        for var, default_param in ct.state.items():   # scalars or per-neuron sequences (validated in spec)
             value = p.initial_values.get(var, p.parameters()[default_param])
-            v0[offset[p.label]:offset[p.label] + p.size] = value
+            v0[offset[p.label]:offset[p.label] + p.size] = np.broadcast_to(np.asarray(value, float), (p.size,))
     rec = np.ones(n, np.bool_)
     if record is not None:
         rec[:] = False
@@ -81,11 +108,9 @@ def lower(net, ftype=np.float64, record=None):
 
     static, plastic, rules, maps = [], [], [], {}
     post_tau_minus = np.ones(n)
-    for proj, conn, w, d in expand_projections(net):
-        k = conn.pre.size
-        if k and np.any(np.asarray(w) < 0):
-            raise SpecError(f"projection {proj.name!r}: weights must be >= 0 (magnitudes; the receptor sets the sign)")
-        cols = dict(pre=conn.pre + offset[proj.pre], post=conn.post + offset[proj.post], w=np.asarray(w, float),
+    for proj, pre, post, w, d in expand_projections(net):
+        k = pre.size
+        cols = dict(pre=pre + offset[proj.pre], post=post + offset[proj.post], w=w,
                     delay=d, rec=np.full(k, 0 if proj.receptor_type == "excitatory" else 1, np.int8))
         if proj.plasticity is None:
             static.append((proj.name, cols))
@@ -114,12 +139,13 @@ def lower(net, ftype=np.float64, record=None):
             k = cols["pre"].size
             maps[name] = SynapseMap(which, where[start:start + k], cols["pre"], cols["post"])
             start += k
+    row_uniform, row_w, row_delay, row_rec = _uniform_rows(s_ptr, s_w, s_delay, s_rec)
     max_delay = max([int(c["delay"].max()) for _, c in static + plastic if c["delay"].size] + [1])
     hist = max([int(p.plasticity.history) for p in net.projections if p.plasticity is not None] + [1])
     low = Lowered(pop_start, np.array([CATALOGUE[p.cell_type].model_id for p in net.populations], np.int64),
-                  coef, v0, rec, max_delay + 1, hist,
+                  pop_uniform, coefs, v0, rec, max_delay + 1, hist,
                   s_ptr, s_post.astype(np.int32), s_w.astype(ftype), s_delay.astype(np.int32), s_rec.astype(np.int8),
                   p_ptr, p_post.astype(np.int32), p_delay.astype(np.int32), p_rec.astype(np.int8),
                   p_rule.astype(np.int32), np.asarray(rules, np.float64).reshape(-1, len(RULE_COLUMNS)),
-                  post_tau_minus)
+                  post_tau_minus, row_uniform, row_w.astype(ftype), row_delay.astype(np.int32), row_rec.astype(np.int8))
     return low, p_w.astype(ftype), maps, offset

@@ -37,8 +37,9 @@ class Population:
 
 @dataclass(frozen=True)
 class Projection:
-    """Synapses from population ``pre`` to ``post`` (labels). ``weight`` in nA (current synapses), a magnitude:
-    the receptor decides the sign. ``delay`` in ms, a whole number of time steps (None: one step)."""
+    """Synapses from population ``pre`` to ``post`` (labels). ``weight`` in nA (current synapses) or uS
+    (conductance synapses, IF_cond_exp), a magnitude: the receptor decides the sign. ``delay`` in ms, a whole
+    number of time steps (None: one step)."""
     pre: str
     post: str
     connector: object

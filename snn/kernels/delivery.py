@@ -1,11 +1,27 @@
 """Spike delivery into the delay ring buffer ``buf[slot, receptor, post]`` with ``slot = (t + delay) % n_slots``.
 
-The neuron kernels read slot ``t % n_slots`` as this step's input and clear it, so a slot is free for reuse."""
+The neuron kernels read slot ``t % n_slots`` as this step's input and clear it, so a slot is free for reuse.
+Delays lie in [1, n_slots - 1], so the wrap is one conditional subtraction (an integer ``%`` per synapse cost
+about as much as the rest of the delivery)."""
 from ._config import njit
 
 
 @njit
-def deliver_static(j, t, ptr, post, w, delay, rec, buf):
+def deliver_static(j, t, ptr, post, w, delay, rec, row_uniform, row_w, row_delay, row_rec, buf):
+    """Row j's static synapses. A uniform row (one weight, delay and receptor) reads only its post indices."""
     n_slots = buf.shape[0]
+    t_slot = t % n_slots
+    if row_uniform[j]:
+        slot = t_slot + row_delay[j]
+        if slot >= n_slots:
+            slot -= n_slots
+        target = buf[slot, row_rec[j]]
+        wj = row_w[j]
+        for s in range(ptr[j], ptr[j + 1]):
+            target[post[s]] += wj
+        return
     for s in range(ptr[j], ptr[j + 1]):
-        buf[(t + delay[s]) % n_slots, rec[s], post[s]] += w[s]
+        slot = t_slot + delay[s]
+        if slot >= n_slots:
+            slot -= n_slots
+        buf[slot, rec[s], post[s]] += w[s]

@@ -1,51 +1,128 @@
-"""Neuron updates for one sample over one population's index range [a, b). Column meanings: ``snn/cells.py``.
+"""Neuron updates for one sample over one population's index range [a, b). Row meanings: ``snn/cells.py``.
 
-Each function advances state in place and writes ``fired[i] = True`` for the neurons that spike this step.
+Each function advances state in place, sets ``fired[i] = True`` for the neurons that spike this step (the
+schedule clears the flags it collects; the 'exact' loops write every flag, which lets them vectorise), and
+clears the step's input slots ``in_e``/``in_i``.
+
+The 'exact' models write their arithmetic once, as a scalar step function (``_*_step``), and loop it twice: with
+the coefficients read once as scalars when the population's coefficient rows are uniform (the usual case: the
+loop then vectorises), or per neuron from the coefficient columns ``coef[row, i]`` otherwise. The loops run over
+zero-based views of the population (``_views``): numba then knows every index is >= 0 and drops its
+negative-index wraparound, which is what lets LLVM vectorise them (about 3x faster than ``range(a, b)``).
 """
+import math
+
 from ._config import njit
 from ..cells import (C_V_REST, C_V_RESET, C_V_THRESH, C_REF_STEPS, C_P22, C_P21E, C_P21I, C_P11E, C_P11I, C_DRIFT,
-                     C_EXP_TM, C_R, C_INIT_E, C_INIT_I, C_DECAY_E, C_DECAY_I, C_I_OFFSET)
+                     C_EXP_TM, C_R, C_INIT_E, C_INIT_I, C_DECAY_E, C_DECAY_I, C_I_OFFSET,
+                     C_G_L, C_E_REV_E, C_E_REV_I, C_DT_CM, C_I_OFFSET_COND)
+
+
+@njit(inline="always")
+def _views(a, b, v, x, y, refr, in_e, in_i, fired):
+    return v[a:b], x[a:b], y[a:b], refr[a:b], in_e[a:b], in_i[a:b], fired[a:b]
+
+
+@njit(inline="always")
+def _curr_exp_exact_step(v, ie, ii, r, in_e, in_i, v_rest, v_reset, v_thresh, ref_steps, p22, p21e, p21i, p11e,
+                         p11i, drift):
+    """NEST iaf_psc_exp order: V from the old currents (exact propagators) unless refractory (then the
+    countdown runs), then the currents decay and take this step's arrivals, then threshold and reset."""
+    v_new = v_rest + p22 * (v - v_rest) + p21e * ie - p21i * ii + drift
+    v = v_new if r == 0 else v
+    r = r - 1 if r > 0 else r
+    ie = p11e * ie + in_e
+    ii = p11i * ii + in_i
+    f = v >= v_thresh
+    return (v_reset if f else v), ie, ii, (ref_steps if f else r), f
 
 
 @njit
-def if_curr_exp_exact(a, b, coef, v, i_e, i_i, refr, in_e, in_i, fired):
-    """NEST iaf_psc_exp order: V from the old currents (exact propagators), then currents decay and take this
-    step's arrivals, then threshold. V is integrated only outside the refractory period; currents always."""
-    for i in range(a, b):
-        c = coef[i]
-        if refr[i] == 0:
-            vr = v[i] - c[C_V_REST]
-            v[i] = c[C_V_REST] + c[C_P22] * vr + c[C_P21E] * i_e[i] - c[C_P21I] * i_i[i] + c[C_DRIFT]
-        else:
-            refr[i] -= 1
-        i_e[i] = c[C_P11E] * i_e[i] + in_e[i]
-        i_i[i] = c[C_P11I] * i_i[i] + in_i[i]
-        in_e[i] = 0.0
-        in_i[i] = 0.0
-        if v[i] >= c[C_V_THRESH]:
-            fired[i] = True
-            v[i] = c[C_V_RESET]
-            refr[i] = int(c[C_REF_STEPS])
+def if_curr_exp_exact(a, b, coef, uniform, v, i_e, i_i, refr, in_e, in_i, fired):
+    n = b - a
+    v, i_e, i_i, refr, in_e, in_i, fired = _views(a, b, v, i_e, i_i, refr, in_e, in_i, fired)
+    if uniform:
+        v_rest, v_reset, v_thresh = coef[C_V_REST, a], coef[C_V_RESET, a], coef[C_V_THRESH, a]
+        ref_steps = refr.dtype.type(coef[C_REF_STEPS, a])
+        p22, p21e, p21i, drift = coef[C_P22, a], coef[C_P21E, a], coef[C_P21I, a], coef[C_DRIFT, a]
+        p11e, p11i = coef[C_P11E, a], coef[C_P11I, a]
+        for i in range(n):
+            v[i], i_e[i], i_i[i], refr[i], fired[i] = _curr_exp_exact_step(
+                v[i], i_e[i], i_i[i], refr[i], in_e[i], in_i[i], v_rest, v_reset, v_thresh, ref_steps,
+                p22, p21e, p21i, p11e, p11i, drift)
+            in_e[i] = 0.0
+            in_i[i] = 0.0
+    else:
+        c = coef[:, a:b]
+        for i in range(n):
+            v[i], i_e[i], i_i[i], refr[i], fired[i] = _curr_exp_exact_step(
+                v[i], i_e[i], i_i[i], refr[i], in_e[i], in_i[i], c[C_V_REST, i], c[C_V_RESET, i],
+                c[C_V_THRESH, i], refr.dtype.type(c[C_REF_STEPS, i]), c[C_P22, i], c[C_P21E, i],
+                c[C_P21I, i], c[C_P11E, i], c[C_P11I, i], c[C_DRIFT, i])
+            in_e[i] = 0.0
+            in_i[i] = 0.0
+
+
+@njit(inline="always")
+def _cond_exp_exact_step(v, ge, gi, r, in_e, in_i, v_rest, v_reset, v_thresh, ref_steps, g_l, e_e, e_i, p11e,
+                         p11i, dt_cm, i_offset):
+    """Exponential Euler in V with the conductances held at their step-start values (brian2's
+    'exponential_euler': V relaxes to v_inf with time constant cm / g_tot), unless refractory; then the
+    conductances decay exactly and take this step's arrivals; then threshold and reset."""
+    g_tot = g_l + ge + gi
+    v_inf = (g_l * v_rest + ge * e_e + gi * e_i + i_offset) / g_tot
+    v_new = v_inf + (v - v_inf) * math.exp(-g_tot * dt_cm)
+    v = v_new if r == 0 else v
+    r = r - 1 if r > 0 else r
+    ge = p11e * ge + in_e
+    gi = p11i * gi + in_i
+    f = v >= v_thresh
+    return (v_reset if f else v), ge, gi, (ref_steps if f else r), f
 
 
 @njit
-def if_curr_exp_spinnaker(a, b, coef, v, i_e, i_i, refr, in_e, in_i, fired):
+def if_cond_exp_exact(a, b, coef, uniform, v, g_e, g_i, refr, in_e, in_i, fired):
+    n = b - a
+    v, g_e, g_i, refr, in_e, in_i, fired = _views(a, b, v, g_e, g_i, refr, in_e, in_i, fired)
+    if uniform:
+        v_rest, v_reset, v_thresh = coef[C_V_REST, a], coef[C_V_RESET, a], coef[C_V_THRESH, a]
+        ref_steps = refr.dtype.type(coef[C_REF_STEPS, a])
+        g_l, e_e, e_i = coef[C_G_L, a], coef[C_E_REV_E, a], coef[C_E_REV_I, a]
+        p11e, p11i, dt_cm, i_off = coef[C_P11E, a], coef[C_P11I, a], coef[C_DT_CM, a], coef[C_I_OFFSET_COND, a]
+        for i in range(n):
+            v[i], g_e[i], g_i[i], refr[i], fired[i] = _cond_exp_exact_step(
+                v[i], g_e[i], g_i[i], refr[i], in_e[i], in_i[i], v_rest, v_reset, v_thresh, ref_steps,
+                g_l, e_e, e_i, p11e, p11i, dt_cm, i_off)
+            in_e[i] = 0.0
+            in_i[i] = 0.0
+    else:
+        c = coef[:, a:b]
+        for i in range(n):
+            v[i], g_e[i], g_i[i], refr[i], fired[i] = _cond_exp_exact_step(
+                v[i], g_e[i], g_i[i], refr[i], in_e[i], in_i[i], c[C_V_REST, i], c[C_V_RESET, i],
+                c[C_V_THRESH, i], refr.dtype.type(c[C_REF_STEPS, i]), c[C_G_L, i], c[C_E_REV_E, i],
+                c[C_E_REV_I, i], c[C_P11E, i], c[C_P11I, i], c[C_DT_CM, i], c[C_I_OFFSET_COND, i])
+            in_e[i] = 0.0
+            in_i[i] = 0.0
+
+
+@njit
+def if_curr_exp_spinnaker(a, b, coef, uniform, v, i_e, i_i, refr, in_e, in_i, fired):
     """sPyNNaker's timer tick: arrivals scaled by `init` join the currents, the closed-form membrane step runs
     outside the refractory countdown, threshold and reset, then the currents decay (specs/ca3_cam.md 3.1)."""
     for i in range(a, b):
-        c = coef[i]
-        i_e[i] += c[C_INIT_E] * in_e[i]
-        i_i[i] += c[C_INIT_I] * in_i[i]
+        i_e[i] += coef[C_INIT_E, i] * in_e[i]
+        i_i[i] += coef[C_INIT_I, i] * in_i[i]
         in_e[i] = 0.0
         in_i[i] = 0.0
         if refr[i] <= 0:
-            alpha = c[C_V_REST] + c[C_R] * (i_e[i] - i_i[i] + c[C_I_OFFSET])
-            v[i] = alpha - c[C_EXP_TM] * (alpha - v[i])
+            alpha = coef[C_V_REST, i] + coef[C_R, i] * (i_e[i] - i_i[i] + coef[C_I_OFFSET, i])
+            v[i] = alpha - coef[C_EXP_TM, i] * (alpha - v[i])
         else:
             refr[i] -= 1
-        if v[i] >= c[C_V_THRESH]:
-            fired[i] = True
-            v[i] = c[C_V_RESET]
-            refr[i] = int(c[C_REF_STEPS])
-        i_e[i] *= c[C_DECAY_E]
-        i_i[i] *= c[C_DECAY_I]
+        fired[i] = v[i] >= coef[C_V_THRESH, i]
+        if fired[i]:
+            v[i] = coef[C_V_RESET, i]
+            refr[i] = int(coef[C_REF_STEPS, i])
+        i_e[i] *= coef[C_DECAY_E, i]
+        i_i[i] *= coef[C_DECAY_I, i]

@@ -4,7 +4,8 @@
 Every schedule, per step t:
   1. neurons: this step's arrivals (ring-buffer slot t) enter the synaptic currents, the membrane updates,
      threshold and reset (the order inside this step is the cell type's, see kernels/neurons.py);
-  2. post spikes enter the STDP histories;
+  2. the spiking neurons are collected (a scan of the ``fired`` flags eight at a time) and post spikes enter
+     the STDP histories;
   3. source spikes of step t (fixed events, then Bernoulli draws) join the neuron spikes;
   4. record (counts, and spike times of recorded neurons);
   5. delivery of every spike of step t: static rows, then plastic rows (STDP evaluated at the pre spike).
@@ -15,24 +16,25 @@ from numba import prange
 
 from ._config import njit
 from .delivery import deliver_static
-from .neurons import if_curr_exp_exact, if_curr_exp_spinnaker
+from .neurons import if_cond_exp_exact, if_curr_exp_exact, if_curr_exp_spinnaker
 from .rng import stream_key, uniform
 from .stdp import deliver_plastic, record_post
-from ..cells import IF_CURR_EXP
+from ..cells import IF_COND_EXP, IF_CURR_EXP
 
 EXACT, SPINNAKER = 0, 1
 
 
 @njit
 def _sample(schedule, net, stim, b, sample_id, n_steps, w_plastic, counts, out_t, out_i, n_out):
-    n = net.coef.shape[0]
-    ftype = net.coef.dtype
+    n = net.coefs.shape[1]
+    ftype = net.coefs.dtype
     v = net.v0.copy()
     i_e = np.zeros(n, ftype)
     i_i = np.zeros(n, ftype)
     refr = np.zeros(n, np.int32)
     buf = np.zeros((net.n_slots, 2, n), ftype)
-    fired = np.zeros(n, np.bool_)
+    fired_words = np.zeros((n + 7) // 8, np.uint64)   # the flags, read back eight at a time
+    fired = fired_words.view(np.bool_)
     spiking = np.empty(n + stim.prob_idx.shape[0], np.int64)
     h_t = np.zeros((n, net.hist), np.int64)
     h_o = np.zeros((n, net.hist), np.float64)
@@ -50,20 +52,24 @@ def _sample(schedule, net, stim, b, sample_id, n_steps, w_plastic, counts, out_t
         in_e = buf[slot, 0]
         in_i = buf[slot, 1]
         for p in range(net.pop_model.shape[0]):
-            a, z = net.pop_start[p], net.pop_start[p + 1]
+            a, z, u = net.pop_start[p], net.pop_start[p + 1], net.pop_uniform[p]
             if net.pop_model[p] == IF_CURR_EXP:
                 if schedule == SPINNAKER:
-                    if_curr_exp_spinnaker(a, z, net.coef, v, i_e, i_i, refr, in_e, in_i, fired)
+                    if_curr_exp_spinnaker(a, z, net.coefs, u, v, i_e, i_i, refr, in_e, in_i, fired)
                 else:
-                    if_curr_exp_exact(a, z, net.coef, v, i_e, i_i, refr, in_e, in_i, fired)
+                    if_curr_exp_exact(a, z, net.coefs, u, v, i_e, i_i, refr, in_e, in_i, fired)
+            elif net.pop_model[p] == IF_COND_EXP:
+                if_cond_exp_exact(a, z, net.coefs, u, v, i_e, i_i, refr, in_e, in_i, fired)
         n_sp = 0
-        for i in range(n):
-            if fired[i]:
-                fired[i] = False
-                spiking[n_sp] = i
-                n_sp += 1
-                if has_plastic:
-                    record_post(i, t, net.post_tau_minus[i], h_t, h_o, h_n)
+        for k in range(fired_words.shape[0]):
+            if fired_words[k] != 0:
+                for i in range(8 * k, min(8 * k + 8, n)):
+                    if fired[i]:
+                        fired[i] = False       # kernels may only ever set flags; the scan clears them
+                        spiking[n_sp] = i
+                        n_sp += 1
+                        if has_plastic:
+                            record_post(i, t, net.post_tau_minus[i], h_t, h_o, h_n)
         for e in range(stim.ev_ptr[eb, t], stim.ev_ptr[eb, t + 1]):
             spiking[n_sp] = stim.ev_idx[e]
             n_sp += 1
@@ -79,11 +85,20 @@ def _sample(schedule, net, stim, b, sample_id, n_steps, w_plastic, counts, out_t
                     out_t[b, n_rec] = t
                     out_i[b, n_rec] = j
                 n_rec += 1
-            deliver_static(j, t, net.s_ptr, net.s_post, net.s_w, net.s_delay, net.s_rec, buf)
+            deliver_static(j, t, net.s_ptr, net.s_post, net.s_w, net.s_delay, net.s_rec, net.s_row_uniform,
+                           net.s_row_w, net.s_row_delay, net.s_row_rec, buf)
             if has_plastic:
                 deliver_plastic(j, t, net.p_ptr, net.p_post, w_plastic, net.p_delay, net.p_rec, net.p_rule,
                                 net.rules, last_pre, r_pre, h_t, h_o, h_n, buf)
     n_out[b] = n_rec
+
+
+@njit
+def run_serial(schedule, net, stim, n_samples, sample_offset, n_steps, w_plastic, counts, out_t, out_i, n_out):
+    """``run_batch`` on the calling thread, for one sample (or one thread): no parallel region is started, so no
+    worker thread spins beside the simulation."""
+    for b in range(n_samples):
+        _sample(schedule, net, stim, b, sample_offset + b, n_steps, w_plastic[b], counts, out_t, out_i, n_out)
 
 
 @njit(parallel=True)

@@ -1,0 +1,211 @@
+"""The same ``snn.spec.Network`` in brian2, to cross-check and benchmark the numba engine.
+
+Supported: IF_curr_exp ('exact' schedule: brian2 ``method='exact'``, the same linear propagators as NEST),
+IF_cond_exp (brian2 ``method='exponential_euler'``, which is what snn's IF_cond_exp kernel computes),
+SpikeSourceArray, every connector (expanded by ``snn.lowering.expand_projections`` with the network's seed, so
+brian2 gets the very same synapses through ``Synapses.connect(i=..., j=...)``), per-synapse or uniform weights
+and delays.
+
+Conventions, chosen so that brian2 computes exactly what snn's 'exact' schedule (and NEST) computes:
+
+======================  ========================================  ===========================================
+                        snn 'exact' / NEST                        brian2 (this file)
+======================  ========================================  ===========================================
+spike stamp             end of the step, (t + 1) * dt             start of the step, t * dt: we add dt back
+delay d (neuron->nrn)   spike of step t enters the synaptic       ``Synapses(delay=d)``: delivered in step
+                        state in step t + d, after the V update   t + d, after the state update: the same
+SpikeSourceArray at T   spike of step T/dt - 1 (stamp T)          SpikeGeneratorGroup time T - dt
+refractory tau_ref      V held for round(tau_ref/dt) steps        ``refractory = tau_ref + dt`` (brian2 holds
+                        after the spike step                      V while steps since spike < refractory/dt)
+threshold               v >= v_thresh                             ``'v >= v_thresh'``
+======================  ========================================  ===========================================
+
+Parameters that are uniform over a population become constants of the generated code (as in brian2's own
+examples, which keeps brian2 fast and fair in benchmarks); others become per-neuron variables.
+
+``mode='runtime'`` runs in-process with ``codegen_target`` (numpy by default: no compiler needed, fine for small
+networks); ``mode='cpp_standalone'`` generates, compiles and runs a C++ project in ``build_dir`` (a fresh temporary
+directory when None) and can rerun the compiled binary ``repeats`` times, reporting brian2's own timing of the
+simulation loop (``Network::_last_run_time``: build, compilation and synapse creation excluded).
+"""
+from dataclasses import dataclass, field
+import shutil
+import tempfile
+import time
+
+import numpy as np
+
+from snn.errors import SpecError
+from snn.lowering import expand_projections
+
+_CURR_EQS = """
+dv/dt = (v_rest - v) / tau_m + (ie - ii + i_offset) / c_m : volt (unless refractory)
+die/dt = -ie / tau_syn_E : amp
+dii/dt = -ii / tau_syn_I : amp
+"""
+_COND_EQS = """
+dv/dt = (g_L * (v_rest - v) + ge * (e_rev_E - v) + gi * (e_rev_I - v) + i_offset) / c_m : volt (unless refractory)
+dge/dt = -ge / tau_syn_E : siemens
+dgi/dt = -gi / tau_syn_I : siemens
+"""
+
+
+# PyNN unit of each parameter: (brian2 unit name, SI base unit name for equations)
+_UNITS = dict(c_m=("nF", "farad"), tau_m=("ms", "second"), tau_syn_E=("ms", "second"), tau_syn_I=("ms", "second"),
+              v_rest=("mV", "volt"), v_reset=("mV", "volt"), v_thresh=("mV", "volt"), i_offset=("nA", "amp"),
+              e_rev_E=("mV", "volt"), e_rev_I=("mV", "volt"), g_L=("uS", "siemens"))
+
+
+@dataclass
+class Brian2Result:
+    """Spike times (ms, snn's stamp convention) and neuron indices per population label, spike counts per
+    label, the simulation-loop seconds of each repeat, and the build seconds (network construction, code
+    generation and compilation)."""
+    spikes: dict = field(default_factory=dict)
+    counts: dict = field(default_factory=dict)
+    sim_seconds: list = field(default_factory=list)
+    build_seconds: float = 0.0
+    synapses: int = 0
+
+    def spike_trains(self, label, size):
+        t, i = self.spikes[label]
+        return [t[i == k] for k in range(size)]
+
+
+def _population(b2, pop, dt):
+    params = pop.parameters()
+    if pop.cell_type == "SpikeSourceArray":
+        st = params["spike_times"]
+        per = [st] * pop.size if len(st) == 0 or np.ndim(st[0]) == 0 else list(st)
+        idx = np.concatenate([np.full(len(t), k) for k, t in enumerate(per)] + [np.zeros(0)]).astype(int)
+        times = np.concatenate([np.asarray(t, float) for t in per] + [np.zeros(0)])
+        # snn stamps a source spike at the end of its step; brian2 emits it at the start of the step
+        return b2.SpikeGeneratorGroup(pop.size, idx, (times - dt) * b2.ms, name=f"src_{_name(pop.label)}")
+    if pop.cell_type not in ("IF_curr_exp", "IF_cond_exp"):
+        raise SpecError(f"population {pop.label!r}: brian2_ref does not support cell type {pop.cell_type!r}")
+    values = dict(params, c_m=params["cm"])       # 'cm' is brian2's centimetre
+    if pop.cell_type == "IF_cond_exp":
+        values["g_L"] = np.asarray(params["cm"], float) / np.asarray(params["tau_m"], float)
+    used = ["v_rest", "tau_m", "c_m", "tau_syn_E", "tau_syn_I", "i_offset", "v_thresh", "v_reset"]
+    used += ["g_L", "e_rev_E", "e_rev_I"] if pop.cell_type == "IF_cond_exp" else []
+    eqs = _CURR_EQS if pop.cell_type == "IF_curr_exp" else _COND_EQS
+    local_ns, per_neuron = {}, {}
+    for name in used:
+        arr = np.broadcast_to(np.asarray(values[name], float), (pop.size,))
+        unit, base = _UNITS[name]
+        if np.all(arr == arr[0]):
+            local_ns[name] = float(arr[0]) * getattr(b2, unit)
+        else:
+            per_neuron[name] = arr * getattr(b2, unit)
+            eqs += f"{name} : {base} (constant)\n"
+    ref = np.broadcast_to(np.asarray(params["tau_refrac"], float), (pop.size,))
+    if np.all(ref == ref[0]):
+        refractory = (float(ref[0]) + dt) * b2.ms      # see the table in the module docstring
+    else:
+        eqs += "ref_period : second (constant)\n"
+        refractory = "ref_period"
+    method = "exact" if pop.cell_type == "IF_curr_exp" else "exponential_euler"
+    g = b2.NeuronGroup(pop.size, eqs, threshold="v >= v_thresh", reset="v = v_reset", refractory=refractory,
+                       method=method, namespace=local_ns, name=f"pop_{_name(pop.label)}")
+    for name, quantity in per_neuron.items():
+        setattr(g, name, quantity)
+    if refractory == "ref_period":
+        g.ref_period = (ref + dt) * b2.ms
+    v0 = pop.initial_values.get("v", params["v_rest"])
+    g.v = np.broadcast_to(np.asarray(v0, float), (pop.size,)) * b2.mV
+    return g
+
+
+def _name(label):
+    return "".join(ch if ch.isalnum() else "_" for ch in label)
+
+
+def _build(b2, net, record):
+    dt = net.dt
+    groups = {p.label: _population(b2, p, dt) for p in net.populations}
+    objects = list(groups.values())
+    n_syn = 0
+    for k, (proj, pre, post, w, d) in enumerate(expand_projections(net)):
+        post_type = net.population(proj.post).cell_type
+        var = {("IF_curr_exp", "excitatory"): "ie", ("IF_curr_exp", "inhibitory"): "ii",
+               ("IF_cond_exp", "excitatory"): "ge", ("IF_cond_exp", "inhibitory"): "gi"}[post_type, proj.receptor_type]
+        unit, base = (b2.nA, "amp") if post_type == "IF_curr_exp" else (b2.uS, "siemens")
+        uniform_w = w.size == 0 or np.all(w == w[0])
+        uniform_d = d.size == 0 or np.all(d == d[0])
+        kwargs = dict(name=f"syn{k}_{_name(proj.name)}")
+        if uniform_d:
+            kwargs["delay"] = float(d[0] if d.size else 1) * dt * b2.ms
+        if uniform_w:
+            syn = b2.Synapses(groups[proj.pre], groups[proj.post], on_pre=f"{var}_post += w_syn",
+                              namespace={"w_syn": float(w[0] if w.size else 0.0) * unit}, **kwargs)
+        else:
+            syn = b2.Synapses(groups[proj.pre], groups[proj.post], model=f"w_syn : {base} (constant)",
+                              on_pre=f"{var}_post += w_syn", **kwargs)
+        if pre.size:
+            syn.connect(i=pre, j=post)
+            if not uniform_w:
+                syn.w_syn = w * unit
+            if not uniform_d:
+                syn.delay = d * dt * b2.ms
+        n_syn += pre.size
+        objects.append(syn)
+    monitors = {label: b2.SpikeMonitor(g, record=bool(record), name=f"mon_{_name(label)}")
+                for label, g in groups.items()}
+    objects.extend(monitors.values())
+    return b2.Network(*objects), monitors, n_syn
+
+
+def _collect(monitors, dt, record, result):
+    for label, mon in monitors.items():
+        result.counts[label] = np.asarray(mon.count[:], np.int64)
+        if record:
+            t = np.asarray(mon.t[:] / 1e-3) + dt      # brian2 stamps at the step start; snn at the end
+            result.spikes[label] = (np.round(t / dt) * dt, np.asarray(mon.i[:], np.int64))
+
+
+def run(net, duration, mode="runtime", record=True, repeats=1, build_dir=None, codegen_target="numpy"):
+    """Simulate ``net`` for ``duration`` ms in brian2. ``repeats``: how many times the simulation loop runs
+    (cpp_standalone reruns the compiled binary; runtime rebuilds the network). Returns a Brian2Result."""
+    import brian2 as b2
+    net.validate()
+    if net.schedule != "exact":
+        raise SpecError(f"brian2_ref reproduces the 'exact' schedule only, not {net.schedule!r}")
+    result = Brian2Result()
+    if mode == "runtime":
+        b2.prefs.codegen.target = codegen_target
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            b2.start_scope()
+            b2.defaultclock.dt = net.dt * b2.ms
+            network, monitors, result.synapses = _build(b2, net, record)
+            t1 = time.perf_counter()
+            network.run(duration * b2.ms, namespace={})
+            result.sim_seconds.append(time.perf_counter() - t1)
+            result.build_seconds = t1 - t0
+        _collect(monitors, net.dt, record, result)
+        return result
+    if mode != "cpp_standalone":
+        raise SpecError(f"mode={mode!r}; choose 'runtime' or 'cpp_standalone'")
+    own_dir = build_dir is None
+    directory = tempfile.mkdtemp(prefix="snn_brian2_") if own_dir else build_dir
+    try:
+        b2.set_device("cpp_standalone", build_on_run=False, directory=directory)
+        b2.device.reinit()
+        b2.device.activate(build_on_run=False, directory=directory)
+        b2.prefs.devices.cpp_standalone.openmp_threads = 0      # one thread, like snn's single sample and NEST
+        t0 = time.perf_counter()
+        b2.defaultclock.dt = net.dt * b2.ms
+        network, monitors, result.synapses = _build(b2, net, record)
+        network.run(duration * b2.ms, namespace={})
+        b2.device.build(directory=directory, compile=True, run=False, with_output=False)
+        result.build_seconds = time.perf_counter() - t0
+        for _ in range(repeats):
+            b2.device.run(directory=directory, with_output=False)
+            result.sim_seconds.append(float(b2.device._last_run_time))
+        _collect(monitors, net.dt, record, result)
+        return result
+    finally:
+        b2.device.reinit()
+        b2.set_device("runtime")
+        if own_dir:
+            shutil.rmtree(directory, ignore_errors=True)
