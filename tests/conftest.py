@@ -4,6 +4,11 @@ from pathlib import Path
 
 import pytest
 
+# NEST's bundled OpenMP runtime and numba's 'omp' threading layer crash when both live in one process (the
+# reference tests import NEST next to the engine). numba's own 'workqueue' layer avoids the clash; it must be
+# chosen before numba starts its first parallel region.
+os.environ.setdefault("NUMBA_THREADING_LAYER", "workqueue")
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
