@@ -96,6 +96,8 @@ def add_arguments(parser):
     parser.add_argument("--eval-every", type=int, default=0, help="continual evaluation every k batches")
     parser.add_argument("--eval-subset", type=int, default=500, help="test samples per task for --eval-every")
     parser.add_argument("--ewc-lambda", type=float, default=ContinualConfig.ewc_lambda)
+    parser.add_argument("--threads", type=int, default=None,
+                        help="BLAS threads (default: the library's own choice; 1 is fastest on a busy machine)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
@@ -159,7 +161,11 @@ def _figures(res, out, title):
 
 def main(args):
     config = config_from_args(args)
-    r = run(config, args.data_dir, args.out, progress=not args.no_progress)
+    if args.threads is not None and args.threads < 1:
+        raise SpecError(f"threads={args.threads} must be >= 1")
+    from threadpoolctl import threadpool_limits
+    with threadpool_limits(limits=args.threads):
+        r = run(config, args.data_dir, args.out, progress=not args.no_progress)
     bwt = "n/a" if r["bwt"] is None else f"{r['bwt']:+.4f}"
     print(f"{r['benchmark']} {r['method']} ({r['training']}), {args.tasks} tasks: ACC {r['acc']:.4f}  BWT {bwt}"
           f"  ({r['wall_seconds']:.0f} s)")

@@ -8,6 +8,14 @@ from snn.errors import SpecError
 from snn.models.hlop import HLOPLayer, orthogonal_rows, pmnist_neuron_counts
 
 
+@pytest.fixture(autouse=True)
+def _one_blas_thread():
+    """Small matrices: threaded BLAS does not pay, and on a shared machine it can be 100x slower."""
+    from threadpoolctl import threadpool_limits
+    with threadpool_limits(limits=1):
+        yield
+
+
 def _low_rank_data(rng, n_samples, n, variances, noise=0.05):
     """Samples whose covariance has the given leading variances along random orthonormal directions."""
     basis = orthogonal_rows(len(variances), n, rng)                       # k x n

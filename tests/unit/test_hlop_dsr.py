@@ -12,6 +12,14 @@ TAU, DT, VTH = 1.0, 0.05, 0.3
 SAT = VTH * TAU / DT                     # input rate at which a DSR neuron fires every step
 
 
+@pytest.fixture(autouse=True)
+def _one_blas_thread():
+    """Small matrices: threaded BLAS does not pay, and on a shared machine it can be 100x slower."""
+    from threadpoolctl import threadpool_limits
+    with threadpool_limits(limits=1):
+        yield
+
+
 def _rate_model(weights, x):
     """DSR's rate-level model: a = clip(W a_prev / tau, 0, Vth/dt) per hidden layer, linear head."""
     a, pre_means, wfrs, r_ins = x, [], [], []
