@@ -14,6 +14,7 @@ COMMANDS = {
     "cam": ("snn.experiments.cam", "CA3 content-addressable memory: replay a recording or run an operation schedule"),
     "export": ("snn.experiments.export", "export a model to PyNN: a script, a NEST run, or a SpiNNaker mapping"),
     "bench": ("snn.experiments.bench", "time CUBA / COBA against brian2 (C++ standalone) and NEST"),
+    "continual": ("snn.experiments.continual", "HLOP and baselines: continual learning of a spiking MLP"),
 }
 
 
