@@ -11,6 +11,7 @@ from snn.errors import SnnError
 # subcommand -> (module, one-line help). Modules are imported only to build their own parser.
 COMMANDS = {
     "demo": ("snn.experiments.demo", "a small liquid on scikit-learn's digits: the default main job"),
+    "nalsm": ("snn.experiments.nalsm", "NALSM / LSM baselines: two-phase protocol, spike-count features, readout"),
 }
 
 
