@@ -64,10 +64,11 @@ class Simulator:
         w = np.array(np.broadcast_to(w0, (batch, w0.shape[-1])), dtype=self.dtype)
         if self._ext is not None:
             from .schedule_nalsm import run_nalsm
-            counts, times, index, w, x = run_nalsm(self, stim, batch, sample_offset, n_steps, w, traces,
+            counts, times, index, w, x, mod = run_nalsm(self, stim, batch, sample_offset, n_steps, w, traces,
                                                    carry_over, chunk, progress)
             res = Result(self, n_steps, seed, counts, [t * net.dt for t in times], index, w)
-            res.traces = x
+            res.traces = x                 # final STDP traces (batch or 1, n)
+            res.modulator_state = mod      # final (A, w_A, b_A) of the astrocyte per sample (zeros if none)
             return res
         if carry_over or traces is not None:
             raise SpecError(f"carry_over and traces are options of the 'nalsm' schedule, not {net.schedule!r}")

@@ -52,7 +52,8 @@ def lower_extras(net, low, offsets):
 
 
 def run_nalsm(sim, stim, batch, sample_offset, n_steps, w, traces, carry_over, chunk, progress):
-    """Run ``batch`` samples; returns (counts, times, index, w, traces) with spike times as step indices."""
+    """Run ``batch`` samples; returns (counts, times, index, w, traces, modulator state (batch, 3): A, w_A, b_A
+    at the end of each sample) with spike times as step indices."""
     n = sim.lowered.coef.shape[0]
     rows = 1 if carry_over else batch
     if traces is None:
@@ -64,6 +65,7 @@ def run_nalsm(sim, stim, batch, sample_offset, n_steps, w, traces, carry_over, c
     if carry_over:
         w = np.ascontiguousarray(w[:1])
     counts = np.zeros((batch, n), np.int64)
+    mod = np.zeros((batch, 3))
     times, index = [None] * batch, [None] * batch
     chunk = batch if chunk is None else max(1, int(chunk))
     starts = range(0, batch, chunk)
@@ -80,14 +82,16 @@ def run_nalsm(sim, stim, batch, sample_offset, n_steps, w, traces, carry_over, c
             out_t = np.zeros((z - a, cap), np.int64)
             out_i = np.zeros((z - a, cap), np.int32)
             n_out = np.zeros(z - a, np.int64)
+            mo = np.zeros((z - a, 3))
             wb = w.copy() if carry_over else w[a:z].copy()
             xb = x.copy() if carry_over else x[a:z].copy()
             kernel = nalsm_chain if carry_over else nalsm_batch
-            kernel(sim.lowered, sim._ext, sub, z - a, sample_offset + a, n_steps, wb, xb, cnt, out_t, out_i, n_out)
+            kernel(sim.lowered, sim._ext, sub, z - a, sample_offset + a, n_steps, wb, xb, cnt, out_t, out_i, n_out,
+                   mo)
             if n_out.max(initial=0) <= cap:
                 break
             cap = int(n_out.max())  # deterministic: the rerun gives the same spikes
-        counts[a:z] = cnt
+        counts[a:z], mod[a:z] = cnt, mo
         if carry_over:
             w, x = wb, xb
         else:
@@ -95,5 +99,5 @@ def run_nalsm(sim, stim, batch, sample_offset, n_steps, w, traces, carry_over, c
         for b in range(z - a):
             times[a + b] = out_t[b, :n_out[b]]
             index[a + b] = out_i[b, :n_out[b]]
-    return counts, times, index, w, x
+    return counts, times, index, w, x, mod
 

@@ -18,7 +18,8 @@ Cells are NALSM_LIF (signed weights, one current); spike sources send one-step p
   11. rate decays: eta_plus, eta_minus (rule lr_decay) and A, w_A, b_A (astrocyte decay).
 
 At the start of every sample v = v0, refractory counts 0, every age 20 (so I_syn = e^-20 sum_j w_ij), rates and
-astrocyte at their initial values. Traces are given per sample (``x``) and returned.
+astrocyte at their initial values. Traces are given per sample (``x``) and returned; the final astrocyte
+state (A, w_A, b_A) of each sample is written to ``mod_out``.
 
 I_syn is kept as one running sum g_i = sum_j w_ij e^(-age_j) per post neuron: multiplied by e^-1 per step
 (ages + 1), raised by w_ij (1 - e^(-age_j)) when j spikes and by dw e^(-age_j) when STDP changes w_ij. This equals
@@ -46,7 +47,7 @@ def _clip(w, lo, hi):
 
 
 @njit
-def nalsm_sample(net, ext, stim, b, sample_id, n_steps, w, x, counts, out_t, out_i, n_out):
+def nalsm_sample(net, ext, stim, b, sample_id, n_steps, w, x, counts, out_t, out_i, n_out, mod_out):
     n = net.coef.shape[0]
     ftype = net.coef.dtype
     v = net.v0.copy()
@@ -199,17 +200,20 @@ def nalsm_sample(net, ext, stim, b, sample_id, n_steps, w, x, counts, out_t, out
             eta_p[r] *= net.rules[r, R_LR_DECAY]
             eta_m[r] *= net.rules[r, R_LR_DECAY]
     n_out[b] = n_rec
+    mod_out[b, 0], mod_out[b, 1], mod_out[b, 2] = A, wA, bA
 
 
 @njit(parallel=True)
-def nalsm_batch(net, ext, stim, n_samples, sample_offset, n_steps, w, x, counts, out_t, out_i, n_out):
+def nalsm_batch(net, ext, stim, n_samples, sample_offset, n_steps, w, x, counts, out_t, out_i, n_out, mod_out):
     """Independent samples in parallel: sample b starts from ``w[b]`` and traces ``x[b]`` and leaves its own."""
     for b in prange(n_samples):
-        nalsm_sample(net, ext, stim, b, sample_offset + b, n_steps, w[b], x[b], counts, out_t, out_i, n_out)
+        nalsm_sample(net, ext, stim, b, sample_offset + b, n_steps, w[b], x[b], counts, out_t, out_i, n_out,
+                     mod_out)
 
 
 @njit
-def nalsm_chain(net, ext, stim, n_samples, sample_offset, n_steps, w, x, counts, out_t, out_i, n_out):
+def nalsm_chain(net, ext, stim, n_samples, sample_offset, n_steps, w, x, counts, out_t, out_i, n_out, mod_out):
     """Samples in sequence, each starting from the weights ``w[0]`` and traces ``x[0]`` the previous one left."""
     for b in range(n_samples):
-        nalsm_sample(net, ext, stim, b, sample_offset + b, n_steps, w[0], x[0], counts, out_t, out_i, n_out)
+        nalsm_sample(net, ext, stim, b, sample_offset + b, n_steps, w[0], x[0], counts, out_t, out_i, n_out,
+                     mod_out)
