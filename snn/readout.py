@@ -9,11 +9,28 @@
 - :func:`train_logistic_readout`: a fast alternative, scikit-learn's multinomial logistic regression on the
   L1-normalised counts, C chosen on validation.
 """
+from contextlib import nullcontext
 from dataclasses import dataclass, field
+import functools
 
 import numpy as np
 
 from .errors import SpecError
+
+
+def _one_blas_thread(fn):
+    """Run ``fn`` with BLAS on one thread: these matrices are small, and a multi-threaded BLAS on a busy machine
+    (or next to numba's threads) was measured 70x slower than one thread."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            from threadpoolctl import threadpool_limits
+            ctx = threadpool_limits(1)
+        except ImportError:
+            ctx = nullcontext()
+        with ctx:
+            return fn(*args, **kwargs)
+    return wrapper
 
 
 @dataclass
@@ -59,6 +76,7 @@ def _accuracy(x, y, W, b):
     return float(np.mean(np.argmax(x @ W + b, axis=1) == y)) if len(y) else float("nan")
 
 
+@_one_blas_thread
 def train_paper_readout(train, val, test, n_classes=10, batch_size=250, epochs=5000, patience=500, lr=0.1,
                         rho=0.95, eps=1e-8, beta=5e-10):
     """``train``/``val``/``test``: (counts (n, features), labels (n,)) pairs. Returns a ReadoutResult."""
@@ -97,6 +115,7 @@ def train_paper_readout(train, val, test, n_classes=10, batch_size=250, epochs=5
     return ReadoutResult(_accuracy(xtr, ytr, W, b), best, _accuracy(xte, yte, W, b), best_epoch, epoch + 1, hist)
 
 
+@_one_blas_thread
 def train_logistic_readout(train, val, test, Cs=(0.1, 1.0, 10.0, 100.0, 1000.0), max_iter=2000):
     """Multinomial logistic regression on L1-normalised counts scaled by the training maximum; C by validation."""
     from sklearn.linear_model import LogisticRegression
