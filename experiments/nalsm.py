@@ -29,7 +29,8 @@ from .provenance import provenance
 DATASETS = ("digits", "mnist", "fashion-mnist", "nmnist")
 DEFAULTS = dict(dataset="digits", data_dir=None, neurons=1000, variant="nalsm", init_samples=None, train=None,
                 val=None, test=None, seed=0, readout="paper", epochs=5000, patience=500, readout_batch=250,
-                w_A=None, w_init=None, astro_density=1.0, bf_samples=20, chunk=250)
+                w_A=None, w_init=None, astro_density=1.0, bf_samples=20, chunk=250,
+                val_start_id=50_001)
 
 
 def _cube(n):
@@ -84,7 +85,11 @@ def load(cfg):
     except ImportError as exc:
         raise DataError(f"the dataset loaders (snn.data) are not available: {exc}") from None
     if ds == "nmnist":
-        return _Events(data.nmnist_splits(cfg["data_dir"], **n))
+        splits = data.nmnist_splits(cfg["data_dir"], val_start_id=cfg["val_start_id"], **n)
+        if not splits.val:
+            raise SpecError(f"N-MNIST: no training file has an id >= {cfg['val_start_id']} for validation; on a "
+                            f"subset pass --val-start-id (e.g. 801 for ids 1-1000)")
+        return _Events(splits)
     loader = data.load_mnist if ds == "mnist" else data.load_fashion_mnist
     return _Images(loader(cfg["data_dir"], **n))
 
@@ -221,6 +226,8 @@ def add_arguments(parser):
     parser.add_argument("--w-A", dest="w_A", type=float, default=None, help="astrocyte weight")
     parser.add_argument("--w-init", type=float, default=None, help="initial |w| (lsm default 1, else 3)")
     parser.add_argument("--astro-density", type=float, default=1.0)
+    parser.add_argument("--val-start-id", type=int, default=50_001,
+                        help="N-MNIST: training files with this id or above form the validation split")
     parser.add_argument("--out", default="runs/nalsm")
     parser.add_argument("--no-progress", action="store_true")
 
@@ -228,7 +235,7 @@ def add_arguments(parser):
 def main(args):
     config = {k: getattr(args, k) for k in ("dataset", "data_dir", "neurons", "variant", "init_samples", "train",
                                             "val", "test", "seed", "readout", "epochs", "w_A", "w_init",
-                                            "astro_density")}
+                                            "astro_density", "val_start_id")}
     r = run(config, args.out, progress=not args.no_progress)
     bf = "n/a" if r["branching_factor"] is None else f"{r['branching_factor']:.2f}"
     print(f"{args.dataset}, {args.variant} {args.neurons}: test accuracy {r['test_accuracy']:.4f} "
