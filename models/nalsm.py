@@ -7,6 +7,12 @@ Populations in global index order: ``exc`` (80 %), ``inh`` (20 %) liquid neurons
 (one NALSM_LIF per pixel or event channel) and ``events`` (the spike source whose pulses of 100 drive ``input``).
 Connectivity, weights and the seed are fixed by the arguments; the 'init' and 'features' phases of one seed give
 the same synapses in the same order (only the rate decays differ), so phase-1 weights load into phase 2.
+
+Where this differs from the authors' code (each a choice, stated here once):
+- phase 2 starts every sample with STDP traces at 0; the original carries each batch slot's traces over from the
+  previous batch's sample, which would make features depend on the batch size. Phase 1 carries traces, as there.
+- the astrocyte density ablation listens to round(density * size) random neurons of each population.
+- ``lsm-apstdp`` (specs 3.5) is not implemented yet.
 """
 import numpy as np
 

@@ -38,7 +38,8 @@ class Population:
 @dataclass(frozen=True)
 class Projection:
     """Synapses from population ``pre`` to ``post`` (labels). ``weight`` in nA (current synapses), a magnitude:
-    the receptor decides the sign. ``delay`` in ms, a whole number of time steps (None: one step)."""
+    the receptor decides the sign. Onto cell types with one signed current (``CellType.signed_weights``, e.g.
+    NALSM_LIF) weights may be negative and an 'inhibitory' receptor negates them. ``delay`` in ms, a whole number of time steps (None: one step)."""
     pre: str
     post: str
     connector: object
