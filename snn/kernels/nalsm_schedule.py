@@ -62,9 +62,14 @@ def nalsm_sample(net, ext, stim, b, sample_id, n_steps, w, x, counts, out_t, out
     n_rules = net.rules.shape[0]
     eta_p = np.empty(n_rules)
     eta_m = np.empty(n_rules)
+    w_lo = np.empty(n_rules)
+    w_hi = np.empty(n_rules)
+    mirror = np.empty(n_rules, np.bool_)
     for r in range(n_rules):
         eta_p[r] = net.rules[r, R_ETA_P]
         eta_m[r] = net.rules[r, R_ETA_M]
+        w_lo[r], w_hi[r] = net.rules[r, R_WMIN], net.rules[r, R_WMAX]
+        mirror[r] = net.rules[r, R_MIRROR] > 0.0
     astro = ext.astro[AS_ON] > 0.0
     A, wA, bA = ext.astro[AS_A0], ext.astro[AS_WA], ext.astro[AS_BA]
     tr_a, tr_d = ext.trace[0], ext.trace[1]
@@ -156,10 +161,10 @@ def nalsm_sample(net, ext, stim, b, sample_id, n_steps, w, x, counts, out_t, out
                 for u in range(ext.q_ptr[i], ext.q_ptr[i + 1]):
                     s = ext.q_syn[u]
                     j = ext.p_pre[s]
-                    rl = net.rules[net.p_rule[s]]
-                    em = A if astro else eta_m[net.p_rule[s]]
-                    ep = eta_p[net.p_rule[s]]
-                    if rl[R_MIRROR] > 0.0:
+                    r = net.p_rule[s]
+                    em = A if astro else eta_m[r]
+                    ep = eta_p[r]
+                    if mirror[r]:
                         dw = -em * x[j]
                         if fired[j]:
                             dw = dw + ep * x[i]
@@ -168,7 +173,7 @@ def nalsm_sample(net, ext, stim, b, sample_id, n_steps, w, x, counts, out_t, out
                         if fired[j]:
                             dw = dw - em * x[i]
                     old = w[s]
-                    w[s] = _clip(old + dw, rl[R_WMIN], rl[R_WMAX])
+                    w[s] = _clip(old + dw, w_lo[r], w_hi[r])
                     g[i] += (w[s] - old) * kk[j]
             for q in range(n_sp):
                 j = spiking[q]
@@ -176,13 +181,13 @@ def nalsm_sample(net, ext, stim, b, sample_id, n_steps, w, x, counts, out_t, out
                     i = net.p_post[s]
                     if fired[i]:
                         continue
-                    rl = net.rules[net.p_rule[s]]
-                    if rl[R_MIRROR] > 0.0:
-                        dw = eta_p[net.p_rule[s]] * x[i]
+                    r = net.p_rule[s]
+                    if mirror[r]:
+                        dw = eta_p[r] * x[i]
                     else:
-                        dw = -(A if astro else eta_m[net.p_rule[s]]) * x[i]
+                        dw = -(A if astro else eta_m[r]) * x[i]
                     old = w[s]
-                    w[s] = _clip(old + dw, rl[R_WMIN], rl[R_WMAX])
+                    w[s] = _clip(old + dw, w_lo[r], w_hi[r])
                     g[i] += (w[s] - old) * kk[j]
         # 9. traces
         for i in range(n):
