@@ -95,7 +95,9 @@ def load(cfg):
 
 
 def _key(cfg, *names):
-    blob = json.dumps({k: cfg[k] for k in names}, sort_keys=True, default=str)
+    """Hash of the settings that determine a cached array, and of the code (commit) that made it."""
+    from .provenance import git_commit
+    blob = json.dumps({**{k: cfg[k] for k in names}, "_code": git_commit()}, sort_keys=True, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
@@ -151,9 +153,10 @@ def run(config, out, progress=True):
     # phase 2: every sample from w_ini, plastic with decaying rates; sample ids distinct across splits
     sim = Simulator(net_feat, record=())
     offsets = {"train": 0, "val": sizes["train"], "test": sizes["train"] + sizes["val"]}
-    feats, t2 = {}, time.perf_counter()
+    feats, t2, made = {}, time.perf_counter(), [0]
     for split in ("train", "val", "test"):
         def make(split=split):
+            made[0] += sizes[split]
             rows = []
             chunks = range(0, sizes[split], cfg["chunk"])
             if progress:
@@ -168,7 +171,7 @@ def run(config, out, progress=True):
         feats[split] = _cached(out / f"features_{split}.npz", _key({**cfg, "k": k_init}, *base, "init_samples"),
                                make)
     t_feat = time.perf_counter() - t2
-    n_feat = sum(sizes.values())
+    n_feat = made[0]                 # samples simulated in this run (cached splits are not counted)
 
     # branching factor: liquid rasters of bf_samples test (else val) samples, rerun with recording
     bf_split = "test" if sizes["test"] else "val"
@@ -200,7 +203,8 @@ def run(config, out, progress=True):
         "test_accuracy": ro.test_accuracy, "val_accuracy": ro.val_accuracy, "train_accuracy": ro.train_accuracy,
         "readout_best_epoch": ro.best_epoch, "readout_epochs_run": ro.epochs_run,
         "branching_factor": bf if bf == bf else None,
-        "samples_per_second": n_feat / t_feat if t_feat > 0 else None,
+        "samples_per_second": n_feat / t_feat if n_feat and t_feat > 0 else None,
+        "features_reused": n_feat == 0,
         "liquid_rate_hz": float(np.concatenate([feats[s] for s in feats]).mean() * 1000.0 / FEATURE_MS),
         "sizes": sizes, "init_samples": k_init,
         "seconds": {"phase1": t_init, "phase2": t_feat, "readout": t_ro},
@@ -238,8 +242,9 @@ def main(args):
                                             "astro_density", "val_start_id")}
     r = run(config, args.out, progress=not args.no_progress)
     bf = "n/a" if r["branching_factor"] is None else f"{r['branching_factor']:.2f}"
+    sps = "features reused" if r["samples_per_second"] is None else f"{r['samples_per_second']:.1f} samples/s"
     print(f"{args.dataset}, {args.variant} {args.neurons}: test accuracy {r['test_accuracy']:.4f} "
-          f"(val {r['val_accuracy']:.4f}), branching factor {bf}, {r['samples_per_second']:.1f} samples/s, "
+          f"(val {r['val_accuracy']:.4f}), branching factor {bf}, {sps}, "
           f"{r['wall_seconds']:.1f} s")
     print(f"wrote {Path(args.out) / 'results.json'}")
     return 0
