@@ -41,6 +41,7 @@ class ReadoutResult:
     best_epoch: int
     epochs_run: int
     history: dict = field(default_factory=dict, repr=False)
+    model: object = field(default=None, repr=False)     # (W, b) of the selected epoch, or the fitted classifier
 
 
 def l1_normalise(counts):
@@ -112,7 +113,8 @@ def train_paper_readout(train, val, test, n_classes=10, batch_size=250, epochs=5
             if since >= patience:
                 break
     W, b = best_state
-    return ReadoutResult(_accuracy(xtr, ytr, W, b), best, _accuracy(xte, yte, W, b), best_epoch, epoch + 1, hist)
+    return ReadoutResult(_accuracy(xtr, ytr, W, b), best, _accuracy(xte, yte, W, b), best_epoch, epoch + 1, hist,
+                         (W, b))
 
 
 @_one_blas_thread
@@ -132,4 +134,4 @@ def train_logistic_readout(train, val, test, Cs=(0.1, 1.0, 10.0, 100.0, 1000.0),
             best = (va, C, clf)
     va, C, clf = best
     return ReadoutResult(float(np.mean(clf.predict(xtr) == train[1])), va, float(np.mean(clf.predict(xte) == test[1])),
-                         best_epoch=-1, epochs_run=0, history={"C": C})
+                         best_epoch=-1, epochs_run=0, history={"C": C}, model=clf)

@@ -31,3 +31,15 @@ def test_readouts_learn_separable_counts():
     r = train_paper_readout(tr, va, te, n_classes=3, batch_size=50, epochs=400, patience=100)
     assert r.test_accuracy > 0.95 and 0 <= r.best_epoch < r.epochs_run
     assert train_logistic_readout(tr, va, te).test_accuracy > 0.9
+
+
+def test_first_adadelta_step_is_tf1s():
+    """One batch, one epoch from W = 0: p = 1/K for every class, g = X^T (p - q) / B + beta W (W = 0);
+    TF1 Adadelta: acc = (1 - rho) g^2, update = sqrt(0 + eps) / sqrt(acc + eps) * g, W = -lr * update."""
+    rng = np.random.default_rng(3)
+    counts, y = rng.poisson(3.0, (8, 5)).astype(float), rng.integers(0, 3, 8)
+    r = train_paper_readout((counts, y), (counts, y), (counts, y), n_classes=3, batch_size=8, epochs=1)
+    x = normalise_batches(counts, 8)
+    g = x.T @ (np.full((8, 3), 1 / 3) - soft_targets(y, 3)) / 8
+    expected = -0.1 * np.sqrt(1e-8) / np.sqrt(0.05 * g ** 2 + 1e-8) * g
+    np.testing.assert_allclose(r.model[0], expected, rtol=1e-12, atol=1e-300)
