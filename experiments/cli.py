@@ -11,6 +11,8 @@ from snn.errors import SnnError
 # subcommand -> (module, one-line help). Modules are imported only to build their own parser.
 COMMANDS = {
     "demo": ("snn.experiments.demo", "a small liquid on scikit-learn's digits: the default main job"),
+    "cam": ("snn.experiments.cam", "CA3 content-addressable memory: replay a recording or run an operation schedule"),
+    "export": ("snn.experiments.export", "export a model to PyNN: a script, a NEST run, or a SpiNNaker mapping"),
     "nalsm": ("snn.experiments.nalsm", "NALSM / LSM baselines: two-phase protocol, spike-count features, readout"),
 }
 

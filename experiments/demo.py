@@ -65,7 +65,8 @@ def _raster(res, path):
     import matplotlib.pyplot as plt
     from snn.plot import raster
     fig, ax = plt.subplots(figsize=(8, 4))
-    raster(ax, {label: res.spikes(label, 0) for label in ("exc", "inh")})
+    labels = ("exc", "inh")
+    raster(ax, {k: res.spikes(k, 0) for k in labels}, sizes={k: res.net.population(k).size for k in labels})
     ax.set_title("random liquid, digit sample 0")
     fig.tight_layout()
     fig.savefig(path, dpi=100)

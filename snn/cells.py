@@ -58,7 +58,9 @@ def lower_if_curr_exp(p, dt, schedule):
             c[col_init] = tau / dt * (1.0 - c[col_decay])                  # sPyNNaker's `init` input scaling
         c[C_I_OFFSET] = p["i_offset"]
     else:
-        c[C_REF_STEPS] = round(p["tau_refrac"] / dt)                       # NEST: refractory counts = t_ref / h
+        # NEST counts ceil(t_ref / h) refractory steps (a 0.1 ms t_ref at h = 1 ms holds V for one step; checked
+        # against iaf_psc_exp in tests/backends/test_nest.py)
+        c[C_REF_STEPS] = math.ceil(p["tau_refrac"] / dt - 1e-9)
         c[C_P22] = math.exp(-dt / p["tau_m"])
         c[C_P21E] = _p21(p["tau_syn_E"], p["tau_m"], p["cm"], dt)
         c[C_P21I] = _p21(p["tau_syn_I"], p["tau_m"], p["cm"], dt)

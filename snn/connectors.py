@@ -84,7 +84,8 @@ class FixedTotalNumber:
             flat = rng.integers(0, n_pairs, n) if self.with_replacement else rng.choice(n_pairs, n, replace=False)
             pre, post = np.divmod(flat.astype(np.int64), n_post)
             return Connections(pre, post)
-        pre, post = AllToAll(False).connect(n_pre, n_post, rng)
+        allowed = AllToAll(False).connect(n_pre, n_post, rng)
+        pre, post = allowed.pre, allowed.post
         if not self.with_replacement and n > pre.size:
             raise SpecError(f"FixedTotalNumber n={n} exceeds the {pre.size} possible pairs without self-connections")
         pick = rng.integers(0, pre.size, n) if self.with_replacement else rng.choice(pre.size, n, replace=False)

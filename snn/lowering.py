@@ -38,6 +38,24 @@ def _csr(pre, n, *columns):
     return (ptr, order) + tuple(c[order] for c in columns)
 
 
+def expand_projections(net):
+    """Every projection of ``net`` expanded to explicit synapses, in projection order, with one generator
+    ``np.random.default_rng(net.seed)`` shared by all connectors: same seed, same synapses, whichever backend
+    consumes them (the engine here, PyNN in ``snn.hardware.pynn``). Yields (projection, Connections, weights
+    (float array, magnitudes), delays in whole time steps (int64 array))."""
+    rng = np.random.default_rng(net.seed)
+    for proj in net.projections:
+        pre_pop, post_pop = net.population(proj.pre), net.population(proj.post)
+        conn = proj.connector.connect(pre_pop.size, post_pop.size, rng, pre_pop.positions, post_pop.positions)
+        k = conn.pre.size
+        w = conn.weights if conn.weights is not None else np.broadcast_to(np.asarray(proj.weight, float), (k,))
+        d_ms = conn.delays if conn.delays is not None else np.full(k, net.dt if proj.delay is None else proj.delay)
+        d = np.rint(np.asarray(d_ms, float) / net.dt).astype(np.int64)
+        if k and d.min() < 1:
+            raise SpecError(f"projection {proj.name!r}: delays must be at least one time step ({net.dt} ms)")
+        yield proj, conn, np.asarray(w, float), d
+
+
 def _rule_table(rows):
     """Rule rows (one per plastic projection) as one float table, padded to the widest rule."""
     width = max([len(RULE_COLUMNS)] + [len(r) for r in rows])
@@ -79,18 +97,11 @@ def lower(net, ftype=np.float64, record=None):
             net.population(label)
             rec[offset[label]:offset[label] + net.population(label).size] = True
 
-    rng = np.random.default_rng(net.seed)
     static, plastic, rules, maps = [], [], [], {}
     post_tau_minus = np.ones(n)
-    for proj in net.projections:
-        pre_pop, post_pop = net.population(proj.pre), net.population(proj.post)
-        conn = proj.connector.connect(pre_pop.size, post_pop.size, rng, pre_pop.positions, post_pop.positions)
+    for proj, conn, w, d in expand_projections(net):
         k = conn.pre.size
-        w = conn.weights if conn.weights is not None else np.broadcast_to(np.asarray(proj.weight, float), (k,))
-        d_ms = conn.delays if conn.delays is not None else np.full(k, net.dt if proj.delay is None else proj.delay)
-        d = np.rint(np.asarray(d_ms, float) / net.dt).astype(np.int64)
-        if k and d.min() < 1:
-            raise SpecError(f"projection {proj.name!r}: delays must be at least one time step ({net.dt} ms)")
+        pre_pop, post_pop = net.population(proj.pre), net.population(proj.post)
         signed = CATALOGUE[post_pop.cell_type].signed_weights
         if k and not signed and np.any(np.asarray(w) < 0):
             raise SpecError(f"projection {proj.name!r}: weights must be >= 0 (magnitudes; the receptor sets the sign)")

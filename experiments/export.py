@@ -1,0 +1,108 @@
+"""``snn export MODEL --target {script,nest,spinnaker} --out DIR``: take a model elsewhere.
+
+* ``script``: ``DIR/run_<model>.py`` + ``DIR/<model>_network.npz``, a self-contained PyNN script (``--sim`` picks
+  the backend the parameters are mapped for, SpiNNaker by default);
+* ``nest``: build and run the network in NEST through PyNN, write ``DIR/spikes.npz`` and ``DIR/summary.json``;
+* ``spinnaker``: check, map on a virtual SpiNN-5 board (or ``--machine HOST``), write ``DIR/resources.json``;
+  exits 1 with the list of problems when the network cannot run there.
+
+Models resolve through ``MODELS`` ({name: builder() -> Network}); the lead adds ca3_cam, nalsm, cuba here.
+"""
+import json
+from pathlib import Path
+import sys
+
+from snn.connectors import AllToAll, FixedProbability, OneToOne
+from snn.errors import SpecError
+from snn.io import write_json
+from snn.plasticity import SpikePairSTDP
+from snn.spec import Network, Population, Projection
+
+RELAY = dict(cm=0.27, tau_m=3.0, tau_refrac=1.0, tau_syn_E=0.3, tau_syn_I=0.3, v_rest=-60.0, v_reset=-60.0,
+             v_thresh=-57.0)
+
+
+def build_demo(seed=0):
+    """A small CAM-like network: a SpikeSourceArray cue drives two relay layers (delays 1-3), a random
+    recurrent inhibitory layer, and one SpikePairSTDP association between them (sPyNNaker semantics)."""
+    n = 8
+    times = [[2.0 + 5 * k, 40.0 + 5 * k] for k in range(n)]
+    pops = [Population("cue", n, "SpikeSourceArray", params=dict(spike_times=times)),
+            Population("relay", n, "IF_curr_exp", params=RELAY, initial_values=dict(v=-60.0)),
+            Population("assoc", n, "IF_curr_exp", params=RELAY, initial_values=dict(v=-60.0)),
+            Population("inh", 4, "IF_curr_exp", params=RELAY, initial_values=dict(v=-60.0))]
+    projs = [Projection("cue", "relay", OneToOne(), weight=6.0, delay=1.0),
+             Projection("relay", "assoc", OneToOne(), weight=6.0, delay=2.0),
+             Projection("relay", "inh", FixedProbability(0.5), weight=6.0, delay=1.0),
+             Projection("inh", "assoc", AllToAll(), weight=2.0, delay=3.0, receptor_type="inhibitory"),
+             Projection("relay", "assoc", AllToAll(), weight=0.0, delay=1.0, label="stdp",
+                        plasticity=SpikePairSTDP(3.0, 3.0, 6.0, 6.0, 0.0, 6.0))]
+    return Network(pops, projs, dt=1.0, schedule="spinnaker", seed=seed)
+
+
+def build_ca3_cam(cue_size=5, content_size=10):
+    """The CA3 CAM with a short learn / recall-by-cue / recall-by-content schedule on its input layer."""
+    from snn.models.cam_memory import CAM
+    mem = CAM(cue_size, content_size)
+    mem.learn(0, [0, 1])
+    mem.recall_cue(0)
+    mem.recall_content([1])
+    return mem.network()
+
+
+# name -> builder() returning a spec.Network
+MODELS = {"demo": build_demo, "ca3_cam": build_ca3_cam, "ca3_cam_16x6": lambda: build_ca3_cam(16, 6)}
+
+
+def resolve(name):
+    try:
+        return MODELS[name]()
+    except KeyError:
+        raise SpecError(f"unknown model {name!r}; choose one of {sorted(MODELS)}") from None
+
+
+def add_arguments(parser):
+    parser.add_argument("model", metavar="MODEL", help=f"model to export: one of {sorted(MODELS)}")
+    parser.add_argument("--target", choices=("script", "nest", "spinnaker"), required=True)
+    parser.add_argument("--out", required=True, help="output folder")
+    parser.add_argument("--duration", type=float, default=100.0, help="ms to run (default 100)")
+    parser.add_argument("--sim", choices=("spinnaker", "nest"), default="spinnaker",
+                        help="backend the exported script is mapped for (--target script)")
+    parser.add_argument("--machine", default=None, help="SpiNNaker board address (default: a virtual board)")
+
+
+def main(args):
+    from snn.hardware.capabilities import check
+    net = resolve(args.model)
+    out = Path(args.out)
+    backend = {"script": args.sim, "nest": "nest", "spinnaker": "spinnaker"}[args.target]
+    problems = check(net, backend)
+    if problems:
+        print(f"snn export: {args.model} cannot run on {backend}:", file=sys.stderr)
+        for p in problems:
+            print(f"  - {p}", file=sys.stderr)
+        return 1
+    if args.target == "script":
+        from snn.hardware.pynn import export_script
+        path = export_script(net, out, backend, name=args.model.replace("-", "_"), duration=args.duration)
+        print(f"wrote {path} and its network file; run it with `python {path.name}` where PyNN/{backend} is")
+    elif args.target == "nest":
+        import pyNN.nest as sim
+        from snn.hardware.pynn import run
+        from snn.hardware._pynn_runtime import save_spikes
+        spikes = run(net, sim, args.duration)
+        out.mkdir(parents=True, exist_ok=True)
+        save_spikes(spikes, out / "spikes.npz")
+        counts = {k: int(len(t)) for k, (t, _) in spikes.items()}
+        write_json(out / "summary.json", {"model": args.model, "backend": "nest", "duration_ms": args.duration,
+                                          "spike_counts": counts})
+        print(f"NEST: {counts} spikes in {args.duration} ms -> {out / 'spikes.npz'}")
+    else:
+        from snn.hardware.spinnaker import map_network
+        res = map_network(net, duration=min(args.duration, 10.0) if not args.machine else args.duration,
+                          machine=args.machine, name=args.model.replace("-", "_"))
+        out.mkdir(parents=True, exist_ok=True)
+        write_json(out / "resources.json", dict(res, model=args.model))
+        print(f"SpiNNaker ({res['board']} SpiNN-{res['version']}): {res['chips']} chips, {res['cores']} cores, "
+              f"{res['sdram_bytes']} B SDRAM -> {out / 'resources.json'}")
+    return 0

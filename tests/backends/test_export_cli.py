@@ -1,0 +1,52 @@
+"""``snn export``: the spinnaker target writes resources.json, nest writes spikes, script writes a runnable
+script; a network that fails ``check`` exits non-zero with every problem listed."""
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from snn.experiments import cli, export
+from snn.spec import Network, Population
+
+pytest.importorskip("pyNN")
+
+
+def _snn(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "snn", "export", *args], capture_output=True, text=True,
+                          timeout=300, cwd=cwd)
+
+
+def test_spinnaker_target_writes_resources(tmp_path):
+    pytest.importorskip("spynnaker")
+    proc = _snn("demo", "--target", "spinnaker", "--out", "out", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    res = json.loads((tmp_path / "out" / "resources.json").read_text())
+    assert res["chips"] == 1 and res["cores"] == 4 and res["model"] == "demo"
+    assert not (tmp_path / "reports").exists() and not (tmp_path / "spynnaker.cfg").exists()
+
+
+def test_nest_and_script_targets(tmp_path):
+    pytest.importorskip("pyNN.nest")
+    proc = _snn("demo", "--target", "nest", "--out", "nest", "--duration", "60", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    with np.load(tmp_path / "nest" / "spikes.npz") as z:
+        assert z["cue__times"].size == 13   # 8 + 5 of the 16 cue times fall in 60 ms and z["relay__times"].size > 0
+    proc = _snn("demo", "--target", "script", "--sim", "nest", "--out", "script", cwd=tmp_path)
+    assert proc.returncode == 0 and (tmp_path / "script" / "run_demo.py").exists()
+    assert (tmp_path / "script" / "demo_network.npz").exists()
+
+
+def test_failing_check_exits_nonzero_with_the_problems(monkeypatch, capsys):
+    bad = Network([Population("x", 2, "IF_curr_exp")], dt=0.1)
+    monkeypatch.setitem(export.MODELS, "bad", lambda: bad)
+    assert cli.main(["export", "bad", "--target", "spinnaker", "--out", "unused"]) == 1
+    err = capsys.readouterr().err
+    assert "cannot run on spinnaker" in err and "dt=0.1" in err
+
+
+def test_unknown_model_is_one_line_exit_2(capsys):
+    assert cli.main(["export", "nope", "--target", "nest", "--out", "x"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "unknown model 'nope'" in err and "demo" in err and len(err.splitlines()) == 1
