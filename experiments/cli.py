@@ -15,6 +15,7 @@ COMMANDS = {
     "export": ("snn.experiments.export", "export a model to PyNN: a script, a NEST run, or a SpiNNaker mapping"),
     "bench": ("snn.experiments.bench", "time CUBA / COBA against brian2 (C++ standalone) and NEST"),
     "continual": ("snn.experiments.continual", "HLOP and baselines: continual learning of a spiking MLP"),
+    "nalsm": ("snn.experiments.nalsm", "NALSM / LSM baselines: two-phase protocol, spike-count features, readout"),
 }
 
 

@@ -11,7 +11,7 @@ import numpy as np
 from .errors import SpecError
 
 # Model ids the kernels dispatch on (one branch per population, not per neuron).
-SOURCE, IF_CURR_EXP, IF_COND_EXP = 0, 1, 2
+SOURCE, IF_CURR_EXP, IF_COND_EXP, NALSM_LIF = 0, 1, 2, 3
 
 # Rows of the coefficient table ``coefs[row, neuron]`` (each coefficient's values over the neurons are contiguous,
 # so that the neuron loops stream them; a population whose values are uniform is read as scalars). A model uses the rows
@@ -24,6 +24,8 @@ C_P22, C_P21E, C_P21I, C_P11E, C_P11I, C_DRIFT = 4, 5, 6, 7, 8, 9
 C_G_L, C_E_REV_E, C_E_REV_I, C_DT_CM, C_I_OFFSET_COND = 4, 5, 6, 9, 10
 # 'spinnaker' schedule (sPyNNaker closed-form LIF, exponential synapse with `init` input scaling)
 C_EXP_TM, C_R, C_INIT_E, C_INIT_I, C_DECAY_E, C_DECAY_I, C_I_OFFSET = 4, 5, 6, 7, 8, 9, 10
+# NALSM_LIF ('nalsm' schedule): Euler leak dt/tau_m and bias per step
+C_NL_LEAK, C_NL_BIAS = 4, 5
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class CellType:
     pynn_name: str = None
     is_source: bool = False
     schedules: tuple = ("exact", "spinnaker")
+    signed_weights: bool = False   # one current: incoming weights carry their sign (negative allowed)
     doc: str = ""
 
 
@@ -84,6 +87,16 @@ def lower_if_cond_exp(p, dt, schedule):
     return c
 
 
+def lower_nalsm_lif(p, dt, schedule):
+    """Coefficient row of NALSM_LIF (discrete-time Euler LIF, specs/nalsm.md 1.4)."""
+    c = np.zeros(N_COEF)
+    c[C_V_RESET], c[C_V_THRESH] = p["v_reset"], p["v_thresh"]
+    c[C_REF_STEPS] = round(p["tau_refrac"] / dt)
+    c[C_NL_LEAK] = dt / p["tau_m"]
+    c[C_NL_BIAS] = p["i_offset"]
+    return c
+
+
 CATALOGUE = {
     "IF_curr_exp": CellType(
         "IF_curr_exp", IF_CURR_EXP,
@@ -100,15 +113,26 @@ CATALOGUE = {
         doc="Leaky integrate-and-fire, exponential conductance synapses (weights in uS). 'exact' schedule: "
             "V by exponential Euler with the conductances of the step start (brian2's 'exponential_euler'), "
             "conductances decay exactly, then take this step's arrivals (NEST iaf_cond_exp order)."),
+    "NALSM_LIF": CellType(
+        "NALSM_LIF", NALSM_LIF,
+        defaults=dict(tau_m=64.0, v_thresh=20.0, v_reset=0.0, tau_refrac=2.0, i_offset=0.0),
+        state=dict(v="v_reset"), pynn_name=None, schedules=("nalsm",), signed_weights=True,
+        doc="Discrete-time LIF of the NALSM code (dimensionless 'mV', steps of dt): v <- v + I_syn + I_ext + "
+            "i_offset - v*dt/tau_m; spike when v >= v_thresh outside the refractory count (V keeps integrating "
+            "while refractory), reset to v_reset. I_syn = sum_j w_ij exp(-age_j), age_j the steps since the "
+            "last spike of presynaptic neuron j. Weights are signed (one current); spikes of spike sources "
+            "arrive as one-step pulses I_ext = weight. Runs in the 'nalsm' schedule."),
     "SpikeSourceArray": CellType(
         "SpikeSourceArray", SOURCE, defaults=dict(spike_times=()), pynn_name="SpikeSourceArray", is_source=True,
+        schedules=("exact", "spinnaker", "nalsm"),
         doc="Fixed spike times (ms) per neuron: a list of lists, or one list shared by all neurons."),
     "SpikeSourceInput": CellType(
         "SpikeSourceInput", SOURCE, defaults={}, pynn_name="SpikeSourceArray", is_source=True,
+        schedules=("exact", "spinnaker", "nalsm"),
         doc="Spikes given per sample at run time (``stimuli=``): dense events or per-step Bernoulli rates."),
 }
 
-LOWER = {"IF_curr_exp": lower_if_curr_exp, "IF_cond_exp": lower_if_cond_exp}
+LOWER = {"IF_curr_exp": lower_if_curr_exp, "IF_cond_exp": lower_if_cond_exp, "NALSM_LIF": lower_nalsm_lif}
 
 
 def cell_type(name):

@@ -19,7 +19,7 @@ from .monitors import Result
 from .stimuli import lower_stimuli, take_samples
 
 SCHEDULE_IDS = {"exact": EXACT, "spinnaker": SPINNAKER}
-STAMP_OFFSET = {"exact": 1, "spinnaker": 0}   # spike time = (step + offset) * dt
+STAMP_OFFSET = {"exact": 1, "spinnaker": 0, "nalsm": 0}   # spike time = (step + offset) * dt
 
 
 class Simulator:
@@ -32,15 +32,22 @@ class Simulator:
         self.net = net
         self.dtype = np.dtype(dtype)
         self.lowered, self.initial_plastic_weights, self.synapses, self.offsets = lower(net, self.dtype, record)
+        self._ext = None
+        if net.schedule == "nalsm":   # its own kernel and extra arrays: snn/schedule_nalsm.py
+            from .schedule_nalsm import lower_extras
+            self._ext = lower_extras(net, self.lowered, self.offsets)
 
     def run(self, duration, batch=1, stimuli=None, seed=0, sample_offset=0, plastic_weights=None,
-            chunk=None, progress=False):
+            chunk=None, progress=False, carry_over=False, traces=None):
         """Simulate ``batch`` independent samples for ``duration`` ms.
 
         stimuli: {label: array} for ``SpikeSourceInput`` populations: a bool array (batch or 1, size, steps) of
         spikes per step, or a float array (batch or 1, size) of per-step spike probabilities (Bernoulli).
         plastic_weights: start values of the plastic synapses, (n_plastic,) or (batch, n_plastic); default: the
         network's initial weights. Each sample starts from them; the learned weights are in the result.
+        carry_over ('nalsm' schedule): run the samples in sequence, each starting from the weights and plasticity
+        traces the previous one left (the result holds one row of final weights and traces).
+        traces ('nalsm' schedule): start values of the per-neuron STDP traces, (n,) or (batch, n); default 0.
         """
         net = self.net
         n_steps = int(round(duration / net.dt))
@@ -56,6 +63,16 @@ class Simulator:
             raise SpecError(f"plastic_weights has shape {w0.shape}; expected ({self.initial_plastic_weights.size},)"
                             f" or ({batch}, {self.initial_plastic_weights.size})")
         w = np.array(np.broadcast_to(w0, (batch, w0.shape[-1])), dtype=self.dtype)
+        if self._ext is not None:
+            from .schedule_nalsm import run_nalsm
+            counts, times, index, w, x, mod = run_nalsm(self, stim, batch, sample_offset, n_steps, w, traces,
+                                                   carry_over, chunk, progress)
+            res = Result(self, n_steps, seed, counts, [t * net.dt for t in times], index, w)
+            res.traces = x                 # final STDP traces (batch or 1, n)
+            res.modulator_state = mod      # final (A, w_A, b_A) of the astrocyte per sample (zeros if none)
+            return res
+        if carry_over or traces is not None:
+            raise SpecError(f"carry_over and traces are options of the 'nalsm' schedule, not {net.schedule!r}")
         n = self.lowered.coefs.shape[1]
         counts = np.zeros((batch, n), np.int64)
         chunk = batch if chunk is None else max(1, int(chunk))

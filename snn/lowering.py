@@ -49,7 +49,7 @@ def expand_projections(net):
         d = np.rint(np.asarray(d_ms, float) / net.dt).astype(np.int64)
         if k and d.min() < 1:
             raise SpecError(f"projection {proj.name!r}: delays must be at least one time step ({net.dt} ms)")
-        if k and np.any(np.asarray(w) < 0):
+        if k and np.any(np.asarray(w) < 0) and not CATALOGUE[post_pop.cell_type].signed_weights:
             raise SpecError(f"projection {proj.name!r}: weights must be >= 0 (magnitudes; the receptor sets the sign)")
         out.append((proj, np.asarray(conn.pre, np.int64), np.asarray(conn.post, np.int64), np.asarray(w, float), d))
     return out
@@ -81,6 +81,24 @@ def _csr(pre, n, *columns):
     return (ptr, order) + tuple(c[order] for c in columns)
 
 
+def _rule_table(rows):
+    """Rule rows (one per plastic projection) as one float table, padded to the widest rule."""
+    width = max([len(RULE_COLUMNS)] + [len(r) for r in rows])
+    out = np.zeros((len(rows), width), np.float64)
+    for k, r in enumerate(rows):
+        out[k, :len(r)] = r
+    return out
+
+
+def by_post(p_ptr, p_post, n):
+    """Index of the plastic synapses by postsynaptic neuron: (ptr (n+1), synapse ids, pre of every synapse).
+    Synapses of post i are ``ids[ptr[i]:ptr[i+1]]`` (into the CSR-by-pre arrays), in pre order."""
+    pre = np.repeat(np.arange(n, dtype=np.int32), np.diff(p_ptr))
+    order = np.argsort(p_post, kind="stable")
+    ptr = np.zeros(n + 1, np.int64)
+    np.cumsum(np.bincount(p_post, minlength=n), out=ptr[1:])
+    return ptr, order.astype(np.int64), pre
+
 
 def lower(net, ftype=np.float64, record=None):
     """Lower ``net`` (validated here). ``record``: labels of populations whose spike times are kept (None: all).
@@ -110,16 +128,19 @@ def lower(net, ftype=np.float64, record=None):
     post_tau_minus = np.ones(n)
     for proj, pre, post, w, d in expand_projections(net):
         k = pre.size
+        if CATALOGUE[net.population(proj.post).cell_type].signed_weights and proj.receptor_type == "inhibitory":
+            w = -w   # one signed current: an inhibitory receptor negates the given weight
         cols = dict(pre=pre + offset[proj.pre], post=post + offset[proj.post], w=w,
                     delay=d, rec=np.full(k, 0 if proj.receptor_type == "excitatory" else 1, np.int8))
         if proj.plasticity is None:
             static.append((proj.name, cols))
         else:
             r = proj.plasticity
-            rules.append([r.tau_plus / net.dt, r.tau_minus / net.dt, r.A_plus, r.A_minus, r.w_min, r.w_max])
+            rules.append(r.row(net.dt))
             cols["rule"] = np.full(k, len(rules) - 1, np.int32)
             cols["w"] = np.clip(cols["w"], r.w_min, r.w_max)
-            post_tau_minus[cols["post"]] = r.tau_minus / net.dt
+            if hasattr(r, "tau_minus"):
+                post_tau_minus[cols["post"]] = r.tau_minus / net.dt
             plastic.append((proj.name, cols))
 
     def table(parts, extra=()):
@@ -141,11 +162,11 @@ def lower(net, ftype=np.float64, record=None):
             start += k
     row_uniform, row_w, row_delay, row_rec = _uniform_rows(s_ptr, s_w, s_delay, s_rec)
     max_delay = max([int(c["delay"].max()) for _, c in static + plastic if c["delay"].size] + [1])
-    hist = max([int(p.plasticity.history) for p in net.projections if p.plasticity is not None] + [1])
+    hist = max([int(getattr(p.plasticity, "history", 1)) for p in net.projections if p.plasticity is not None] + [1])
     low = Lowered(pop_start, np.array([CATALOGUE[p.cell_type].model_id for p in net.populations], np.int64),
                   pop_uniform, coefs, v0, rec, max_delay + 1, hist,
                   s_ptr, s_post.astype(np.int32), s_w.astype(ftype), s_delay.astype(np.int32), s_rec.astype(np.int8),
                   p_ptr, p_post.astype(np.int32), p_delay.astype(np.int32), p_rec.astype(np.int8),
-                  p_rule.astype(np.int32), np.asarray(rules, np.float64).reshape(-1, len(RULE_COLUMNS)),
+                  p_rule.astype(np.int32), _rule_table(rules),
                   post_tau_minus, row_uniform, row_w.astype(ftype), row_delay.astype(np.int32), row_rec.astype(np.int8))
     return low, p_w.astype(ftype), maps, offset

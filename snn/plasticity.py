@@ -1,4 +1,8 @@
-"""Synaptic plasticity rules (data only; the kernels live in ``snn/kernels/stdp.py``)."""
+"""Synaptic plasticity rules and plasticity modulators (data only; the kernels live in ``snn/kernels/``).
+
+Each rule names the schedules that run it (``schedules``) and lowers itself to one row of floats (``row``) whose
+columns its kernel reads (``columns``).
+"""
 from dataclasses import dataclass
 
 from .errors import SpecError
@@ -21,6 +25,12 @@ class SpikePairSTDP:
     w_max: float = 1.0
     history: int = 16
 
+    schedules = ("spinnaker",)
+    columns = ("tau_plus", "tau_minus", "A_plus", "A_minus", "w_min", "w_max")
+
+    def row(self, dt):
+        return [self.tau_plus / dt, self.tau_minus / dt, self.A_plus, self.A_minus, self.w_min, self.w_max]
+
     def problems(self):
         out = []
         for name in ("tau_plus", "tau_minus"):
@@ -33,7 +43,91 @@ class SpikePairSTDP:
         return out
 
 
-PLASTICITY_RULES = (SpikePairSTDP,)
+@dataclass(frozen=True)
+class TraceSTDP:
+    """All-to-all trace STDP, additive, applied every step (the NALSM rule, specs/nalsm.md 3.1).
+
+    One trace per neuron, x <- decay * (x + a * s), read *before* this step's update. For synapse j -> i with
+    signed weight w (spikes s of this step):
+
+        mirrored=False (excitatory or input source):  dw =  eta_plus * x_j * s_i  -  eta_minus * x_i * s_j
+        mirrored=True  (inhibitory source, w <= 0):   dw = -eta_minus * x_j * s_i  +  eta_plus * x_i * s_j
+
+    so ``eta_plus`` scales every change that raises w and ``eta_minus`` every change that lowers it; then w is
+    clipped to [w_min, w_max] (signed). ``eta_minus=None`` ties the depression rate to ``eta_plus`` (pure STDP).
+    An ``Astrocyte`` in the network replaces ``eta_minus`` by its state A. ``lr_decay`` multiplies the rates
+    once per step after the update (1.0: constant). Rates restart at their values at every sample.
+    Weights are signed, so the rule runs where the post cell type has one current ('nalsm' schedule).
+    """
+    a: float = 0.1
+    decay: float = 0.9047744744744745
+    eta_plus: float = 0.15
+    eta_minus: float = None
+    w_min: float = 0.0
+    w_max: float = 3.0
+    mirrored: bool = False
+    lr_decay: float = 1.0
+
+    schedules = ("nalsm",)
+    columns = ("a", "decay", "eta_plus", "eta_minus", "w_min", "w_max", "mirrored", "lr_decay")
+
+    def row(self, dt):
+        eta_minus = self.eta_plus if self.eta_minus is None else self.eta_minus
+        return [self.a, self.decay, self.eta_plus, eta_minus, self.w_min, self.w_max, float(self.mirrored),
+                self.lr_decay]
+
+    def problems(self):
+        out = []
+        if not 0.0 <= self.decay <= 1.0:
+            out.append(f"TraceSTDP decay={self.decay!r} must lie in [0, 1] (the trace multiplier per step)")
+        if not 0.0 <= self.lr_decay <= 1.0:
+            out.append(f"TraceSTDP lr_decay={self.lr_decay!r} must lie in [0, 1]")
+        if not self.w_min <= self.w_max:
+            out.append(f"TraceSTDP w_min={self.w_min!r} must be <= w_max={self.w_max!r}")
+        for name in ("a", "eta_plus", "eta_minus"):
+            v = getattr(self, name)
+            if v is not None and not v >= 0:
+                out.append(f"TraceSTDP {name}={v!r} must be >= 0")
+        return out
+
+
+@dataclass(frozen=True)
+class Astrocyte:
+    """One scalar astrocyte per sample that sets the depression rate of every ``TraceSTDP`` synapse (the NALSM
+    "leaky integrate and modulate" unit, specs/nalsm.md 3.2). Per step, after plasticity:
+
+        A <- A + (w_A * (sum of spikes of ``plus`` populations - sum of spikes of ``minus``) + b_A - A) / tau_A
+
+    then A, w_A and b_A are multiplied by ``decay`` (1.0: constant). A starts each sample at ``A0``, w_A at
+    ``w_A`` and b_A at ``b_A``; A is not clipped. ``density`` < 1 listens to a random subset of
+    round(density * size) neurons of each listed population (drawn from the network seed), the connection-density
+    ablation. tau_A in ms.
+    """
+    plus: tuple
+    minus: tuple = ()
+    w_A: float = 0.015
+    b_A: float = 0.15
+    tau_A: float = 100.0
+    A0: float = 0.15
+    density: float = 1.0
+    decay: float = 1.0
+
+    def problems(self, labels=()):
+        out = []
+        if not self.tau_A > 0:
+            out.append(f"Astrocyte tau_A={self.tau_A!r} must be > 0 (ms)")
+        if not 0.0 < self.density <= 1.0:
+            out.append(f"Astrocyte density={self.density!r} must lie in (0, 1]")
+        if not 0.0 <= self.decay <= 1.0:
+            out.append(f"Astrocyte decay={self.decay!r} must lie in [0, 1]")
+        for lab in tuple(self.plus) + tuple(self.minus):
+            if labels and lab not in labels:
+                out.append(f"Astrocyte listens to {lab!r}, which names no population; have {list(labels)}")
+        return out
+
+
+PLASTICITY_RULES = (SpikePairSTDP, TraceSTDP)
+MODULATORS = (Astrocyte,)
 
 
 def check_rule(rule):

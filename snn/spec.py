@@ -10,11 +10,11 @@ import numpy as np
 from .cells import CATALOGUE
 from .connectors import CONNECTORS
 from .errors import SpecError
-from .plasticity import PLASTICITY_RULES
+from .plasticity import MODULATORS, PLASTICITY_RULES
 
 RECEPTORS = ("excitatory", "inhibitory")
 # The per-step orders the engine knows (see snn/engine.py for each one written out).
-SCHEDULES = ("exact", "spinnaker")
+SCHEDULES = ("exact", "spinnaker", "nalsm")
 _TIME_CONSTANTS = ("tau_m", "tau_syn_E", "tau_syn_I", "cm")
 
 
@@ -38,8 +38,9 @@ class Population:
 @dataclass(frozen=True)
 class Projection:
     """Synapses from population ``pre`` to ``post`` (labels). ``weight`` in nA (current synapses) or uS
-    (conductance synapses, IF_cond_exp), a magnitude: the receptor decides the sign. ``delay`` in ms, a whole
-    number of time steps (None: one step)."""
+    (conductance synapses, IF_cond_exp), a magnitude: the receptor decides the sign. Onto cell types with one
+    signed current (``CellType.signed_weights``, e.g. NALSM_LIF) weights may be negative and an 'inhibitory'
+    receptor negates them. ``delay`` in ms, a whole number of time steps (None: one step)."""
     pre: str
     post: str
     connector: object
@@ -56,17 +57,20 @@ class Projection:
 
 @dataclass(frozen=True)
 class Network:
-    """A whole model: populations (in global index order), projections, time step (ms), schedule and the seed
-    of everything random in its construction."""
+    """A whole model: populations (in global index order), projections, time step (ms), schedule, the seed
+    of everything random in its construction, and ``modulators`` (e.g. an ``Astrocyte``) that act on the
+    plasticity of the whole network."""
     populations: tuple
     projections: tuple = ()
     dt: float = 1.0
     schedule: str = "exact"
     seed: int = 0
+    modulators: tuple = ()
 
     def __post_init__(self):
         object.__setattr__(self, "populations", tuple(self.populations))
         object.__setattr__(self, "projections", tuple(self.projections))
+        object.__setattr__(self, "modulators", tuple(self.modulators))
 
     def population(self, label):
         for p in self.populations:
@@ -89,6 +93,15 @@ class Network:
             out.extend(_population_problems(pop, self.schedule))
         for proj in self.projections:
             out.extend(_projection_problems(proj, labels, self))
+        for mod in self.modulators:
+            if not isinstance(mod, MODULATORS):
+                out.append(f"modulator {mod!r} is not one of {[m.__name__ for m in MODULATORS]}")
+                continue
+            out.extend(mod.problems(labels))
+            if self.schedule != "nalsm":
+                out.append(f"{type(mod).__name__} runs in the 'nalsm' schedule only (schedule={self.schedule!r})")
+        if len(self.modulators) > 1:
+            out.append(f"at most one modulator per network is supported, got {len(self.modulators)}")
         return out
 
     def validate(self):
@@ -153,8 +166,10 @@ def _projection_problems(proj, labels, net):
     w = np.asarray(proj.weight, float)
     if not np.all(np.isfinite(w)):
         out.append(f"{where}: weight must be finite")
-    elif np.any(w < 0):
-        out.append(f"{where}: weight must be >= 0 (a magnitude; use receptor_type='inhibitory' for inhibition)")
+    elif np.any(w < 0) and not signed_weights(net, proj):
+        out.append(f"{where}: weight must be >= 0 (a magnitude; use receptor_type='inhibitory' for inhibition); "
+                   f"signed weights are allowed only onto cell types with one current "
+                   f"({[c.name for c in CATALOGUE.values() if c.signed_weights]})")
     if proj.delay is not None:
         d = np.asarray(proj.delay, float)
         steps = d / net.dt
@@ -167,6 +182,17 @@ def _projection_problems(proj, labels, net):
             out.append(f"{where}: plasticity {proj.plasticity!r} is not one of {[r.__name__ for r in PLASTICITY_RULES]}")
         else:
             out.extend(f"{where}: {p}" for p in proj.plasticity.problems())
-            if net.schedule != "spinnaker":
-                out.append(f"{where}: SpikePairSTDP (sPyNNaker semantics) runs in the 'spinnaker' schedule only")
+            rule = type(proj.plasticity)
+            if net.schedule not in rule.schedules:
+                out.append(f"{where}: {rule.__name__} runs in the {' / '.join(map(repr, rule.schedules))} "
+                           f"schedule only (schedule={net.schedule!r})")
     return out
+
+
+def signed_weights(net, proj):
+    """True when ``proj``'s post cell type has one signed current (negative weights allowed)."""
+    labels = [p.label for p in net.populations]
+    if proj.post not in labels:
+        return False
+    ct = CATALOGUE.get(net.population(proj.post).cell_type)
+    return bool(ct is not None and ct.signed_weights)

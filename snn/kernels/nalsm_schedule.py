@@ -1,0 +1,222 @@
+"""The 'nalsm' schedule: the per-step order of the NALSM code (specs/nalsm.md 1.4), written out once.
+
+Cells are NALSM_LIF (signed weights, one current); spike sources send one-step pulses I_ext = weight. Per step t:
+
+   1. spikes: s_i = 1 iff (v_i if not refractory else 0) >= v_thresh; source spikes of step t (fixed events, then
+      Bernoulli draws) join them;
+   2. reset v_i <- v_reset where s_i = 1;
+   3. record: counts, and spike times (stamped t * dt) of recorded neurons;
+   4. propagate: a spiking cell j resets its age to 0, so its current into every target i becomes w_ij * e^0;
+      a spiking source adds w to its targets' I_ext of this step;
+   5. V update: v <- v + I_syn + I_ext + i_offset - v * dt / tau_m, with I_syn,i = sum_j w_ij e^(-age_j);
+   6. ages: age <- min(age + 1, 100);
+   7. refractory count: set to its length where s = 1, else counted down;
+   8. trace STDP on the rows of spiking post neurons and the columns of spiking pre neurons (exact to the dense
+      rule; a synapse whose pre and post both spiked gets both terms and one clip), traces before step 9;
+   9. traces x <- decay * (x + a * s);
+  10. astrocyte A <- A + (w_A * (plus spikes - minus spikes) + b_A - A) / tau_A;
+  11. rate decays: eta_plus, eta_minus (rule lr_decay) and A, w_A, b_A (astrocyte decay).
+
+At the start of every sample v = v0, refractory counts 0, every age 20 (so I_syn = e^-20 sum_j w_ij), rates and
+astrocyte at their initial values. Traces are given per sample (``x``) and returned; the final astrocyte
+state (A, w_A, b_A) of each sample is written to ``mod_out``.
+
+I_syn is kept as one running sum g_i = sum_j w_ij e^(-age_j) per post neuron: multiplied by e^-1 per step
+(ages + 1), raised by w_ij (1 - e^(-age_j)) when j spikes and by dw e^(-age_j) when STDP changes w_ij. This equals
+the dense sum up to rounding, except that the dense sum stops decaying at the age cap of 100 (a difference below
+e^-100 |w| per synapse).
+"""
+import math
+
+import numpy as np
+from numba import prange
+
+from ._config import njit
+from .rng import stream_key, uniform
+from ..cells import C_NL_BIAS, C_NL_LEAK, C_REF_STEPS, C_V_RESET, C_V_THRESH, NALSM_LIF
+
+AGE_START, AGE_CAP = 20, 100
+# TraceSTDP rule columns (snn.plasticity.TraceSTDP.columns) and astrocyte row (snn.schedule_nalsm)
+R_A, R_DECAY, R_ETA_P, R_ETA_M, R_WMIN, R_WMAX, R_MIRROR, R_LR_DECAY = range(8)
+AS_ON, AS_WA, AS_BA, AS_TAU, AS_A0, AS_DECAY = range(6)
+
+
+@njit
+def _clip(w, lo, hi):
+    return lo if w < lo else (hi if w > hi else w)
+
+
+@njit
+def nalsm_sample(net, ext, stim, b, sample_id, n_steps, w, x, counts, out_t, out_i, n_out, mod_out):
+    n = net.coefs.shape[1]
+    ftype = net.coefs.dtype
+    v = net.v0.copy()
+    refr = np.zeros(n, np.int32)
+    age = np.full(n, AGE_START, np.int32)
+    kk = np.full(n, ext.exp_age[AGE_START], np.float64)   # e^(-age)
+    g = np.zeros(n, np.float64)
+    iext = np.zeros(n, np.float64)
+    fired = np.zeros(n, np.bool_)
+    spiking = np.empty(n + stim.prob_idx.shape[0], np.int64)
+    e1 = math.exp(-1.0)
+    n_rules = net.rules.shape[0]
+    eta_p = np.empty(n_rules)
+    eta_m = np.empty(n_rules)
+    w_lo = np.empty(n_rules)
+    w_hi = np.empty(n_rules)
+    mirror = np.empty(n_rules, np.bool_)
+    for r in range(n_rules):
+        eta_p[r] = net.rules[r, R_ETA_P]
+        eta_m[r] = net.rules[r, R_ETA_M]
+        w_lo[r], w_hi[r] = net.rules[r, R_WMIN], net.rules[r, R_WMAX]
+        mirror[r] = net.rules[r, R_MIRROR] > 0.0
+    astro = ext.astro[AS_ON] > 0.0
+    A, wA, bA = ext.astro[AS_A0], ext.astro[AS_WA], ext.astro[AS_BA]
+    tr_a, tr_d = ext.trace[0], ext.trace[1]
+    has_plastic = net.p_post.shape[0] > 0
+    # start of the sample: every age is AGE_START
+    for j in range(n):
+        if ext.is_cell[j]:
+            for s in range(net.s_ptr[j], net.s_ptr[j + 1]):
+                g[net.s_post[s]] += net.s_w[s] * kk[j]
+            for s in range(net.p_ptr[j], net.p_ptr[j + 1]):
+                g[net.p_post[s]] += w[s] * kk[j]
+    key = stream_key(stim.seed, sample_id)
+    eb = np.int64(b) if stim.ev_ptr.shape[0] > 1 else np.int64(0)
+    pb = np.int64(b) if stim.prob.shape[0] > 1 else np.int64(0)
+    cap = out_t.shape[1]
+    n_rec = 0
+    for t in range(n_steps):
+        # 1-2. spikes of cells (refractory cells read as v = 0), reset; then source spikes of step t
+        n_sp = 0
+        for p in range(net.pop_model.shape[0]):
+            if net.pop_model[p] != NALSM_LIF:
+                continue
+            for i in range(net.pop_start[p], net.pop_start[p + 1]):
+                vv = v[i] if refr[i] <= 0 else 0.0
+                if vv >= net.coefs[C_V_THRESH, i]:
+                    fired[i] = True
+                    v[i] = net.coefs[C_V_RESET, i]
+                    spiking[n_sp] = i
+                    n_sp += 1
+        for e in range(stim.ev_ptr[eb, t], stim.ev_ptr[eb, t + 1]):
+            spiking[n_sp] = stim.ev_idx[e]
+            fired[stim.ev_idx[e]] = True
+            n_sp += 1
+        for k in range(stim.prob_idx.shape[0]):
+            if uniform(key, t, k) < stim.prob[pb, k]:
+                spiking[n_sp] = stim.prob_idx[k]
+                fired[stim.prob_idx[k]] = True
+                n_sp += 1
+        # 3-4. record, propagate
+        n_plus = 0
+        n_minus = 0
+        for q in range(n_sp):
+            j = spiking[q]
+            counts[b, j] += 1
+            if net.record[j]:
+                if n_rec < cap:
+                    out_t[b, n_rec] = t
+                    out_i[b, n_rec] = j
+                n_rec += 1
+            if ext.astro_w[j] > 0:
+                n_plus += 1
+            elif ext.astro_w[j] < 0:
+                n_minus += 1
+            if ext.is_cell[j]:
+                f = 1.0 - kk[j]
+                for s in range(net.s_ptr[j], net.s_ptr[j + 1]):
+                    g[net.s_post[s]] += net.s_w[s] * f
+                for s in range(net.p_ptr[j], net.p_ptr[j + 1]):
+                    g[net.p_post[s]] += w[s] * f
+                age[j] = 0
+                kk[j] = 1.0
+            else:
+                for s in range(net.s_ptr[j], net.s_ptr[j + 1]):
+                    iext[net.s_post[s]] += net.s_w[s]
+                for s in range(net.p_ptr[j], net.p_ptr[j + 1]):
+                    iext[net.p_post[s]] += w[s]
+        # 5-7. V update, ages, refractory counts
+        for p in range(net.pop_model.shape[0]):
+            if net.pop_model[p] != NALSM_LIF:
+                continue
+            for i in range(net.pop_start[p], net.pop_start[p + 1]):
+                v[i] = v[i] + g[i] + iext[i] + net.coefs[C_NL_BIAS, i] - v[i] * net.coefs[C_NL_LEAK, i]
+                if fired[i]:
+                    refr[i] = np.int32(net.coefs[C_REF_STEPS, i])
+                elif refr[i] > 0:
+                    refr[i] -= 1
+        for i in range(n):
+            iext[i] = 0.0
+            g[i] *= e1
+            if ext.is_cell[i] and age[i] < AGE_CAP:
+                age[i] += 1
+                kk[i] = ext.exp_age[age[i]]
+        # 8. trace STDP: rows of spiking posts (both terms where the pre spiked too), then columns of spiking pres
+        if has_plastic:
+            for q in range(n_sp):
+                i = spiking[q]
+                for u in range(ext.q_ptr[i], ext.q_ptr[i + 1]):
+                    s = ext.q_syn[u]
+                    j = ext.p_pre[s]
+                    r = net.p_rule[s]
+                    em = A if astro else eta_m[r]
+                    ep = eta_p[r]
+                    if mirror[r]:
+                        dw = -em * x[j]
+                        if fired[j]:
+                            dw = dw + ep * x[i]
+                    else:
+                        dw = ep * x[j]
+                        if fired[j]:
+                            dw = dw - em * x[i]
+                    old = w[s]
+                    w[s] = _clip(old + dw, w_lo[r], w_hi[r])
+                    g[i] += (w[s] - old) * kk[j]
+            for q in range(n_sp):
+                j = spiking[q]
+                for s in range(net.p_ptr[j], net.p_ptr[j + 1]):
+                    i = net.p_post[s]
+                    if fired[i]:
+                        continue
+                    r = net.p_rule[s]
+                    if mirror[r]:
+                        dw = eta_p[r] * x[i]
+                    else:
+                        dw = -(A if astro else eta_m[r]) * x[i]
+                    old = w[s]
+                    w[s] = _clip(old + dw, w_lo[r], w_hi[r])
+                    g[i] += (w[s] - old) * kk[j]
+        # 9. traces
+        for i in range(n):
+            x[i] = tr_d * (x[i] + tr_a * (1.0 if fired[i] else 0.0))
+        for q in range(n_sp):
+            fired[spiking[q]] = False
+        # 10. astrocyte; 11. rate decays
+        if astro:
+            A = A + (wA * np.float64(n_plus - n_minus) + bA - A) / ext.astro[AS_TAU]
+            d = ext.astro[AS_DECAY]
+            A *= d
+            wA *= d
+            bA *= d
+        for r in range(n_rules):
+            eta_p[r] *= net.rules[r, R_LR_DECAY]
+            eta_m[r] *= net.rules[r, R_LR_DECAY]
+    n_out[b] = n_rec
+    mod_out[b, 0], mod_out[b, 1], mod_out[b, 2] = A, wA, bA
+
+
+@njit(parallel=True)
+def nalsm_batch(net, ext, stim, n_samples, sample_offset, n_steps, w, x, counts, out_t, out_i, n_out, mod_out):
+    """Independent samples in parallel: sample b starts from ``w[b]`` and traces ``x[b]`` and leaves its own."""
+    for b in prange(n_samples):
+        nalsm_sample(net, ext, stim, b, sample_offset + b, n_steps, w[b], x[b], counts, out_t, out_i, n_out,
+                     mod_out)
+
+
+@njit
+def nalsm_chain(net, ext, stim, n_samples, sample_offset, n_steps, w, x, counts, out_t, out_i, n_out, mod_out):
+    """Samples in sequence, each starting from the weights ``w[0]`` and traces ``x[0]`` the previous one left."""
+    for b in range(n_samples):
+        nalsm_sample(net, ext, stim, b, sample_offset + b, n_steps, w[0], x[0], counts, out_t, out_i, n_out,
+                     mod_out)

@@ -1,0 +1,103 @@
+"""Python side of the 'nalsm' schedule (kernel: ``snn/kernels/nalsm_schedule.py``): the extra arrays it reads
+(by-post index of the plastic synapses, astrocyte weights, trace constants) and the batched / chained runs.
+
+``Simulator`` dispatches here when ``net.schedule == 'nalsm'``. Two ways to run many samples:
+
+- independent (default): samples in parallel, each from the given weights and traces (per-sample copies);
+- ``carry_over=True``: samples in sequence, weights and traces carried from each sample to the next (one copy).
+"""
+from collections import namedtuple
+import numpy as np
+
+from .cells import CATALOGUE
+from .errors import SpecError
+from .kernels.nalsm_schedule import AGE_CAP, nalsm_batch, nalsm_chain
+from .lowering import by_post
+from .plasticity import Astrocyte, TraceSTDP
+from .stimuli import take_samples
+
+NalsmExt = namedtuple("NalsmExt", "q_ptr q_syn p_pre is_cell astro_w astro trace exp_age")
+
+
+def lower_extras(net, low, offsets):
+    n = low.coefs.shape[1]
+    q_ptr, q_syn, p_pre = by_post(low.p_ptr, low.p_post.astype(np.int64), n)
+    is_cell = np.zeros(n, np.bool_)
+    for p in net.populations:
+        is_cell[offsets[p.label]:offsets[p.label] + p.size] = not CATALOGUE[p.cell_type].is_source
+    rules = [p.plasticity for p in net.projections if p.plasticity is not None]
+    trace = np.array([0.0, 1.0])
+    if rules:
+        if not all(isinstance(r, TraceSTDP) for r in rules):
+            raise SpecError("the 'nalsm' schedule runs TraceSTDP rules only")
+        pairs = {(r.a, r.decay) for r in rules}
+        if len(pairs) > 1:
+            raise SpecError(f"TraceSTDP rules of one network must share a and decay (one trace per neuron); "
+                            f"got (a, decay) = {sorted(pairs)}")
+        trace = np.array(pairs.pop(), np.float64)
+    astro_w = np.zeros(n, np.int8)
+    astro = np.zeros(6)
+    for mod in net.modulators:
+        if isinstance(mod, Astrocyte):
+            rng = np.random.default_rng([int(net.seed), 0xA57])
+            for labels, sign in ((mod.plus, 1), (mod.minus, -1)):
+                for lab in labels:
+                    size = net.population(lab).size
+                    idx = np.arange(size) if mod.density >= 1.0 else \
+                        np.sort(rng.choice(size, int(round(mod.density * size)), replace=False))
+                    astro_w[offsets[lab] + idx] = sign
+            astro[:] = [1.0, mod.w_A, mod.b_A, mod.tau_A / net.dt, mod.A0, mod.decay]
+    exp_age = np.exp(-np.arange(AGE_CAP + 1, dtype=np.float64))
+    return NalsmExt(q_ptr, q_syn, p_pre, is_cell, astro_w, astro, trace, exp_age)
+
+
+def run_nalsm(sim, stim, batch, sample_offset, n_steps, w, traces, carry_over, chunk, progress):
+    """Run ``batch`` samples; returns (counts, times, index, w, traces, modulator state (batch, 3): A, w_A, b_A
+    at the end of each sample) with spike times as step indices."""
+    n = sim.lowered.coefs.shape[1]
+    rows = 1 if carry_over else batch
+    if traces is None:
+        x = np.zeros((rows, n), np.float64)
+    else:
+        x = np.array(np.broadcast_to(np.asarray(traces, np.float64), (rows, n)))
+        if np.asarray(traces).shape[-1] != n:
+            raise SpecError(f"traces have shape {np.shape(traces)}; expected ({n},) or ({rows}, {n})")
+    if carry_over:
+        w = np.ascontiguousarray(w[:1])
+    counts = np.zeros((batch, n), np.int64)
+    mod = np.zeros((batch, 3))
+    times, index = [None] * batch, [None] * batch
+    chunk = batch if chunk is None else max(1, int(chunk))
+    starts = range(0, batch, chunk)
+    if progress:
+        from tqdm.auto import tqdm
+        starts = tqdm(starts, total=len(starts), unit="chunk", desc="simulating")
+    n_rec = int(sim.lowered.record.sum())
+    for a in starts:
+        z = min(a + chunk, batch)
+        sub = take_samples(stim, a, z)
+        cap = max(256, min(n_rec * n_steps, 4 * n_rec * n_steps // 50 + 256))
+        while True:
+            cnt = np.zeros((z - a, n), np.int64)
+            out_t = np.zeros((z - a, cap), np.int64)
+            out_i = np.zeros((z - a, cap), np.int32)
+            n_out = np.zeros(z - a, np.int64)
+            mo = np.zeros((z - a, 3))
+            wb = w.copy() if carry_over else w[a:z].copy()
+            xb = x.copy() if carry_over else x[a:z].copy()
+            kernel = nalsm_chain if carry_over else nalsm_batch
+            kernel(sim.lowered, sim._ext, sub, z - a, sample_offset + a, n_steps, wb, xb, cnt, out_t, out_i, n_out,
+                   mo)
+            if n_out.max(initial=0) <= cap:
+                break
+            cap = int(n_out.max())  # deterministic: the rerun gives the same spikes
+        counts[a:z], mod[a:z] = cnt, mo
+        if carry_over:
+            w, x = wb, xb
+        else:
+            w[a:z], x[a:z] = wb, xb
+        for b in range(z - a):
+            times[a + b] = out_t[b, :n_out[b]]
+            index[a + b] = out_i[b, :n_out[b]]
+    return counts, times, index, w, x, mod
+

@@ -1,0 +1,45 @@
+"""The NALSM readout pieces: normalisation, soft targets, Adadelta training on separable data."""
+import numpy as np
+import pytest
+
+from snn.readout import normalise_batches, soft_targets, train_logistic_readout, train_paper_readout
+
+
+def test_soft_targets_values():
+    """softmax(+1 true, -1 others) over 10 classes: e^1 / (e^1 + 9 e^-1) = 0.4509, others 0.0610."""
+    q = soft_targets(np.array([2]), 10)[0]
+    assert q[2] == pytest.approx(np.e / (np.e + 9 / np.e), rel=1e-12)
+    assert q[0] == pytest.approx((1 / np.e) / (np.e + 9 / np.e), rel=1e-12)
+
+
+def test_normalisation_per_sample_then_batch_max():
+    c = np.array([[1, 3], [2, 2], [0, 0], [4, 0]], float)
+    x = normalise_batches(c, 2)
+    np.testing.assert_allclose(x[:2], np.array([[0.25, 0.75], [0.5, 0.5]]) / 0.75)
+    np.testing.assert_allclose(x[2:], [[0, 0], [1, 0]])    # a silent sample stays 0 (the original gives NaN)
+
+
+def test_readouts_learn_separable_counts():
+    rng = np.random.default_rng(0)
+    centers = np.full((3, 21), 3.0)
+    for k in range(3):
+        centers[k, 7 * k:7 * k + 7] = 9.0       # each class raises its own block of 7 features
+    def make(n):
+        y = rng.integers(0, 3, n)
+        return rng.poisson(centers[y] + 1), y
+    tr, va, te = make(300), make(100), make(100)
+    r = train_paper_readout(tr, va, te, n_classes=3, batch_size=50, epochs=400, patience=100)
+    assert r.test_accuracy > 0.95 and 0 <= r.best_epoch < r.epochs_run
+    assert train_logistic_readout(tr, va, te).test_accuracy > 0.9
+
+
+def test_first_adadelta_step_is_tf1s():
+    """One batch, one epoch from W = 0: p = 1/K for every class, g = X^T (p - q) / B + beta W (W = 0);
+    TF1 Adadelta: acc = (1 - rho) g^2, update = sqrt(0 + eps) / sqrt(acc + eps) * g, W = -lr * update."""
+    rng = np.random.default_rng(3)
+    counts, y = rng.poisson(3.0, (8, 5)).astype(float), rng.integers(0, 3, 8)
+    r = train_paper_readout((counts, y), (counts, y), (counts, y), n_classes=3, batch_size=8, epochs=1)
+    x = normalise_batches(counts, 8)
+    g = x.T @ (np.full((8, 3), 1 / 3) - soft_targets(y, 3)) / 8
+    expected = -0.1 * np.sqrt(1e-8) / np.sqrt(0.05 * g ** 2 + 1e-8) * g
+    np.testing.assert_allclose(r.model[0], expected, rtol=1e-12, atol=1e-300)
