@@ -15,9 +15,9 @@ $(STAMP): setup.cfg pyproject.toml
 
 venv: $(STAMP)
 
-# The main job on the embedded default dataset (scikit-learn's 8x8 digits: no files needed).
+# The main job: NALSM on the embedded default dataset (scikit-learn's 8x8 digits: no files needed).
 run: $(STAMP)
-	$(BIN)/snn demo --out $(OUT)
+	$(BIN)/snn nalsm --out $(OUT)
 
 # The full test suite. pytest's exit code 5 ("no tests collected") is reported as a failure, not hidden.
 test: $(STAMP)

@@ -212,7 +212,33 @@ def run(config, out, progress=True):
         **provenance(cfg, seed),
     }
     write_json(out / "results.json", results)
+    _figure(out / "nalsm.png", rasters[0] if m else None, net_feat, feats["test"] if sizes["test"] else feats["val"],
+            data.labels["test"], ro.test_predictions, bf, cfg)
     return results
+
+
+def _figure(path, raster_one, net, feats, labels, predictions, bf, cfg):
+    """Raster of one sample, liquid rate histogram, confusion matrix on the test split."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from snn.plot import confusion_matrix, raster, rate_histogram
+    fig, axes = plt.subplots(1, 3, figsize=(15, 4.2))
+    n_exc = net.population("exc").size
+    if raster_one is not None:
+        t, i = raster_one
+        exc = i < n_exc
+        raster(axes[0], {"exc": (t[exc], i[exc]), "inh": (t[~exc], i[~exc] - n_exc)},
+               sizes={"exc": n_exc, "inh": net.population("inh").size})
+    bf_text = "n/a" if bf != bf else f"{bf:.2f}"
+    axes[0].set_title(f"{cfg['variant']} liquid, one sample (branching factor {bf_text})")
+    rate_histogram(axes[1], feats.mean(axis=0) * 1000.0 / FEATURE_MS)
+    axes[1].set_title("liquid firing rates (mean over samples)")
+    if len(labels):
+        confusion_matrix(axes[2], labels, predictions)
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
 
 
 def add_arguments(parser):
@@ -246,5 +272,5 @@ def main(args):
     print(f"{args.dataset}, {args.variant} {args.neurons}: test accuracy {r['test_accuracy']:.4f} "
           f"(val {r['val_accuracy']:.4f}), branching factor {bf}, {sps}, "
           f"{r['wall_seconds']:.1f} s")
-    print(f"wrote {Path(args.out) / 'results.json'}")
+    print(f"wrote {Path(args.out) / 'results.json'} and {Path(args.out) / 'nalsm.png'}")
     return 0

@@ -74,3 +74,29 @@ def learning_curves(ax, steps, acc, *, boundaries=None, labels=None):
     if acc.ndim == 2 and acc.shape[1] <= 12:
         ax.legend(fontsize=7, ncol=2, loc="lower left")
     return ax
+
+
+def confusion_matrix(ax, y_true, y_pred, n_classes=None, class_names=None):
+    """Confusion matrix as counts (row = true class, column = predicted), with the accuracy in the title."""
+    y_true, y_pred = np.asarray(y_true, int), np.asarray(y_pred, int)
+    k = n_classes or int(max(y_true.max(initial=0), y_pred.max(initial=0)) + 1)
+    m = np.zeros((k, k), int)
+    np.add.at(m, (y_true, y_pred), 1)
+    im = ax.imshow(m, cmap="Blues")
+    names = class_names or [str(c) for c in range(k)]
+    ax.set_xticks(range(k), names, rotation=90 if class_names else 0)
+    ax.set_yticks(range(k), names)
+    ax.set_xlabel("predicted class")
+    ax.set_ylabel("true class")
+    acc = float(np.trace(m) / max(m.sum(), 1))
+    ax.set_title(f"test accuracy {acc:.3f}")
+    ax.figure.colorbar(im, ax=ax, label="samples")
+    return ax
+
+
+def rate_histogram(ax, rates_hz, bins=40):
+    """Histogram of per-neuron firing rates (Hz)."""
+    ax.hist(np.asarray(rates_hz, float), bins=bins, color="C0")
+    ax.set_xlabel("firing rate (Hz)")
+    ax.set_ylabel("neurons")
+    return ax

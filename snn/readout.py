@@ -42,6 +42,7 @@ class ReadoutResult:
     epochs_run: int
     history: dict = field(default_factory=dict, repr=False)
     model: object = field(default=None, repr=False)     # (W, b) of the selected epoch, or the fitted classifier
+    test_predictions: np.ndarray = field(default=None, repr=False)   # predicted class of every test sample
 
 
 def l1_normalise(counts):
@@ -114,7 +115,7 @@ def train_paper_readout(train, val, test, n_classes=10, batch_size=250, epochs=5
                 break
     W, b = best_state
     return ReadoutResult(_accuracy(xtr, ytr, W, b), best, _accuracy(xte, yte, W, b), best_epoch, epoch + 1, hist,
-                         (W, b))
+                         (W, b), np.argmax(xte @ W + b, axis=1) if len(yte) else np.zeros(0, np.int64))
 
 
 @_one_blas_thread
@@ -134,4 +135,5 @@ def train_logistic_readout(train, val, test, Cs=(0.1, 1.0, 10.0, 100.0, 1000.0),
             best = (va, C, clf)
     va, C, clf = best
     return ReadoutResult(float(np.mean(clf.predict(xtr) == train[1])), va, float(np.mean(clf.predict(xte) == test[1])),
-                         best_epoch=-1, epochs_run=0, history={"C": C}, model=clf)
+                         best_epoch=-1, epochs_run=0, history={"C": C}, model=clf,
+                         test_predictions=clf.predict(xte) if len(test[1]) else np.zeros(0, np.int64))
