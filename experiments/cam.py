@@ -8,13 +8,11 @@
         run an operation schedule (a JSON list of {"op": ..., "cue": ..., "content": [...], "time": ...}) and
         print/write the decoded result of every operation, plus the spikes.
 """
-import json
-import os
-import tempfile
 from pathlib import Path
 
 from snn.engine import Simulator
 from snn.errors import DataError, SpecError
+from snn.io import read_json, write_json
 from snn.models.ca3_cam import INPUT, MEMORY_POPULATIONS, OUTPUT, build_cam
 from snn.models.cam_memory import CAM, OPS
 
@@ -45,37 +43,6 @@ def main(args):
 
 
 # -- files ---------------------------------------------------------------------------------------------------
-def read_json(path, what):
-    path = Path(path)
-    try:
-        text = path.read_text()
-    except FileNotFoundError:
-        raise DataError(f"{path}: no such file (expected {what})") from None
-    except (IsADirectoryError, PermissionError, UnicodeDecodeError) as exc:
-        raise DataError(f"{path}: cannot read {what}: {exc.__class__.__name__}") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise DataError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno}); "
-                        f"expected {what}") from None
-
-
-def write_json(path, obj):
-    """Atomic write (temp file + rename): an interrupted run never leaves half a file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w") as f:
-            json.dump(obj, f)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return path
-
-
 def parse_recording(data, path):
     """Check the golden schema; returns (cue_size, cont_size, sim_time_ms, input_spikes, recorded or None)."""
     if not isinstance(data, dict):

@@ -15,7 +15,7 @@ from .cells import CATALOGUE
 from .errors import SpecError
 from .kernels.schedules import EXACT, SPINNAKER, run_batch, run_serial
 from .lowering import lower
-from .monitors import Result
+from .monitors import Result, run_in_chunks
 from .stimuli import lower_stimuli, take_samples
 
 SCHEDULE_IDS = {"exact": EXACT, "spinnaker": SPINNAKER}
@@ -75,33 +75,21 @@ class Simulator:
             raise SpecError(f"carry_over and traces are options of the 'nalsm' schedule, not {net.schedule!r}")
         n = self.lowered.coefs.shape[1]
         counts = np.zeros((batch, n), np.int64)
-        chunk = batch if chunk is None else max(1, int(chunk))
         times, index = [None] * batch, [None] * batch
-        starts = range(0, batch, chunk)
-        if progress:
-            from tqdm.auto import tqdm
-            starts = tqdm(starts, total=len(starts), unit="chunk", desc="simulating")
-        n_rec = int(self.lowered.record.sum())
-        for a in starts:
-            z = min(a + chunk, batch)
-            sub = take_samples(stim, a, z)
-            cap = max(256, min(n_rec * n_steps, 4 * n_rec * n_steps // 50 + 256))
-            while True:
-                cnt = np.zeros((z - a, n), np.int64)
-                out_t = np.zeros((z - a, cap), np.int64)
-                out_i = np.zeros((z - a, cap), np.int32)
-                n_out = np.zeros(z - a, np.int64)
-                wb = w[a:z].copy()
-                runner = run_batch if z - a > 1 and numba.get_num_threads() > 1 else run_serial
-                runner(SCHEDULE_IDS[net.schedule], self.lowered, sub, z - a, sample_offset + a, n_steps,
-                       wb, cnt, out_t, out_i, n_out)
-                if n_out.max(initial=0) <= cap:
-                    break
-                cap = int(n_out.max())  # deterministic: rerunning with room for every spike gives the same run
+
+        def run_chunk(a, z, out_t, out_i, n_out):
+            cnt, wb = np.zeros((z - a, n), np.int64), w[a:z].copy()
+            runner = run_batch if z - a > 1 and numba.get_num_threads() > 1 else run_serial
+            runner(SCHEDULE_IDS[net.schedule], self.lowered, take_samples(stim, a, z), z - a, sample_offset + a,
+                   n_steps, wb, cnt, out_t, out_i, n_out)
+            return cnt, wb
+
+        for a, z, (cnt, wb), spikes in run_in_chunks(batch, chunk, int(self.lowered.record.sum()), n_steps,
+                                                     run_chunk, progress):
             counts[a:z], w[a:z] = cnt, wb
-            for b in range(z - a):
-                times[a + b] = (out_t[b, :n_out[b]] + STAMP_OFFSET[net.schedule]) * net.dt
-                index[a + b] = out_i[b, :n_out[b]]
+            for b, (steps, ids) in enumerate(spikes):
+                times[a + b] = (steps + STAMP_OFFSET[net.schedule]) * net.dt
+                index[a + b] = ids
         return Result(self, n_steps, seed, counts, times, index, w)
 
 

@@ -43,16 +43,21 @@ def write_json(path, obj):
     return _atomic(path, lambda f: f.write(text.encode()))
 
 
-def read_json(path, what="JSON file"):
-    """Parse a JSON file; a missing or malformed file raises DataError naming it."""
+def read_json(path, what="a JSON file"):
+    """Parse a JSON file; a missing, unreadable or malformed file raises DataError naming it and ``what`` was
+    expected there."""
     path = Path(path)
     try:
-        with open(path, encoding="utf-8") as f:
-            return json.load(f)
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise DataError(f"{what} {str(path)!r} does not exist") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise DataError(f"{what} {str(path)!r} is not valid JSON: {exc}") from None
+        raise DataError(f"{path}: no such file (expected {what})") from None
+    except (IsADirectoryError, PermissionError, UnicodeDecodeError) as exc:
+        raise DataError(f"{path}: cannot read {what}: {exc.__class__.__name__}") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DataError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno}); "
+                        f"expected {what}") from None
 
 
 def write_npz(path, **arrays):

@@ -4,6 +4,32 @@ import numpy as np
 from .errors import SpecError
 
 
+def run_in_chunks(batch, chunk, n_recorded, n_steps, run_chunk, progress=False, desc="simulating"):
+    """Run samples [0, batch) in chunks and collect their recorded spikes.
+
+    ``run_chunk(a, z, out_t, out_i, n_out)`` simulates samples a..z-1 into spike buffers of a guessed capacity
+    and returns whatever the caller keeps of the chunk; a chunk whose spikes overflowed is run again with room
+    for all of them (runs are deterministic, so the rerun is the same run). Yields (a, z, kept, spikes) with
+    spikes = [(steps, neuron ids)] per sample of the chunk."""
+    chunk = batch if chunk is None else max(1, int(chunk))
+    starts = range(0, batch, chunk)
+    if progress:
+        from tqdm.auto import tqdm
+        starts = tqdm(starts, total=len(starts), unit="chunk", desc=desc)
+    for a in starts:
+        z = min(a + chunk, batch)
+        cap = max(256, min(n_recorded * n_steps, 4 * n_recorded * n_steps // 50 + 256))
+        while True:
+            out_t = np.zeros((z - a, cap), np.int64)
+            out_i = np.zeros((z - a, cap), np.int32)
+            n_out = np.zeros(z - a, np.int64)
+            kept = run_chunk(a, z, out_t, out_i, n_out)
+            if n_out.max(initial=0) <= cap:
+                break
+            cap = int(n_out.max())
+        yield a, z, kept, [(out_t[b, :n_out[b]], out_i[b, :n_out[b]]) for b in range(z - a)]
+
+
 class Result:
     def __init__(self, sim, n_steps, seed, counts, times, index, plastic_weights):
         self.net = sim.net

@@ -14,6 +14,7 @@ from .errors import SpecError
 from .kernels.nalsm_schedule import AGE_CAP, nalsm_batch, nalsm_chain
 from .lowering import by_post
 from .plasticity import Astrocyte, TraceSTDP
+from .monitors import run_in_chunks
 from .stimuli import take_samples
 
 NalsmExt = namedtuple("NalsmExt", "q_ptr q_syn p_pre is_cell astro_w astro trace exp_age")
@@ -67,37 +68,24 @@ def run_nalsm(sim, stim, batch, sample_offset, n_steps, w, traces, carry_over, c
     counts = np.zeros((batch, n), np.int64)
     mod = np.zeros((batch, 3))
     times, index = [None] * batch, [None] * batch
-    chunk = batch if chunk is None else max(1, int(chunk))
-    starts = range(0, batch, chunk)
-    if progress:
-        from tqdm.auto import tqdm
-        starts = tqdm(starts, total=len(starts), unit="chunk", desc="simulating")
-    n_rec = int(sim.lowered.record.sum())
-    for a in starts:
-        z = min(a + chunk, batch)
-        sub = take_samples(stim, a, z)
-        cap = max(256, min(n_rec * n_steps, 4 * n_rec * n_steps // 50 + 256))
-        while True:
-            cnt = np.zeros((z - a, n), np.int64)
-            out_t = np.zeros((z - a, cap), np.int64)
-            out_i = np.zeros((z - a, cap), np.int32)
-            n_out = np.zeros(z - a, np.int64)
-            mo = np.zeros((z - a, 3))
-            wb = w.copy() if carry_over else w[a:z].copy()
-            xb = x.copy() if carry_over else x[a:z].copy()
-            kernel = nalsm_chain if carry_over else nalsm_batch
-            kernel(sim.lowered, sim._ext, sub, z - a, sample_offset + a, n_steps, wb, xb, cnt, out_t, out_i, n_out,
-                   mo)
-            if n_out.max(initial=0) <= cap:
-                break
-            cap = int(n_out.max())  # deterministic: the rerun gives the same spikes
+    kernel = nalsm_chain if carry_over else nalsm_batch
+
+    def run_chunk(a, z, out_t, out_i, n_out):
+        cnt, mo = np.zeros((z - a, n), np.int64), np.zeros((z - a, 3))
+        wb = w.copy() if carry_over else w[a:z].copy()
+        xb = x.copy() if carry_over else x[a:z].copy()
+        kernel(sim.lowered, sim._ext, take_samples(stim, a, z), z - a, sample_offset + a, n_steps, wb, xb, cnt,
+               out_t, out_i, n_out, mo)
+        return cnt, mo, wb, xb
+
+    for a, z, (cnt, mo, wb, xb), spikes in run_in_chunks(batch, chunk, int(sim.lowered.record.sum()), n_steps,
+                                                         run_chunk, progress):
         counts[a:z], mod[a:z] = cnt, mo
         if carry_over:
             w, x = wb, xb
         else:
             w[a:z], x[a:z] = wb, xb
-        for b in range(z - a):
-            times[a + b] = out_t[b, :n_out[b]]
-            index[a + b] = out_i[b, :n_out[b]]
+        for b, (steps, ids) in enumerate(spikes):
+            times[a + b], index[a + b] = steps, ids
     return counts, times, index, w, x, mod
 
