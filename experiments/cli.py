@@ -10,12 +10,12 @@ from snn.errors import SnnError
 
 # subcommand -> (module, one-line help). Modules are imported only to build their own parser.
 COMMANDS = {
-    "demo": ("snn.experiments.demo", "a small liquid on scikit-learn's digits: the default main job"),
+    "nalsm": ("snn.experiments.nalsm", "NALSM / LSM baselines: two-phase protocol, spike-count features, readout"),
     "cam": ("snn.experiments.cam", "CA3 content-addressable memory: replay a recording or run an operation schedule"),
     "export": ("snn.experiments.export", "export a model to PyNN: a script, a NEST run, or a SpiNNaker mapping"),
     "bench": ("snn.experiments.bench", "time CUBA / COBA against brian2 (C++ standalone) and NEST"),
     "continual": ("snn.experiments.continual", "HLOP and baselines: continual learning of a spiking MLP"),
-    "nalsm": ("snn.experiments.nalsm", "NALSM / LSM baselines: two-phase protocol, spike-count features, readout"),
+    "demo": ("snn.experiments.demo", "a random static liquid on digits: the smallest end-to-end example"),
 }
 
 
