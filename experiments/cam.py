@@ -144,23 +144,30 @@ def mark_operations(ax, operations):
         ax.plot([], [], color=color, label=f"{tag}: {op}")
 
 
-def plot_cam(path, result, operations=(), title=None):
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+def draw_cam(ax, result, operations=(), title=None):
+    """Raster of every population (input, the 8 memory populations, output) of a CAM run on ``ax``, with the
+    operations marked (L = learn, C = recall by cue, Q = recall by content) and a legend of the kinds."""
     from snn.plot import raster
     labels = (INPUT, *MEMORY_POPULATIONS, OUTPUT)
     trains = {label: result.spike_trains(label) for label in labels}
-    duration = result.duration
-    fig, ax = plt.subplots(figsize=(min(40, 8 + duration / 60), 6))
     raster(ax, trains, sizes={label: result.net.population(label).size for label in labels}, separators=True,
            marker_size=4.0)
     mark_operations(ax, operations)
-    ax.set_xlim(-1, duration)
+    ax.set_xlim(-1, result.duration)
     if operations:
         ax.legend(loc="upper right", fontsize=6, handles=ax.get_lines()[-len(OPS):])
     if title:
         ax.set_title(title, pad=14)
+    return ax
+
+
+def plot_cam(path, result, operations=(), title=None):
+    """``draw_cam`` into a PNG file at ``path``."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(min(40, 8 + result.duration / 60), 6))
+    draw_cam(ax, result, operations, title)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)

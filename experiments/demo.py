@@ -22,7 +22,7 @@ DEFAULTS = dict(duration_ms=100.0, max_rate=0.2, n_exc=160, n_inh=40, test_fract
 def add_arguments(parser):
     parser.add_argument("--out", default="runs/default", help="output folder (default: runs/default)")
     parser.add_argument("--duration", type=float, default=DEFAULTS["duration_ms"], help="ms per sample")
-    parser.add_argument("--seed", type=int, default=DEFAULTS["seed"])
+    parser.add_argument("--seed", type=int, default=DEFAULTS["seed"], help="seed of the liquid and the split")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 

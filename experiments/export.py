@@ -63,7 +63,8 @@ def resolve(name):
 
 def add_arguments(parser):
     parser.add_argument("model", metavar="MODEL", help=f"model to export: one of {sorted(MODELS)}")
-    parser.add_argument("--target", choices=("script", "nest", "spinnaker"), required=True)
+    parser.add_argument("--target", choices=("script", "nest", "spinnaker"), required=True,
+                        help="a PyNN script, a run in NEST, or a SpiNNaker mapping")
     parser.add_argument("--out", required=True, help="output folder")
     parser.add_argument("--duration", type=float, default=100.0, help="ms to run (default 100)")
     parser.add_argument("--sim", choices=("spinnaker", "nest"), default="spinnaker",

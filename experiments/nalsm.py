@@ -242,24 +242,27 @@ def _figure(path, raster_one, net, feats, labels, predictions, bf, cfg):
 
 
 def add_arguments(parser):
-    parser.add_argument("--dataset", choices=DATASETS, default="digits")
+    parser.add_argument("--dataset", choices=DATASETS, default="digits", help="digits needs no files")
     parser.add_argument("--data-dir", default=None, help="folder holding mnist/, fashion-mnist/ or nmnist/")
     parser.add_argument("--neurons", type=int, default=1000, help="liquid size, a cube (1000, 8000)")
-    parser.add_argument("--variant", choices=VARIANTS, default="nalsm")
+    parser.add_argument("--variant", choices=VARIANTS, default="nalsm",
+                        help="nalsm (astrocyte), lsm (static), lsm-stdp; lsm-apstdp is not implemented")
     parser.add_argument("--init-samples", type=int, default=None, help="phase-1 samples (default: train size)")
     parser.add_argument("--train", type=int, default=None, help="first N training samples (default all)")
-    parser.add_argument("--val", type=int, default=None)
-    parser.add_argument("--test", type=int, default=None)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--readout", choices=("paper", "logreg"), default="paper")
+    parser.add_argument("--val", type=int, default=None, help="first N validation samples (default all)")
+    parser.add_argument("--test", type=int, default=None, help="first N test samples (default all)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the liquid, the data split and every random draw")
+    parser.add_argument("--readout", choices=("paper", "logreg"), default="paper",
+                        help="the paper's L1 readout or logistic regression")
     parser.add_argument("--epochs", type=int, default=DEFAULTS["epochs"], help="readout epochs (max)")
-    parser.add_argument("--w-A", dest="w_A", type=float, default=None, help="astrocyte weight")
+    parser.add_argument("--w-A", dest="w_A", type=float, default=None, help="astrocyte weight (default 0.015 for 1000 neurons, 0.0075 for 8000)")
     parser.add_argument("--w-init", type=float, default=None, help="initial |w| (lsm default 1, else 3)")
-    parser.add_argument("--astro-density", type=float, default=1.0)
+    parser.add_argument("--astro-density", type=float, default=1.0,
+                        help="fraction of neurons the astrocyte listens to (ablation)")
     parser.add_argument("--val-start-id", type=int, default=50_001,
                         help="N-MNIST: training files with this id or above form the validation split")
-    parser.add_argument("--out", default="runs/nalsm")
-    parser.add_argument("--no-progress", action="store_true")
+    parser.add_argument("--out", default="runs/nalsm", help="output folder (results.json, nalsm.png, cached arrays)")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
 def main(args):

@@ -1,4 +1,5 @@
-"""Network analysis on spike rasters: branching factor (the NALSM definition), firing rates.
+"""Network analysis on spike rasters: branching factor (the NALSM definition), neuronal avalanches, firing rates,
+and the astrocyte signal of a NALSM run reconstructed from its spikes.
 
 Rasters are (times, ids) pairs: spike times as integer time steps and neuron ids in [0, n). Adjacency is given
 as (pre, post) index arrays of the synapses among those n neurons.
@@ -60,3 +61,48 @@ def mean_branching_factor(rasters, n, pre, post, **kw):
 def firing_rates(counts, duration_ms):
     """Spike counts (..., n) over ``duration_ms`` -> rates in Hz."""
     return np.asarray(counts, float) * (1000.0 / float(duration_ms))
+
+
+def avalanches(times, n_steps, bin=1):
+    """Neuronal avalanches of one raster: the population's spikes are counted in consecutive bins of ``bin``
+    time steps over [0, n_steps); an avalanche is a maximal run of non-empty bins between empty ones (a run
+    touching the start or the end of the recording counts as it is). Returns (sizes, durations): spikes per
+    avalanche and its length in bins, in time order. ``times``: spike times as integer time steps."""
+    times = np.asarray(times, np.int64).ravel()
+    if isinstance(bin, bool) or int(bin) != bin or bin < 1:
+        raise SpecError(f"bin={bin!r} must be a whole number of time steps >= 1")
+    if isinstance(n_steps, bool) or int(n_steps) != n_steps or n_steps < 1:
+        raise SpecError(f"n_steps={n_steps!r} must be a positive whole number of time steps")
+    bin, n_steps = int(bin), int(n_steps)
+    if times.size and (times.min() < 0 or times.max() >= n_steps):
+        raise SpecError(f"spike times must lie in [0, n_steps={n_steps}); got [{times.min()}, {times.max()}]")
+    n_bins = -(-n_steps // bin)
+    counts = np.bincount(times // bin, minlength=n_bins)
+    edges = np.diff(np.r_[0, (counts > 0).astype(np.int8), 0])
+    starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    cum = np.r_[0, np.cumsum(counts)]
+    return (cum[stops] - cum[starts]).astype(np.int64), (stops - starts).astype(np.int64)
+
+
+def astrocyte_signal(result, sample=0):
+    """The astrocyte's depression rate A after every step of one sample of a 'nalsm'-schedule run, rebuilt from
+    the recorded spikes of the populations it listens to (``Astrocyte.trajectory``; A depends on the spike
+    counts alone). Those populations must have been recorded; ``density`` < 1 (a random subset) is not
+    supported here. Returns (times in ms, A)."""
+    from .plasticity import Astrocyte
+    net = result.net
+    mods = [m for m in net.modulators if isinstance(m, Astrocyte)]
+    if not mods:
+        raise SpecError("the network has no Astrocyte modulator")
+    mod = mods[0]
+    if mod.density < 1.0:
+        raise SpecError(f"astrocyte_signal needs density=1 (every neuron listened to); got {mod.density}")
+
+    def per_step(labels):
+        n = np.zeros(result.n_steps, np.int64)
+        for label in labels:
+            t, _ = result.spikes(label, sample)
+            n += np.bincount(np.round(t / net.dt).astype(np.int64), minlength=result.n_steps)[:result.n_steps]
+        return n
+    A = mod.trajectory(per_step(mod.plus), per_step(mod.minus), net.dt)
+    return np.arange(result.n_steps) * net.dt, A

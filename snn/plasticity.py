@@ -5,6 +5,8 @@ columns its kernel reads (``columns``).
 """
 from dataclasses import dataclass
 
+import numpy as np
+
 from .errors import SpecError
 
 
@@ -111,6 +113,21 @@ class Astrocyte:
     A0: float = 0.15
     density: float = 1.0
     decay: float = 1.0
+
+    def trajectory(self, n_plus, n_minus, dt=1.0):
+        """A after each step, given the spike counts per step of the ``plus`` and ``minus`` neurons (the update
+        of the 'nalsm' schedule's step 10-11, written out in numpy). Returns an array as long as the counts."""
+        n_plus, n_minus = np.asarray(n_plus, np.float64), np.asarray(n_minus, np.float64)
+        if n_plus.shape != n_minus.shape or n_plus.ndim != 1:
+            raise SpecError(f"n_plus and n_minus must be 1-D and equally long, got {n_plus.shape}, {n_minus.shape}")
+        tau = self.tau_A / dt
+        A, wA, bA = float(self.A0), float(self.w_A), float(self.b_A)
+        out = np.empty(n_plus.size)
+        for t in range(n_plus.size):
+            A = A + (wA * (n_plus[t] - n_minus[t]) + bA - A) / tau
+            A, wA, bA = A * self.decay, wA * self.decay, bA * self.decay
+            out[t] = A
+        return out
 
     def problems(self, labels=()):
         out = []

@@ -100,3 +100,88 @@ def rate_histogram(ax, rates_hz, bins=40):
     ax.set_xlabel("firing rate (Hz)")
     ax.set_ylabel("neurons")
     return ax
+
+
+def weight_matrix(ax, pre, post, w, n_pre=None, n_post=None, *, unit="nA", cmap=None):
+    """Weights of one projection as a (post x pre) image: ``pre``, ``post`` index arrays and ``w`` (as
+    ``Result.weights`` returns them); absent synapses are blank. Signed weights get a diverging map centred
+    on 0. Returns the (n_post, n_pre) matrix drawn (NaN where there is no synapse; duplicates summed)."""
+    pre, post, w = np.asarray(pre, np.int64), np.asarray(post, np.int64), np.asarray(w, float)
+    n_pre = int(pre.max(initial=-1) + 1) if n_pre is None else int(n_pre)
+    n_post = int(post.max(initial=-1) + 1) if n_post is None else int(n_post)
+    m = np.zeros((n_post, n_pre))
+    np.add.at(m, (post, pre), w)
+    has = np.zeros((n_post, n_pre), bool)
+    has[post, pre] = True
+    m[~has] = np.nan
+    signed = w.size and w.min() < 0 < w.max()
+    lim = float(np.abs(w).max(initial=0.0)) or 1.0
+    kw = dict(vmin=-lim, vmax=lim) if signed else {}
+    im = ax.imshow(np.ma.masked_invalid(m), aspect="auto", interpolation="nearest",
+                   cmap=cmap or ("RdBu_r" if signed else "viridis"), **kw)
+    ax.set_xlabel("presynaptic neuron")
+    ax.set_ylabel("postsynaptic neuron")
+    ax.figure.colorbar(im, ax=ax, label=f"weight ({unit})")
+    return m
+
+
+def weight_histogram(ax, w, bins=40, *, unit="nA", label=None, **kw):
+    """Histogram of synaptic weights; returns (counts, edges) as ``numpy.histogram`` computes them."""
+    w = np.asarray(w, float).ravel()
+    counts, edges = np.histogram(w, bins=bins)
+    ax.stairs(counts, edges, fill=True, alpha=0.6, label=label, **kw)
+    ax.set_xlabel(f"weight ({unit})")
+    ax.set_ylabel("synapses")
+    return counts, edges
+
+
+def avalanche_distribution(ax, values, *, kind="size", bin_ms=None, label=None, **kw):
+    """Empirical distribution P(x) of avalanche sizes (spikes) or durations (bins; ``bin_ms`` turns them into
+    ms) on log-log axes, one marker per observed value. Returns (x, P) as drawn."""
+    values = np.asarray(values, np.int64).ravel()
+    values = values[values > 0]
+    x, n = np.unique(values, return_counts=True)
+    p = n / max(values.size, 1)
+    xs = x * bin_ms if (kind == "duration" and bin_ms) else x
+    ax.loglog(xs, p, "o", ms=3, label=label, **kw)
+    if kind == "size":
+        ax.set_xlabel("avalanche size (spikes)")
+    else:
+        ax.set_xlabel("avalanche duration (ms)" if bin_ms else "avalanche duration (bins)")
+    ax.set_ylabel("probability")
+    return xs, p
+
+
+def branching_curve(ax, x, bf, *, xlabel="astrocyte weight w_A", err=None, label=None):
+    """Branching factor against a parameter (e.g. the astrocyte weight), with the critical value 1 dotted."""
+    x, bf = np.asarray(x, float), np.asarray(bf, float)
+    if err is None:
+        ax.plot(x, bf, "o-", label=label)
+    else:
+        ax.errorbar(x, bf, yerr=err, fmt="o-", capsize=3, label=label)
+    ax.axhline(1.0, color="0.5", ls=":", lw=1)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("branching factor (descendants / ancestors)")
+    return ax
+
+
+def positions_3d(ax, positions_by_population, colors=None, size=6.0):
+    """Neuron positions in 3-D (an ``Axes3D``, e.g. ``fig.add_subplot(projection='3d')``): ``{label: (n, 3)}``
+    in grid units, one colour per population, with a legend."""
+    for k, (label, pos) in enumerate(positions_by_population.items()):
+        pos = np.asarray(pos, float).reshape(-1, 3)
+        ax.scatter(pos[:, 0], pos[:, 1], pos[:, 2], s=size, color=(colors or {}).get(label, f"C{k % 10}"),
+                   label=f"{label} ({len(pos)})", depthshade=True)
+    ax.set_xlabel("x (grid units)")
+    ax.set_ylabel("y (grid units)")
+    ax.set_zlabel("z (grid units)")
+    ax.legend(fontsize=8, loc="upper left")
+    return ax
+
+
+def signal_trace(ax, t_ms, values, *, ylabel="astrocyte signal A (STDP depression rate)", label=None):
+    """One scalar signal over time (e.g. the NALSM astrocyte's A from ``snn.analysis.astrocyte_signal``)."""
+    ax.plot(np.asarray(t_ms, float), np.asarray(values, float), lw=1.2, label=label)
+    ax.set_xlabel("time (ms)")
+    ax.set_ylabel(ylabel)
+    return ax
