@@ -16,6 +16,7 @@ COMMANDS = {
     "bench": ("snn.experiments.bench", "time CUBA / COBA against brian2 (C++ standalone) and NEST"),
     "continual": ("snn.experiments.continual", "HLOP and baselines: continual learning of a spiking MLP"),
     "nalsm": ("snn.experiments.nalsm", "NALSM / LSM baselines: two-phase protocol, spike-count features, readout"),
+    "fidelity": ("snn.experiments.fidelity", "CA3 CAM, CUBA and a frozen NALSM liquid in NEST vs the engine / recordings"),
 }
 
 
