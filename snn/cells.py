@@ -147,8 +147,9 @@ CATALOGUE = {
         "SpikeSourcePoisson", SOURCE, defaults=dict(rate=1.0, start=0.0, duration=1e10),
         pynn_name="SpikeSourcePoisson", is_source=True, check=check_poisson,
         doc="Poisson spike source (PyNN's names and defaults): ``rate`` Hz, spikes stamped in [start, start + "
-            "duration) ms. Drawn per step as a Bernoulli trial of probability rate * dt / 1000 (at most one spike "
-            "per step) from the counter RNG: the same seed gives the same spikes whatever the batch or threads."),
+            "duration) ms. Each step is a Bernoulli trial of probability rate * dt / 1000 (at most one spike per "
+            "step), drawn as geometric gaps between spikes from the counter RNG: the same seed gives the same "
+            "spikes whatever the batch or threads."),
     "SpikeSourceInput": CellType(
         "SpikeSourceInput", SOURCE, defaults={}, pynn_name="SpikeSourceArray", is_source=True,
         schedules=("exact", "spinnaker", "nalsm"),

@@ -15,10 +15,12 @@ Every schedule, per step t:
      the state is checked for NaN / inf (one vectorised pass; on a hit the sample stops and reports).
 A spike of step t through a synapse of delay d arrives in slot t + d, so a delay is at least one step.
 
-Random draws: ``uniform(key, t, k)`` with k the input's position for ``SpikeSourceInput`` rates and
-``POISSON_STREAM + global neuron id`` for Poisson sources, so the two never share a draw.
+Random draws: ``uniform(key, t, k)`` with k the input's position for ``SpikeSourceInput`` rates;
+``uniform(key, m, POISSON_STREAM + global neuron id)`` for the m-th gap of a Poisson source (a geometric number
+of empty steps: the same law as a Bernoulli draw per step, one draw per spike instead of one per step).
 """
 from collections import namedtuple
+import math
 
 import numpy as np
 from numba import prange
@@ -41,6 +43,17 @@ OK, NON_FINITE = 0, 1
 #   w_idx: plastic synapse ids whose weight is recorded -> out_w[b, snapshot, k]
 #   guard_every: steps between NaN / inf checks of the neuron state; err[b] = (code, step, neuron)
 Probes = namedtuple("Probes", "every offset v_idx out_v w_idx out_w guard_every err")
+
+
+@njit
+def _geometric(u, p):
+    """Failures before the first success of Bernoulli(p) trials, from one uniform u in [0, 1)."""
+    if p >= 1.0:
+        return 0
+    if p <= 0.0:
+        return 1 << 62
+    g = math.floor(math.log1p(-u) / math.log1p(-p))
+    return int(min(g, 4.0e18))
 
 
 @njit
@@ -83,6 +96,14 @@ def _sample(schedule, net, stim, b, sample_id, n_steps, w_plastic, counts, out_t
     cap = out_t.shape[1]
     n_rec = 0
     n_snap = 0
+    # Poisson sources: the step of each one's next spike, drawn as a geometric gap (Bernoulli trials of
+    # probability p per step, skipped to the next success); draw m of source j is uniform(key, m, stream + j)
+    n_pois = net.pois_idx.shape[0]
+    pois_next = np.empty(n_pois, np.int64)
+    pois_draw = np.zeros(n_pois, np.int64)
+    for k in range(n_pois):
+        pois_next[k] = max(net.pois_t0[k], 0) + _geometric(
+            uniform(key, 0, POISSON_STREAM + np.uint64(net.pois_idx[k])), net.pois_p[k])
     snapshots = probes.out_v.shape[1] > 0      # out_v and out_w hold the same number of snapshots
     guard = probes.guard_every
     for t in range(n_steps):
@@ -115,12 +136,15 @@ def _sample(schedule, net, stim, b, sample_id, n_steps, w_plastic, counts, out_t
             if uniform(key, t, k) < stim.prob[pb, k]:
                 spiking[n_sp] = stim.prob_idx[k]
                 n_sp += 1
-        for k in range(net.pois_idx.shape[0]):
-            if net.pois_t0[k] <= t < net.pois_t1[k]:
+        for k in range(n_pois):
+            if pois_next[k] == t:
                 j = net.pois_idx[k]
-                if uniform(key, t, POISSON_STREAM + np.uint64(j)) < net.pois_p[k]:
+                if t < net.pois_t1[k]:
                     spiking[n_sp] = j
                     n_sp += 1
+                pois_draw[k] += 1
+                pois_next[k] = t + 1 + _geometric(uniform(key, pois_draw[k], POISSON_STREAM + np.uint64(j)),
+                                                  net.pois_p[k])
         for s in range(n_sp):
             j = spiking[s]
             counts[b, j] += 1
