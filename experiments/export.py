@@ -6,7 +6,8 @@
 * ``spinnaker``: check, map on a virtual SpiNN-5 board (or ``--machine HOST``), write ``DIR/resources.json``;
   exits 1 with the list of problems when the network cannot run there.
 
-Models resolve through ``MODELS`` ({name: builder() -> Network}); the lead adds ca3_cam, nalsm, cuba here.
+Models resolve through ``MODELS`` ({name: builder() -> Network}): demo, ca3_cam, ca3_cam_16x6, cuba and nalsm
+(NALSM's deployable variant: phase-1 weights frozen onto IF_curr_exp, ``models/nalsm_deploy.py``).
 """
 import json
 from pathlib import Path
@@ -50,8 +51,30 @@ def build_ca3_cam(cue_size=5, content_size=10):
     return mem.network()
 
 
+def build_cuba(seed=0):
+    """Vogels-Abbott CUBA (models/benchmarks.py): 4000 IF_curr_exp, dt 0.1 ms (NEST; not SpiNNaker's 1 ms)."""
+    from snn.models.benchmarks import cuba
+    return cuba(seed=seed)
+
+
+def build_nalsm_frozen(seed=0, init_samples=200, image=0):
+    """NALSM's nearest deployable variant (models/nalsm_deploy.py): a 1000-neuron liquid after a short phase 1
+    (``init_samples`` digits x 20 ms in the engine), weights frozen onto IF_curr_exp, driven by Poisson sources
+    at the NALSM rate code of test digit ``image`` (sklearn's 8x8 digits)."""
+    import numpy as np
+    from snn.data import load_digits, rate_probabilities
+    from snn.models.nalsm import build_liquid, initialise
+    from snn.models.nalsm_deploy import frozen_liquid
+    splits = load_digits(seed=seed)
+    p_train, _ = rate_probabilities(splits.train.images[:init_samples], on_zero="zero")
+    w = initialise(build_liquid(64, phase="init", seed=seed), p_train, seed=seed + 1)
+    p_test, _ = rate_probabilities(splits.test.images[image:image + 1], on_zero="zero")
+    return frozen_liquid(64, w, seed=seed, rates_hz=np.minimum(p_test[0] * 1000.0, 1000.0))
+
+
 # name -> builder() returning a spec.Network
-MODELS = {"demo": build_demo, "ca3_cam": build_ca3_cam, "ca3_cam_16x6": lambda: build_ca3_cam(16, 6)}
+MODELS = {"demo": build_demo, "ca3_cam": build_ca3_cam, "ca3_cam_16x6": lambda: build_ca3_cam(16, 6),
+          "cuba": build_cuba, "nalsm": build_nalsm_frozen}
 
 
 def resolve(name):

@@ -43,7 +43,7 @@ class Capabilities:
 
 
 _PYNN_CELLS = {"IF_curr_exp": "IF_curr_exp", "SpikeSourceArray": "SpikeSourceArray",
-               "SpikeSourceInput": "SpikeSourceArray"}
+               "SpikeSourceInput": "SpikeSourceArray", "SpikeSourcePoisson": "SpikeSourcePoisson"}
 _NALSM = ("the NALSM liquid (NALSM_LIF cells, TraceSTDP with astrocyte-modulated depression, the 'nalsm' "
           "schedule)")
 _REFUSED_COMMON = {

@@ -116,7 +116,10 @@ def describe(net, backend, inputs=None):
             d["spike_times"] = _spike_lists(inputs.get(p.label, []), p.size)
         else:
             d["params"] = {k: _scalar_or_list(v, p.size) for k, v in p.parameters().items()}
-            d["initial_values"] = {k: _scalar_or_list(v, p.size) for k, v in p.initial_values.items()}
+            # every state variable explicitly: the engine starts v at v_rest, PyNN at its own default (-65 mV)
+            init = {var: p.parameters()[param] for var, param in ct.state.items()}
+            init.update(p.initial_values)
+            d["initial_values"] = {k: _scalar_or_list(v, p.size) for k, v in init.items()}
         pops.append(d)
     projs, conns = [], []
     for proj, pre, post, w, d in expand_projections(net):

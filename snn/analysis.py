@@ -1,10 +1,14 @@
-"""Network analysis on spike rasters: branching factor (the NALSM definition), neuronal avalanches, firing rates,
-and the astrocyte signal of a NALSM run reconstructed from its spikes.
+"""Network analysis on spike rasters: branching factor (the NALSM definition), firing rates, the coefficient of
+variation of inter-spike intervals, neuronal avalanches, and the astrocyte signal of a NALSM run reconstructed
+from its spikes.
 
 Rasters are (times, ids) pairs: spike times as integer time steps and neuron ids in [0, n). Adjacency is given
 as (pre, post) index arrays of the synapses among those n neurons.
 """
+from collections import namedtuple
+
 import numpy as np
+
 from scipy import sparse
 
 from .errors import SpecError
@@ -63,25 +67,69 @@ def firing_rates(counts, duration_ms):
     return np.asarray(counts, float) * (1000.0 / float(duration_ms))
 
 
-def avalanches(times, n_steps, bin=1):
-    """Neuronal avalanches of one raster: the population's spikes are counted in consecutive bins of ``bin``
-    time steps over [0, n_steps); an avalanche is a maximal run of non-empty bins between empty ones (a run
-    touching the start or the end of the recording counts as it is). Returns (sizes, durations): spikes per
-    avalanche and its length in bins, in time order. ``times``: spike times as integer time steps."""
-    times = np.asarray(times, np.int64).ravel()
-    if isinstance(bin, bool) or int(bin) != bin or bin < 1:
-        raise SpecError(f"bin={bin!r} must be a whole number of time steps >= 1")
-    if isinstance(n_steps, bool) or int(n_steps) != n_steps or n_steps < 1:
-        raise SpecError(f"n_steps={n_steps!r} must be a positive whole number of time steps")
-    bin, n_steps = int(bin), int(n_steps)
-    if times.size and (times.min() < 0 or times.max() >= n_steps):
-        raise SpecError(f"spike times must lie in [0, n_steps={n_steps}); got [{times.min()}, {times.max()}]")
-    n_bins = -(-n_steps // bin)
-    counts = np.bincount(times // bin, minlength=n_bins)
-    edges = np.diff(np.r_[0, (counts > 0).astype(np.int8), 0])
-    starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-    cum = np.r_[0, np.cumsum(counts)]
-    return (cum[stops] - cum[starts]).astype(np.int64), (stops - starts).astype(np.int64)
+def cv_isi(times, ids, n, min_spikes=3):
+    """Coefficient of variation of the inter-spike intervals of each of ``n`` neurons: std / mean of the
+    differences of its sorted spike times (population std, ddof = 0). NaN for a neuron with fewer than
+    ``min_spikes`` spikes (two intervals at least by default: one interval has no spread to measure).
+    A Poisson train has CV 1, a clock 0. Returns an (n,) float array."""
+    times, ids = np.asarray(times, float), np.asarray(ids, np.int64)
+    if times.shape != ids.shape:
+        raise SpecError("times and ids must have the same length")
+    if ids.size and (ids.min() < 0 or ids.max() >= n):
+        raise SpecError(f"neuron ids must lie in [0, {n})")
+    if int(min_spikes) < 2:
+        raise SpecError(f"min_spikes={min_spikes!r} must be >= 2 (an interval needs two spikes)")
+    out = np.full(n, np.nan)
+    order = np.lexsort((times, ids))
+    t, k = times[order], ids[order]
+    bounds = np.searchsorted(k, np.arange(n + 1))
+    for i in range(n):
+        ti = t[bounds[i]:bounds[i + 1]]
+        if ti.size >= min_spikes:
+            isi = np.diff(ti)
+            m = isi.mean()
+            out[i] = isi.std() / m if m > 0 else np.nan
+    return out
+
+
+Avalanches = namedtuple("Avalanches", "sizes durations bin_width counts")
+
+
+def avalanches(times, bin_width, t_start=None, t_stop=None, complete_only=True):
+    """Neuronal avalanches of a raster (Beggs & Plenz 2003): spike ``times`` (any neurons) are counted in bins
+    [t_start + k * bin_width, t_start + (k + 1) * bin_width); an avalanche is a maximal run of consecutive
+    non-empty bins. Its size is the number of spikes in the run, its duration the number of bins (times
+    ``bin_width`` for a time). ``t_start`` / ``t_stop`` default to the first spike and just past the last one.
+    ``complete_only``: drop runs that touch the first or last bin (their start or end was not observed).
+    Returns Avalanches(sizes, durations (in bins), bin_width, counts per bin), in time order."""
+    times = np.asarray(times, float).ravel()
+    if not bin_width > 0:
+        raise SpecError(f"bin_width={bin_width!r} must be > 0")
+    if times.size == 0 and (t_start is None or t_stop is None):
+        return Avalanches(np.zeros(0, np.int64), np.zeros(0, np.int64), float(bin_width), np.zeros(0, np.int64))
+    lo = float(times.min()) if t_start is None else float(t_start)
+    hi = float(times.max()) + bin_width if t_stop is None else float(t_stop)
+    if not hi > lo:
+        raise SpecError(f"t_stop={hi!r} must be after t_start={lo!r}")
+    n_bins = int(np.ceil((hi - lo) / bin_width - 1e-9))
+    keep = (times >= lo) & (times < hi)
+    b = np.floor((times[keep] - lo) / bin_width + 1e-9).astype(np.int64)
+    counts = np.bincount(np.minimum(b, n_bins - 1), minlength=n_bins)
+    active = np.concatenate([[False], counts > 0, [False]])
+    edges = np.flatnonzero(np.diff(active.astype(np.int8)))
+    starts, stops = edges[0::2], edges[1::2]          # run = bins [start, stop)
+    if complete_only and starts.size:
+        ok = (starts > 0) & (stops < n_bins)
+        starts, stops = starts[ok], stops[ok]
+    c = np.concatenate([[0], np.cumsum(counts)])
+    return Avalanches((c[stops] - c[starts]).astype(np.int64), (stops - starts).astype(np.int64),
+                      float(bin_width), counts)
+
+
+def distribution(values):
+    """Empirical distribution of integer values (avalanche sizes or durations): (values, probabilities)."""
+    v, k = np.unique(np.asarray(values, np.int64), return_counts=True)
+    return v, k / max(k.sum(), 1)
 
 
 def astrocyte_signal(result, sample=0):

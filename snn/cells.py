@@ -39,6 +39,7 @@ class CellType:
     schedules: tuple = ("exact", "spinnaker")
     signed_weights: bool = False   # one current: incoming weights carry their sign (negative allowed)
     doc: str = ""
+    check: object = None           # check(params, dt) -> list of problems beyond the generic ones (or None)
 
 
 def _p21(tau_syn, tau_m, cm, dt):
@@ -97,6 +98,22 @@ def lower_nalsm_lif(p, dt, schedule):
     return c
 
 
+def check_poisson(p, dt):
+    """Problems of SpikeSourcePoisson parameters (rate Hz, start ms, duration ms; scalars or per neuron)."""
+    out = []
+    rate, start, duration = (np.asarray(p[k], float) for k in ("rate", "start", "duration"))
+    if np.any(rate < 0):
+        out.append(f"rate={p['rate']!r} must be >= 0 Hz")
+    elif np.any(rate * dt / 1000.0 > 1.0):
+        out.append(f"rate={float(np.max(rate))!r} Hz exceeds one spike per time step (1000 / dt = "
+                   f"{1000.0 / dt:g} Hz); the source draws at most one spike per step")
+    if np.any(start < 0):
+        out.append(f"start={p['start']!r} must be >= 0 ms")
+    if np.any(duration < 0):
+        out.append(f"duration={p['duration']!r} must be >= 0 ms")
+    return out
+
+
 CATALOGUE = {
     "IF_curr_exp": CellType(
         "IF_curr_exp", IF_CURR_EXP,
@@ -126,6 +143,13 @@ CATALOGUE = {
         "SpikeSourceArray", SOURCE, defaults=dict(spike_times=()), pynn_name="SpikeSourceArray", is_source=True,
         schedules=("exact", "spinnaker", "nalsm"),
         doc="Fixed spike times (ms) per neuron: a list of lists, or one list shared by all neurons."),
+    "SpikeSourcePoisson": CellType(
+        "SpikeSourcePoisson", SOURCE, defaults=dict(rate=1.0, start=0.0, duration=1e10),
+        pynn_name="SpikeSourcePoisson", is_source=True, check=check_poisson,
+        doc="Poisson spike source (PyNN's names and defaults): ``rate`` Hz, spikes stamped in [start, start + "
+            "duration) ms. Each step is a Bernoulli trial of probability rate * dt / 1000 (at most one spike per "
+            "step), drawn as geometric gaps between spikes from the counter RNG: the same seed gives the same "
+            "spikes whatever the batch or threads."),
     "SpikeSourceInput": CellType(
         "SpikeSourceInput", SOURCE, defaults={}, pynn_name="SpikeSourceArray", is_source=True,
         schedules=("exact", "spinnaker", "nalsm"),

@@ -14,12 +14,11 @@ import numpy as np
 from .cells import CATALOGUE
 from .errors import SpecError
 from .kernels.schedules import EXACT, SPINNAKER, run_batch, run_serial
-from .lowering import lower
-from .monitors import Result, run_in_chunks
+from .lowering import STAMP_OFFSET, lower
+from .monitors import ProbePlan, Result, non_finite_error, run_in_chunks
 from .stimuli import lower_stimuli, take_samples
 
 SCHEDULE_IDS = {"exact": EXACT, "spinnaker": SPINNAKER}
-STAMP_OFFSET = {"exact": 1, "spinnaker": 0, "nalsm": 0}   # spike time = (step + offset) * dt
 
 
 class Simulator:
@@ -38,7 +37,8 @@ class Simulator:
             self._ext = lower_extras(net, self.lowered, self.offsets)
 
     def run(self, duration, batch=1, stimuli=None, seed=0, sample_offset=0, plastic_weights=None,
-            chunk=None, progress=False, carry_over=False, traces=None):
+            chunk=None, progress=False, carry_over=False, traces=None, record_v=None, record_weights=None,
+            every=1):
         """Simulate ``batch`` independent samples for ``duration`` ms.
 
         stimuli: {label: array} for ``SpikeSourceInput`` populations: a bool array (batch or 1, size, steps) of
@@ -48,6 +48,12 @@ class Simulator:
         carry_over ('nalsm' schedule): run the samples in sequence, each starting from the weights and plasticity
         traces the previous one left (the result holds one row of final weights and traces).
         traces ('nalsm' schedule): start values of the per-neuron STDP traces, (n,) or (batch, n); default 0.
+        record_v: {population label: neuron indices (None: all)} whose membrane potential is copied out every
+        ``every`` steps ('exact' and 'spinnaker' schedules): ``Result.v(label)``.
+        record_weights: names of plastic projections whose weights are copied out every ``every`` steps:
+        ``Result.weight_history(name)``.
+        A NaN or inf in a neuron's state stops the run with ``snn.errors.NumericalError`` (population, neuron,
+        step).
         """
         net = self.net
         n_steps = int(round(duration / net.dt))
@@ -73,26 +79,47 @@ class Simulator:
             return res
         if carry_over or traces is not None:
             raise SpecError(f"carry_over and traces are options of the 'nalsm' schedule, not {net.schedule!r}")
+        plan = ProbePlan(self, n_steps, STAMP_OFFSET[net.schedule], record_v, record_weights, every)
         n = self.lowered.coefs.shape[1]
         counts = np.zeros((batch, n), np.int64)
         times, index = [None] * batch, [None] * batch
+        out_v = np.zeros((batch, plan.steps.size, plan.v_idx.size), self.dtype)
+        out_w = np.zeros((batch, plan.steps.size, plan.w_idx.size), self.dtype)
 
         def run_chunk(a, z, out_t, out_i, n_out):
             cnt, wb = np.zeros((z - a, n), np.int64), w[a:z].copy()
+            probes = plan.arrays(z - a, self.dtype)
             runner = run_batch if z - a > 1 and numba.get_num_threads() > 1 else run_serial
             runner(SCHEDULE_IDS[net.schedule], self.lowered, take_samples(stim, a, z), z - a, sample_offset + a,
-                   n_steps, wb, cnt, out_t, out_i, n_out)
-            return cnt, wb
+                   n_steps, wb, cnt, out_t, out_i, n_out, probes)
+            bad = np.flatnonzero(probes.err[:, 0])
+            if bad.size:
+                self._raise_non_finite(stim, a + int(bad[0]), sample_offset, n_steps, w, plan,
+                                       int(probes.err[bad[0], 1]))
+            return cnt, wb, probes
 
-        for a, z, (cnt, wb), spikes in run_in_chunks(batch, chunk, int(self.lowered.record.sum()), n_steps,
-                                                     run_chunk, progress):
+        for a, z, (cnt, wb, probes), spikes in run_in_chunks(batch, chunk, int(self.lowered.record.sum()), n_steps,
+                                                             run_chunk, progress):
             counts[a:z], w[a:z] = cnt, wb
+            out_v[a:z], out_w[a:z] = probes.out_v, probes.out_w
             for b, (steps, ids) in enumerate(spikes):
                 times[a + b] = (steps + STAMP_OFFSET[net.schedule]) * net.dt
                 index[a + b] = ids
-        return Result(self, n_steps, seed, counts, times, index, w)
+        res = Result(self, n_steps, seed, counts, times, index, w)
+        res._set_probes(plan, out_v, out_w)
+        return res
 
-
-def cell_types():
-    """Names of the cell types in the catalogue."""
-    return sorted(CATALOGUE)
+    def _raise_non_finite(self, stim, b, sample_offset, n_steps, w, plan, seen_at):
+        """Sample ``b`` went non-finite by step ``seen_at`` (the kernels check every few steps): rerun it alone
+        with a check every step to name the first step and neuron, then raise NumericalError."""
+        n = self.lowered.coefs.shape[1]
+        steps = min(n_steps, seen_at + 1)
+        out_t, out_i, n_out = np.zeros((1, 1), np.int64), np.zeros((1, 1), np.int32), np.zeros(1, np.int64)
+        probes = ProbePlan(self, steps, 0).arrays(1, self.dtype, guard_every=1)
+        run_serial(SCHEDULE_IDS[self.net.schedule], self.lowered, take_samples(stim, b, b + 1), 1,
+                   sample_offset + b, steps, w[b:b + 1].copy(), np.zeros((1, n), np.int64), out_t, out_i, n_out,
+                   probes)
+        step, neuron = int(probes.err[0, 1]), int(probes.err[0, 2])
+        if probes.err[0, 0] == 0:     # not reproduced (a deterministic run always is): report what was seen
+            step, neuron = seen_at, int(probes.err[0, 2])
+        raise non_finite_error(self, sample_offset + b, step, neuron)

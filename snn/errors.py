@@ -16,6 +16,15 @@ class DataError(SnnError, ValueError):
     """A dataset file is missing, truncated or not in the expected format."""
 
 
+class NumericalError(SnnError, FloatingPointError):
+    """The simulation produced NaN or inf (unstable parameters, overflowing weights). ``label``, ``neuron``,
+    ``step`` and ``sample`` say where it was first seen."""
+
+    def __init__(self, message, label=None, neuron=None, step=None, sample=None):
+        super().__init__(message)
+        self.label, self.neuron, self.step, self.sample = label, neuron, step, sample
+
+
 def check_choice(name, value, allowed):
     """Return ``value`` if it is one of ``allowed``; otherwise raise a SpecError listing the choices."""
     if value not in allowed:

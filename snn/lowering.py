@@ -14,9 +14,34 @@ from .kernels.stdp import RULE_COLUMNS
 Lowered = namedtuple("Lowered", "pop_start pop_model pop_uniform coefs v0 record n_slots hist "
                                 "s_ptr s_post s_w s_delay s_rec "
                                 "p_ptr p_post p_delay p_rec p_rule rules post_tau_minus "
-                                "s_row_uniform s_row_w s_row_delay s_row_rec")
+                                "s_row_uniform s_row_w s_row_delay s_row_rec "
+                                "pois_idx pois_p pois_t0 pois_t1")
 # Where each projection's synapses sit, for reading weights back: (table, indices into that table).
 SynapseMap = namedtuple("SynapseMap", "table index pre post")
+# Spike time = (step + STAMP_OFFSET[schedule]) * dt: 'exact' stamps at the end of the step (as NEST), the
+# others at the tick (as sPyNNaker records).
+STAMP_OFFSET = {"exact": 1, "spinnaker": 0, "nalsm": 0}
+
+
+def _poisson_sources(net, offset):
+    """SpikeSourcePoisson neurons as (global ids, per-step probability, first step, end step): a neuron may
+    spike in steps t0 <= t < t1, those whose stamp (t + offset) * dt lies in [start, start + duration)."""
+    idx, prob, t0, t1 = [], [], [], []
+    off = STAMP_OFFSET.get(net.schedule, 0)
+    for p in net.populations:
+        if p.cell_type != "SpikeSourcePoisson":
+            continue
+        par = p.parameters()
+        rate, start, dur = (np.broadcast_to(np.asarray(par[k], float), (p.size,)) for k in ("rate", "start",
+                                                                                             "duration"))
+        idx.append(offset[p.label] + np.arange(p.size))
+        prob.append(rate * net.dt / 1000.0)
+        t0.append(np.ceil(start / net.dt - 1e-9) - off)
+        t1.append(np.ceil(np.minimum(start + dur, 1e15) / net.dt - 1e-9) - off)
+    if not idx:
+        return np.zeros(0, np.int32), np.zeros(0), np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return (np.concatenate(idx).astype(np.int32), np.concatenate(prob).astype(np.float64),
+            np.concatenate(t0).astype(np.int64), np.concatenate(t1).astype(np.int64))
 
 
 def _coefficients(pop, dt, schedule):
@@ -168,5 +193,6 @@ def lower(net, ftype=np.float64, record=None):
                   s_ptr, s_post.astype(np.int32), s_w.astype(ftype), s_delay.astype(np.int32), s_rec.astype(np.int8),
                   p_ptr, p_post.astype(np.int32), p_delay.astype(np.int32), p_rec.astype(np.int8),
                   p_rule.astype(np.int32), _rule_table(rules),
-                  post_tau_minus, row_uniform, row_w.astype(ftype), row_delay.astype(np.int32), row_rec.astype(np.int8))
+                  post_tau_minus, row_uniform, row_w.astype(ftype), row_delay.astype(np.int32), row_rec.astype(np.int8),
+                  *_poisson_sources(net, offset))
     return low, p_w.astype(ftype), maps, offset

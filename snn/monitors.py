@@ -1,7 +1,78 @@
-"""Results of a run: spike counts (always), spike times of recorded populations, learned plastic weights."""
+"""Results of a run: spike counts (always), spike times of recorded populations, learned plastic weights, and
+sub-sampled snapshots of membrane potentials and plastic weights (``Probes``)."""
 import numpy as np
 
-from .errors import SpecError
+from .errors import NumericalError, SpecError
+
+# Steps between two NaN / inf checks of the neuron state inside the kernels; a hit is then located to the step
+# by rerunning the sample with a check every step (runs are deterministic).
+GUARD_EVERY = 64
+
+
+class ProbePlan:
+    """What to copy out of a run besides spikes: ``record_v`` = {population label: neuron indices (None: all)},
+    ``record_weights`` = plastic projection names, one snapshot every ``every`` steps, at the steps whose stamp
+    (step + offset) * dt is a multiple of ``every * dt`` (offset: the schedule's spike-stamp offset, so a V
+    snapshot and a spike stamped at the same time show the same step)."""
+
+    def __init__(self, sim, n_steps, offset, record_v=None, record_weights=None, every=1):
+        if isinstance(every, bool) or not isinstance(every, (int, np.integer)) or every < 1:
+            raise SpecError(f"every={every!r} must be a positive whole number of time steps")
+        self.every, self.offset = int(every), int(offset)
+        self.v_labels, v_idx = {}, []
+        for label, idx in (record_v or {}).items():
+            pop = sim.net.population(label)
+            if idx is None:
+                idx = np.arange(pop.size)
+            idx = np.atleast_1d(np.asarray(idx))
+            if idx.ndim != 1 or not np.issubdtype(idx.dtype, np.integer) or (idx.size and (
+                    idx.min() < 0 or idx.max() >= pop.size)):
+                raise SpecError(f"record_v[{label!r}] must be neuron indices in [0, {pop.size}), got {idx!r}")
+            if pop.cell_type.startswith("SpikeSource"):
+                raise SpecError(f"record_v[{label!r}]: {pop.cell_type} has no membrane potential")
+            self.v_labels[label] = (sum(len(x) for x in v_idx), idx.astype(np.int64))
+            v_idx.append(sim.offsets[label] + idx)
+        self.w_names, w_idx = {}, []
+        if isinstance(record_weights, str):
+            record_weights = (record_weights,)
+        for name in record_weights or ():
+            m = sim.synapses.get(name)
+            if m is None:
+                raise SpecError(f"record_weights: no projection named {name!r}; have {sorted(sim.synapses)}")
+            if m.table != "plastic":
+                raise SpecError(f"record_weights: projection {name!r} is static; its weights never change")
+            self.w_names[name] = (sum(len(x) for x in w_idx), len(m.index))
+            w_idx.append(np.asarray(m.index, np.int64))
+        self.v_idx = np.concatenate(v_idx).astype(np.int64) if v_idx else np.zeros(0, np.int64)
+        self.w_idx = np.concatenate(w_idx).astype(np.int64) if w_idx else np.zeros(0, np.int64)
+        steps = np.arange(n_steps)
+        self.steps = steps[(steps + self.offset) % self.every == 0] if (self.v_idx.size or self.w_idx.size) \
+            else np.zeros(0, np.int64)
+        self.dt = sim.net.dt
+
+    @property
+    def times(self):
+        """Time (ms) of each snapshot: (step + offset) * dt."""
+        return (self.steps + self.offset) * self.dt
+
+    def arrays(self, n_samples, ftype, guard_every=GUARD_EVERY):
+        """The kernels' ``Probes`` for a chunk of ``n_samples`` samples."""
+        from .kernels.schedules import Probes
+        k = self.steps.size
+        return Probes(self.every, self.offset, self.v_idx, np.zeros((n_samples, k, self.v_idx.size), ftype),
+                      self.w_idx, np.zeros((n_samples, k, self.w_idx.size), ftype), int(guard_every),
+                      np.zeros((n_samples, 3), np.int64))
+
+
+def non_finite_error(sim, sample, step, neuron):
+    """The NumericalError for a NaN / inf found in neuron ``neuron`` (global id) at ``step`` of ``sample``."""
+    label = next(p.label for p in sim.net.populations
+                 if sim.offsets[p.label] <= neuron < sim.offsets[p.label] + p.size)
+    return NumericalError(
+        f"NaN or inf in the state (membrane potential or synaptic input) of population {label!r}, neuron {neuron - sim.offsets[label]}, "
+        f"at step {step} (t = {step * sim.net.dt:g} ms) of sample {sample}: check the weights, parameters and "
+        f"time step (an unstable or overflowing value)", label=label, neuron=int(neuron - sim.offsets[label]),
+        step=int(step), sample=int(sample))
 
 
 def run_in_chunks(batch, chunk, n_recorded, n_steps, run_chunk, progress=False, desc="simulating"):
@@ -42,6 +113,32 @@ class Result:
         self.counts_all = counts                 # (batch, all neurons), int64
         self._times, self._index = times, index  # per sample: spike times (ms) and global neuron ids
         self.plastic_weights = plastic_weights   # (batch, plastic synapses), learned
+        self._plan, self._v, self._w = None, None, None
+
+    def _set_probes(self, plan, out_v, out_w):
+        self._plan, self._v, self._w = plan, out_v, out_w
+
+    def v(self, label, sample=0):
+        """Recorded membrane potentials of ``label``: (times ms (k,), values (k, recorded neurons)), the
+        neurons in the order given to ``record_v`` (``v_index(label)``)."""
+        if self._plan is None or label not in self._plan.v_labels:
+            raise SpecError(f"V of {label!r} was not recorded; run with record_v={{{label!r}: indices}}")
+        start, idx = self._plan.v_labels[label]
+        return self._plan.times, self._v[self._sample(sample), :, start:start + idx.size]
+
+    def v_index(self, label):
+        """Indices (within the population) of the neurons whose V was recorded."""
+        if self._plan is None or label not in self._plan.v_labels:
+            raise SpecError(f"V of {label!r} was not recorded")
+        return self._plan.v_labels[label][1]
+
+    def weight_history(self, projection, sample=0):
+        """Recorded weights of a plastic projection: (times ms (k,), weights (k, synapses)), synapses in the
+        order of ``weights(projection)``."""
+        if self._plan is None or projection not in self._plan.w_names:
+            raise SpecError(f"weights of {projection!r} were not recorded; run with record_weights=[{projection!r}]")
+        start, k = self._plan.w_names[projection]
+        return self._plan.times, self._w[self._sample(sample), :, start:start + k]
 
     @property
     def batch(self):

@@ -90,7 +90,7 @@ class Network:
         for dup in sorted({x for x in labels if labels.count(x) > 1}):
             out.append(f"population label {dup!r} is used more than once")
         for pop in self.populations:
-            out.extend(_population_problems(pop, self.schedule))
+            out.extend(_population_problems(pop, self.schedule, self.dt))
         for proj in self.projections:
             out.extend(_projection_problems(proj, labels, self))
         for mod in self.modulators:
@@ -112,7 +112,7 @@ class Network:
         return self
 
 
-def _population_problems(pop, schedule):
+def _population_problems(pop, schedule, dt=None):
     where = f"population {pop.label!r}"
     if pop.cell_type not in CATALOGUE:
         return [f"{where}: unknown cell type {pop.cell_type!r}; the catalogue has {sorted(CATALOGUE)}"]
@@ -145,6 +145,8 @@ def _population_problems(pop, schedule):
     if "v_thresh" in params and "v_reset" in params and np.any(
             np.asarray(params["v_reset"], float) >= np.asarray(params["v_thresh"], float)):
         out.append(f"{where}: v_reset must lie below v_thresh")
+    if ct.check is not None and not out:
+        out.extend(f"{where}: {msg}" for msg in ct.check(params, 1.0 if dt is None else dt))
     if pop.positions is not None and np.shape(pop.positions) != (pop.size, 3):
         out.append(f"{where}: positions must have shape ({pop.size}, 3), got {np.shape(pop.positions)}")
     return out

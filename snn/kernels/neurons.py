@@ -106,23 +106,46 @@ def if_cond_exp_exact(a, b, coef, uniform, v, g_e, g_i, refr, in_e, in_i, fired)
             in_i[i] = 0.0
 
 
-@njit
-def if_curr_exp_spinnaker(a, b, coef, uniform, v, i_e, i_i, refr, in_e, in_i, fired):
+@njit(inline="always")
+def _curr_exp_spinnaker_step(v, ie, ii, r, in_e, in_i, v_rest, v_reset, v_thresh, ref_steps, exp_tm, res, init_e,
+                             init_i, decay_e, decay_i, i_offset):
     """sPyNNaker's timer tick: arrivals scaled by `init` join the currents, the closed-form membrane step runs
     outside the refractory countdown, threshold and reset, then the currents decay (specs/ca3_cam.md 3.1)."""
-    for i in range(a, b):
-        i_e[i] += coef[C_INIT_E, i] * in_e[i]
-        i_i[i] += coef[C_INIT_I, i] * in_i[i]
-        in_e[i] = 0.0
-        in_i[i] = 0.0
-        if refr[i] <= 0:
-            alpha = coef[C_V_REST, i] + coef[C_R, i] * (i_e[i] - i_i[i] + coef[C_I_OFFSET, i])
-            v[i] = alpha - coef[C_EXP_TM, i] * (alpha - v[i])
-        else:
-            refr[i] -= 1
-        fired[i] = v[i] >= coef[C_V_THRESH, i]
-        if fired[i]:
-            v[i] = coef[C_V_RESET, i]
-            refr[i] = int(coef[C_REF_STEPS, i])
-        i_e[i] *= coef[C_DECAY_E, i]
-        i_i[i] *= coef[C_DECAY_I, i]
+    ie = ie + init_e * in_e
+    ii = ii + init_i * in_i
+    alpha = v_rest + res * (ie - ii + i_offset)
+    v_new = alpha - exp_tm * (alpha - v)
+    active = r <= 0
+    v = v_new if active else v
+    r = r if active else r - 1
+    f = v >= v_thresh
+    return (v_reset if f else v), ie * decay_e, ii * decay_i, (ref_steps if f else r), f
+
+
+@njit
+def if_curr_exp_spinnaker(a, b, coef, uniform, v, i_e, i_i, refr, in_e, in_i, fired):
+    """The sPyNNaker tick (``_curr_exp_spinnaker_step``) over [a, b): scalar coefficients for a uniform
+    population (the loop vectorises), per-neuron columns otherwise. Same operations in the same order either
+    way, so spike times are bit-identical (tests/scenarios/test_ca3_cam_golden.py)."""
+    n = b - a
+    v, i_e, i_i, refr, in_e, in_i, fired = _views(a, b, v, i_e, i_i, refr, in_e, in_i, fired)
+    if uniform:
+        v_rest, v_reset, v_thresh = coef[C_V_REST, a], coef[C_V_RESET, a], coef[C_V_THRESH, a]
+        ref_steps = refr.dtype.type(coef[C_REF_STEPS, a])
+        exp_tm, res, i_off = coef[C_EXP_TM, a], coef[C_R, a], coef[C_I_OFFSET, a]
+        init_e, init_i, decay_e, decay_i = coef[C_INIT_E, a], coef[C_INIT_I, a], coef[C_DECAY_E, a], coef[C_DECAY_I, a]
+        for i in range(n):
+            v[i], i_e[i], i_i[i], refr[i], fired[i] = _curr_exp_spinnaker_step(
+                v[i], i_e[i], i_i[i], refr[i], in_e[i], in_i[i], v_rest, v_reset, v_thresh, ref_steps, exp_tm, res,
+                init_e, init_i, decay_e, decay_i, i_off)
+            in_e[i] = 0.0
+            in_i[i] = 0.0
+    else:
+        c = coef[:, a:b]
+        for i in range(n):
+            v[i], i_e[i], i_i[i], refr[i], fired[i] = _curr_exp_spinnaker_step(
+                v[i], i_e[i], i_i[i], refr[i], in_e[i], in_i[i], c[C_V_REST, i], c[C_V_RESET, i],
+                c[C_V_THRESH, i], refr.dtype.type(c[C_REF_STEPS, i]), c[C_EXP_TM, i], c[C_R, i], c[C_INIT_E, i],
+                c[C_INIT_I, i], c[C_DECAY_E, i], c[C_DECAY_I, i], c[C_I_OFFSET, i])
+            in_e[i] = 0.0
+            in_i[i] = 0.0

@@ -6,11 +6,22 @@ Every schedule, per step t:
      threshold and reset (the order inside this step is the cell type's, see kernels/neurons.py);
   2. the spiking neurons are collected (a scan of the ``fired`` flags eight at a time) and post spikes enter
      the STDP histories;
-  3. source spikes of step t (fixed events, then Bernoulli draws) join the neuron spikes;
+  3. source spikes of step t (fixed events, then Bernoulli draws of ``SpikeSourceInput`` rates, then
+     ``SpikeSourcePoisson`` draws) join the neuron spikes;
   4. record (counts, and spike times of recorded neurons);
-  5. delivery of every spike of step t: static rows, then plastic rows (STDP evaluated at the pre spike).
+  5. delivery of every spike of step t: static rows, then plastic rows (STDP evaluated at the pre spike);
+  6. probes: every ``every`` steps (steps whose stamp (t + offset) is a multiple of ``every``) the recorded
+     membrane potentials and plastic weights are copied out; every ``guard_every`` steps and at the last step
+     the state is checked for NaN / inf (one vectorised pass; on a hit the sample stops and reports).
 A spike of step t through a synapse of delay d arrives in slot t + d, so a delay is at least one step.
+
+Random draws: ``uniform(key, t, k)`` with k the input's position for ``SpikeSourceInput`` rates;
+``uniform(key, m, POISSON_STREAM + global neuron id)`` for the m-th gap of a Poisson source (a geometric number
+of empty steps: the same law as a Bernoulli draw per step, one draw per spike instead of one per step).
 """
+from collections import namedtuple
+import math
+
 import numpy as np
 from numba import prange
 
@@ -22,10 +33,47 @@ from .stdp import deliver_plastic, record_post
 from ..cells import IF_COND_EXP, IF_CURR_EXP
 
 EXACT, SPINNAKER = 0, 1
+POISSON_STREAM = np.uint64(1 << 40)
+# Error codes a sample reports in ``err[b] = (code, step, neuron)``
+OK, NON_FINITE = 0, 1
+
+# What a run copies out besides spikes (arrays of one chunk of samples):
+#   every, offset: snapshot at steps t with (t + offset) % every == 0 (offset = the schedule's stamp offset)
+#   v_idx: global neuron ids whose V is recorded -> out_v[b, snapshot, k]
+#   w_idx: plastic synapse ids whose weight is recorded -> out_w[b, snapshot, k]
+#   guard_every: steps between NaN / inf checks of the neuron state; err[b] = (code, step, neuron)
+Probes = namedtuple("Probes", "every offset v_idx out_v w_idx out_w guard_every err")
 
 
 @njit
-def _sample(schedule, net, stim, b, sample_id, n_steps, w_plastic, counts, out_t, out_i, n_out):
+def _geometric(u, p):
+    """Failures before the first success of Bernoulli(p) trials, from one uniform u in [0, 1)."""
+    if p >= 1.0:
+        return 0
+    if p <= 0.0:
+        return 1 << 62
+    g = math.floor(math.log1p(-u) / math.log1p(-p))
+    return int(min(g, 4.0e18))
+
+
+@njit
+def _non_finite(v, i_e, i_i):
+    """Index of the first neuron whose V or synaptic state is NaN or inf, or -1. The common (clean) case is
+    one vectorisable pass (x - x is 0 for finite x and NaN otherwise); only a hit is searched again."""
+    bad = False
+    for i in range(v.shape[0]):
+        x = v[i] + i_e[i] + i_i[i]
+        bad |= (x - x) != 0.0
+    if not bad:
+        return -1
+    for i in range(v.shape[0]):
+        if not (np.isfinite(v[i]) and np.isfinite(i_e[i]) and np.isfinite(i_i[i])):
+            return i
+    return -1     # a finite overflow of the sum only
+
+
+@njit
+def _sample(schedule, net, stim, b, sample_id, n_steps, w_plastic, counts, out_t, out_i, n_out, probes):
     n = net.coefs.shape[1]
     ftype = net.coefs.dtype
     v = net.v0.copy()
@@ -47,6 +95,17 @@ def _sample(schedule, net, stim, b, sample_id, n_steps, w_plastic, counts, out_t
     pb = np.int64(b) if stim.prob.shape[0] > 1 else np.int64(0)
     cap = out_t.shape[1]
     n_rec = 0
+    n_snap = 0
+    # Poisson sources: the step of each one's next spike, drawn as a geometric gap (Bernoulli trials of
+    # probability p per step, skipped to the next success); draw m of source j is uniform(key, m, stream + j)
+    n_pois = net.pois_idx.shape[0]
+    pois_next = np.empty(n_pois, np.int64)
+    pois_draw = np.zeros(n_pois, np.int64)
+    for k in range(n_pois):
+        pois_next[k] = max(net.pois_t0[k], 0) + _geometric(
+            uniform(key, 0, POISSON_STREAM + np.uint64(net.pois_idx[k])), net.pois_p[k])
+    snapshots = probes.out_v.shape[1] > 0      # out_v and out_w hold the same number of snapshots
+    guard = probes.guard_every
     for t in range(n_steps):
         slot = t % net.n_slots
         in_e = buf[slot, 0]
@@ -77,6 +136,15 @@ def _sample(schedule, net, stim, b, sample_id, n_steps, w_plastic, counts, out_t
             if uniform(key, t, k) < stim.prob[pb, k]:
                 spiking[n_sp] = stim.prob_idx[k]
                 n_sp += 1
+        for k in range(n_pois):
+            if pois_next[k] == t:
+                j = net.pois_idx[k]
+                if t < net.pois_t1[k]:
+                    spiking[n_sp] = j
+                    n_sp += 1
+                pois_draw[k] += 1
+                pois_next[k] = t + 1 + _geometric(uniform(key, pois_draw[k], POISSON_STREAM + np.uint64(j)),
+                                                  net.pois_p[k])
         for s in range(n_sp):
             j = spiking[s]
             counts[b, j] += 1
@@ -90,20 +158,37 @@ def _sample(schedule, net, stim, b, sample_id, n_steps, w_plastic, counts, out_t
             if has_plastic:
                 deliver_plastic(j, t, net.p_ptr, net.p_post, w_plastic, net.p_delay, net.p_rec, net.p_rule,
                                 net.rules, last_pre, r_pre, h_t, h_o, h_n, buf)
+        if snapshots and (t + probes.offset) % probes.every == 0 and n_snap < probes.out_v.shape[1]:
+            for k in range(probes.v_idx.shape[0]):
+                probes.out_v[b, n_snap, k] = v[probes.v_idx[k]]
+            for k in range(probes.w_idx.shape[0]):
+                probes.out_w[b, n_snap, k] = w_plastic[probes.w_idx[k]]
+            n_snap += 1
+        if (t + 1) % guard == 0 or t == n_steps - 1:
+            i = _non_finite(v, i_e, i_i)
+            if i >= 0:
+                probes.err[b, 0] = NON_FINITE
+                probes.err[b, 1] = t
+                probes.err[b, 2] = i
+                break
     n_out[b] = n_rec
 
 
 @njit
-def run_serial(schedule, net, stim, n_samples, sample_offset, n_steps, w_plastic, counts, out_t, out_i, n_out):
+def run_serial(schedule, net, stim, n_samples, sample_offset, n_steps, w_plastic, counts, out_t, out_i, n_out,
+               probes):
     """``run_batch`` on the calling thread, for one sample (or one thread): no parallel region is started, so no
     worker thread spins beside the simulation."""
     for b in range(n_samples):
-        _sample(schedule, net, stim, b, sample_offset + b, n_steps, w_plastic[b], counts, out_t, out_i, n_out)
+        _sample(schedule, net, stim, b, sample_offset + b, n_steps, w_plastic[b], counts, out_t, out_i, n_out,
+                probes)
 
 
 @njit(parallel=True)
-def run_batch(schedule, net, stim, n_samples, sample_offset, n_steps, w_plastic, counts, out_t, out_i, n_out):
+def run_batch(schedule, net, stim, n_samples, sample_offset, n_steps, w_plastic, counts, out_t, out_i, n_out,
+              probes):
     """Simulate samples 0..n_samples-1 (global ids sample_offset + b). ``w_plastic[b]`` holds sample b's plastic
-    weights: they start as given and end as learned."""
+    weights: they start as given and end as learned. ``probes``: snapshots and the numerical guard (``Probes``)."""
     for b in prange(n_samples):
-        _sample(schedule, net, stim, b, sample_offset + b, n_steps, w_plastic[b], counts, out_t, out_i, n_out)
+        _sample(schedule, net, stim, b, sample_offset + b, n_steps, w_plastic[b], counts, out_t, out_i, n_out,
+                probes)

@@ -36,20 +36,27 @@ def update_at_pre(w, rule, delay, last_pre, r_last, T, i, h_t, h_o, h_n):
 
     ``last_pre`` (L) and ``r_last`` (r(L)) describe the previous presynaptic spike (L = 0, r = 0 if none)."""
     n = h_n[i]
+    lo, hi = last_pre - delay, T - delay
+    # The history (entries 1 .. n-1) is in increasing time order: scan back from the newest entry to the window
+    # (L - d, T - d] instead of over all entries (usually 0-3 of them lie in the window).
+    k = n - 1
+    while k >= 1 and h_t[i, k] > lo:
+        k -= 1
     # 1. potentiation by every post spike p with L - d < p <= T - d, in time order
-    for k in range(1, n):
-        p = h_t[i, k]
-        if p > last_pre - delay and p <= T - delay:
-            dt = p + delay - last_pre
-            if dt > 0:
-                w = min(w + rule[_AP] * r_last * math.exp(-dt / rule[_TP]), rule[_WMAX])
-    # 2. depression by the latest real post spike q <= T - d (a lag of 0 is allowed)
-    for k in range(n - 1, 0, -1):
-        q = h_t[i, k]
-        if q <= T - delay:
-            dt = T - (q + delay)
-            w = max(w - rule[_AM] * h_o[i, k] * math.exp(-dt / rule[_TM]), rule[_WMIN])
+    for m in range(k + 1, n):
+        p = h_t[i, m]
+        if p > hi:
             break
+        dt = p + delay - last_pre
+        if dt > 0:
+            w = min(w + rule[_AP] * r_last * math.exp(-dt / rule[_TP]), rule[_WMAX])
+    # 2. depression by the latest real post spike q <= T - d (a lag of 0 is allowed)
+    k = n - 1
+    while k >= 1 and h_t[i, k] > hi:
+        k -= 1
+    if k >= 1:
+        dt = T - (h_t[i, k] + delay)
+        w = max(w - rule[_AM] * h_o[i, k] * math.exp(-dt / rule[_TM]), rule[_WMIN])
     return w
 
 
