@@ -16,6 +16,10 @@ class DataError(SnnError, ValueError):
     """A dataset file is missing, truncated or not in the expected format."""
 
 
+class SimulationError(SnnError, ArithmeticError):
+    """A run produced values that cannot be right (NaN or infinite state) from the inputs it was given."""
+
+
 def check_choice(name, value, allowed):
     """Return ``value`` if it is one of ``allowed``; otherwise raise a SpecError listing the choices."""
     if value not in allowed:

@@ -44,9 +44,18 @@ def expand_projections(net):
         pre_pop, post_pop = net.population(proj.pre), net.population(proj.post)
         conn = proj.connector.connect(pre_pop.size, post_pop.size, rng, pre_pop.positions, post_pop.positions)
         k = conn.pre.size
-        w = conn.weights if conn.weights is not None else np.broadcast_to(np.asarray(proj.weight, float), (k,))
+        try:
+            w = conn.weights if conn.weights is not None else np.broadcast_to(np.asarray(proj.weight, float), (k,))
+        except ValueError:
+            raise SpecError(f"projection {proj.name!r}: weight has shape {np.shape(proj.weight)}, but the "
+                            f"connector made {k} connections; give one weight (or use FromList)") from None
+        if k and not (np.all(np.isfinite(w)) and np.abs(w).max() <= 1e9):
+            raise SpecError(f"projection {proj.name!r}: weights must be finite with magnitude <= 1e9")
         d_ms = conn.delays if conn.delays is not None else np.full(k, net.dt if proj.delay is None else proj.delay)
-        d = np.rint(np.asarray(d_ms, float) / net.dt).astype(np.int64)
+        d = np.asarray(d_ms, float) / net.dt
+        if k and not (np.all(np.isfinite(d)) and d.max() <= 2 ** 30):
+            raise SpecError(f"projection {proj.name!r}: delays must be finite and at most 2**30 time steps")
+        d = np.rint(d).astype(np.int64)
         if k and d.min() < 1:
             raise SpecError(f"projection {proj.name!r}: delays must be at least one time step ({net.dt} ms)")
         if k and np.any(np.asarray(w) < 0) and not CATALOGUE[post_pop.cell_type].signed_weights:
@@ -108,8 +117,23 @@ def lower(net, ftype=np.float64, record=None):
     pop_start = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
     offset = {p.label: int(pop_start[k]) for k, p in enumerate(net.populations)}
     n = int(pop_start[-1])
-    lowered_pops = [_coefficients(p, net.dt, net.schedule) for p in net.populations]
+    lowered_pops = []
+    for p in net.populations:
+        try:
+            lowered_pops.append(_coefficients(p, net.dt, net.schedule))
+        except (OverflowError, ZeroDivisionError, ValueError) as exc:
+            raise SpecError(f"population {p.label!r}: its parameters cannot be lowered at dt={net.dt} ms "
+                            f"({exc})") from None
     coefs = np.ascontiguousarray(np.concatenate([c for c, _ in lowered_pops], axis=1), ftype)
+    with np.errstate(over="ignore", invalid="ignore"):
+        bad = ~np.isfinite(coefs) | (np.abs(coefs) > 1e30)
+        bad[3] |= coefs[3] > 2 ** 30          # refractory steps (C_REF_STEPS) are int32 in the kernels
+    if bad.any():
+        k = int(np.searchsorted(np.concatenate([[0], np.cumsum(sizes)]), np.flatnonzero(bad.any(axis=0))[0],
+                                side="right") - 1)
+        raise SpecError(f"population {net.populations[k].label!r}: its parameters ({net.populations[k].params}) "
+                        f"give non-finite or huge update coefficients at dt={net.dt} ms (e.g. tau_m much larger "
+                        f"than cm allows); use values of realistic magnitude")
     pop_uniform = np.array([u for _, u in lowered_pops], np.bool_)
     v0 = np.zeros(n, ftype)
     for p in net.populations:

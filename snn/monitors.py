@@ -2,6 +2,7 @@
 import numpy as np
 
 from .errors import SpecError
+from .resources import capacity_guess
 
 
 def run_in_chunks(batch, chunk, n_recorded, n_steps, run_chunk, progress=False, desc="simulating"):
@@ -18,7 +19,7 @@ def run_in_chunks(batch, chunk, n_recorded, n_steps, run_chunk, progress=False, 
         starts = tqdm(starts, total=len(starts), unit="chunk", desc=desc)
     for a in starts:
         z = min(a + chunk, batch)
-        cap = max(256, min(n_recorded * n_steps, 4 * n_recorded * n_steps // 50 + 256))
+        cap = capacity_guess(n_recorded, n_steps)
         while True:
             out_t = np.zeros((z - a, cap), np.int64)
             out_i = np.zeros((z - a, cap), np.int32)
