@@ -38,8 +38,9 @@ def nalsm_config(cfg):
     if d ** 3 != cfg["neurons"]:
         raise SpecError(f"neurons={cfg['neurons']} must be a cube (d*d*d: 1000 = 10^3, 8000 = 20^3) for the 3-D grid")
     _int(cfg, "seed", 0, hi=2 ** 32 - 2)
-    for name in ("init_samples", "train", "val", "test"):
+    for name in ("train", "val", "test"):
         _int(cfg, name, 0, none_ok=True)
+    _int(cfg, "init_samples", 0, none_ok=True, hi=10 ** 7)   # phase 1 runs its samples one after another
     _int(cfg, "epochs", 1)
     _int(cfg, "val_start_id", 0)
     _real(cfg, "w_A", none_ok=True, lo=-1e9, hi=1e9)

@@ -75,6 +75,10 @@ class Simulator:
                             f" or ({batch}, {self.initial_plastic_weights.size})")
         if traces is not None:
             traces = _finite_array("traces", traces, np.float64)
+            n, rows = self.lowered.coefs.shape[1], 1 if carry_over else batch
+            if traces.ndim not in (1, 2) or traces.shape[-1] != n or (traces.ndim == 2 and
+                                                                       traces.shape[0] not in (1, rows)):
+                raise SpecError(f"traces have shape {traces.shape}; expected ({n},) or ({rows}, {n})")
         w = np.array(np.broadcast_to(w0, (batch, w0.shape[-1])), dtype=self.dtype)
         if self._ext is not None:
             from .schedule_nalsm import run_nalsm

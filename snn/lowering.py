@@ -9,6 +9,7 @@ import numpy as np
 
 from .cells import CATALOGUE, LOWER, N_COEF, SOURCE
 from .errors import SpecError
+from .resources import ResourceError, memory_limit
 from .kernels.stdp import RULE_COLUMNS
 
 Lowered = namedtuple("Lowered", "pop_start pop_model pop_uniform coefs v0 record n_slots hist "
@@ -40,8 +41,15 @@ def expand_projections(net):
     Other backends (``snn.hardware``) build the same synapses from this."""
     rng = np.random.default_rng(net.seed)
     out = []
+    limit = memory_limit()
     for proj in net.projections:
         pre_pop, post_pop = net.population(proj.pre), net.population(proj.post)
+        expected = expected_synapses(proj.connector, pre_pop.size, post_pop.size)
+        if limit is not None and expected * SYNAPSE_BYTES > limit:
+            raise ResourceError(f"projection {proj.name!r}: {type(proj.connector).__name__} would make about "
+                                f"{expected:.3g} synapses ({expected * SYNAPSE_BYTES / 2 ** 30:.1f} GiB while "
+                                f"lowering), more than the memory limit of {limit / 2 ** 30:.1f} GiB "
+                                f"(SNN_MEMORY_LIMIT overrides it)")
         conn = proj.connector.connect(pre_pop.size, post_pop.size, rng, pre_pop.positions, post_pop.positions)
         k = conn.pre.size
         try:
@@ -62,6 +70,25 @@ def expand_projections(net):
             raise SpecError(f"projection {proj.name!r}: weights must be >= 0 (magnitudes; the receptor sets the sign)")
         out.append((proj, np.asarray(conn.pre, np.int64), np.asarray(conn.post, np.int64), np.asarray(w, float), d))
     return out
+
+
+SYNAPSE_BYTES = 64      # bytes per synapse while lowering (index, weight, delay, receptor, sort, CSR copies)
+
+
+def expected_synapses(conn, n_pre, n_post):
+    """Synapses a connector is expected to make (an upper estimate for the distance rule)."""
+    from .connectors import AllToAll, DistanceDependent, FixedProbability, FixedTotalNumber, FromList
+    if isinstance(conn, AllToAll):
+        return n_pre * n_post
+    if isinstance(conn, FixedProbability):
+        return conn.p * n_pre * n_post
+    if isinstance(conn, DistanceDependent):
+        return min(1.0, conn.C) * n_pre * n_post
+    if isinstance(conn, FixedTotalNumber):
+        return conn.n if conn.with_replacement else min(conn.n, n_pre * n_post)
+    if isinstance(conn, FromList):
+        return len(conn.conn_list) if hasattr(conn.conn_list, "__len__") else 0
+    return min(n_pre, n_post)
 
 
 def _uniform_rows(ptr, w, delay, rec):
@@ -114,6 +141,12 @@ def lower(net, ftype=np.float64, record=None):
     Returns (Lowered, synapse maps per projection name, offsets per population label)."""
     net.validate()
     sizes = [p.size for p in net.populations]
+    limit = memory_limit()
+    need = sum(sizes) * (N_COEF + 8) * 8 * 2
+    if limit is not None and need > limit:
+        raise ResourceError(f"the network has {sum(sizes)} neurons; its arrays alone would take about "
+                            f"{need / 2 ** 30:.1f} GiB, more than the memory limit of {limit / 2 ** 30:.1f} GiB "
+                            f"(SNN_MEMORY_LIMIT overrides it)")
     pop_start = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
     offset = {p.label: int(pop_start[k]) for k, p in enumerate(net.populations)}
     n = int(pop_start[-1])

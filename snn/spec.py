@@ -146,8 +146,8 @@ def _population_problems(pop, schedule):
     out = []
     if not isinstance(pop.label, str) or not pop.label:
         out.append(f"{where}: label must be a non-empty string")
-    if not (_is_int(pop.size) and pop.size > 0):
-        return out + [f"{where}: size={pop.size!r} must be a positive integer"]
+    if not (_is_int(pop.size) and 0 < pop.size < 2 ** 31):
+        return out + [f"{where}: size={pop.size!r} must be a positive integer below 2**31"]
     for name in ("params", "initial_values"):
         if not isinstance(getattr(pop, name), dict):
             return out + [f"{where}: {name} must be a dict of name -> value, got {getattr(pop, name)!r}"]
