@@ -57,9 +57,10 @@ class Simulator:
         stimuli = {} if stimuli is None else stimuli
         if not isinstance(stimuli, dict):
             raise SpecError(f"stimuli must be a dict {{population label: array}}, got {type(stimuli).__name__}")
-        n_stim = sum(net.population(k).size for k in stimuli if isinstance(k, str) and
-                     k in self.offsets and np.ndim(stimuli[k]) == 2)
-        shared = all(np.ndim(v) != 3 or np.shape(v)[0] == 1 for v in stimuli.values())
+        shapes = {k: _shape(v) for k, v in stimuli.items()}
+        n_stim = sum(net.population(k).size for k, sh in shapes.items() if isinstance(k, str) and
+                     k in self.offsets and len(sh) == 2)
+        shared = all(len(sh) != 3 or sh[0] == 1 for sh in shapes.values())
         parts = estimate_run(self.lowered, self.initial_plastic_weights.size, batch, n_steps, chunk,
                              n_stim_inputs=n_stim, events_shared=shared, traces=self._ext is not None,
                              ftype_size=self.dtype.itemsize)
@@ -118,6 +119,14 @@ def _check_finite(*arrays):
         if a is not None and a.size and not np.all(np.isfinite(a)):
             raise SimulationError("the run produced NaN or infinite plastic weights, traces or modulator state; "
                                   "check the magnitudes of weights, rates and plasticity parameters")
+
+
+def _shape(value):
+    """Shape of a stimulus as given (() when it is not an array; lower_stimuli then says why)."""
+    try:
+        return np.shape(value)
+    except (TypeError, ValueError):
+        return ()
 
 
 def _limit(override):
