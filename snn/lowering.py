@@ -59,7 +59,12 @@ def expand_projections(net):
                             f"connector made {k} connections; give one weight (or use FromList)") from None
         if k and not (np.all(np.isfinite(w)) and np.abs(w).max() <= 1e9):
             raise SpecError(f"projection {proj.name!r}: weights must be finite with magnitude <= 1e9")
-        d_ms = conn.delays if conn.delays is not None else np.full(k, net.dt if proj.delay is None else proj.delay)
+        try:
+            d_ms = conn.delays if conn.delays is not None else \
+                np.broadcast_to(np.asarray(net.dt if proj.delay is None else proj.delay, float), (k,))
+        except ValueError:
+            raise SpecError(f"projection {proj.name!r}: delay has shape {np.shape(proj.delay)}, but the connector "
+                            f"made {k} connections; give one delay (or use FromList)") from None
         d = np.asarray(d_ms, float) / net.dt
         if k and not (np.all(np.isfinite(d)) and d.max() <= 2 ** 30):
             raise SpecError(f"projection {proj.name!r}: delays must be finite and at most 2**30 time steps")

@@ -128,8 +128,9 @@ def test_run_arguments(duration, batch, seed, sample_offset, chunk):
     sim = Simulator(RUN_NET)
 
     def go():
+        # 16 MiB: a valid but enormous duration (1e9 ms) is refused up front instead of running for hours
         res = sim.run(duration, batch=batch, seed=seed, sample_offset=sample_offset, chunk=chunk,
-                      stimuli={"in": np.full((1, 5), 0.3)})
+                      stimuli={"in": np.full((1, 5), 0.3)}, memory_limit=2 ** 24)
         assert_finite(res)
         return res
     attempt("run: duration, batch, seed, offset, chunk", go,
