@@ -8,6 +8,8 @@ Spike times are stamped where the schedule puts them: 'spinnaker' at the tick t 
 'exact' at the end of the step (t + 1) * dt, as NEST does. Same seed, same spikes, whatever the batch size,
 chunking or thread count: every random draw is a function of (seed, global sample index, step, neuron).
 """
+import math
+
 import numba
 import numpy as np
 
@@ -139,8 +141,12 @@ def _is_int(x):
 
 def _check_run_args(net, duration, batch, seed, sample_offset, chunk, carry_over):
     """Validate the scalar arguments of ``Simulator.run``; returns (n_steps, batch)."""
+    try:
+        finite = math.isfinite(float(duration))
+    except (TypeError, ValueError, OverflowError):
+        finite = False
     if isinstance(duration, (bool, np.bool_)) or not isinstance(duration, (int, float, np.integer, np.floating)) \
-            or not np.isfinite(duration) or duration <= 0:
+            or not finite or duration <= 0:
         raise SpecError(f"duration={duration!r} ms must be a positive whole number of steps (dt={net.dt} ms)")
     steps = duration / net.dt
     if steps > 2 ** 62:

@@ -27,7 +27,9 @@ def _net(params=None, init=None, size=5, weight=0.5, delay=1.0, dt=0.5, schedule
 
 def _build_and_run(net, **run_kw):
     sim = Simulator(net)
-    res = sim.run(run_kw.pop("duration", 5.0), stimuli={"in": np.full((1, 5), 0.3)}, **run_kw)
+    # a 64 MiB limit: a valid but enormous network (a delay of 10^7 steps) is refused up front, not run for minutes
+    res = sim.run(run_kw.pop("duration", 5.0), stimuli={"in": np.full((1, 5), 0.3)}, memory_limit=2 ** 26,
+                  **run_kw)
     assert_finite(res)
     return res
 
@@ -52,7 +54,7 @@ def test_population_size(size):
 @given(weight=ANY_VALUE, delay=st.one_of(st.none(), ANY_VALUE), dt=st.sampled_from([0.1, 0.5, 1.0]))
 def test_projection_weight_and_delay(weight, delay, dt):
     attempt("spec: weight, delay", lambda: _build_and_run(_net(weight=weight, delay=delay, dt=dt)),
-            names=("weight", "delay"))
+            names=("weight", "delay", "memory"))
 
 
 @given(dt=ANY_VALUE, seed=st.one_of(ANY_VALUE, st.integers(-2 ** 70, 2 ** 70)),
