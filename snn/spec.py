@@ -240,7 +240,8 @@ def _projection_problems(proj, labels, net):
     if proj.delay is not None and (d is None or d.ndim > 1):
         out.append(f"{where}: delay={proj.delay!r} must be a number of ms")
     elif proj.delay is not None:
-        steps = d / net.dt
+        with np.errstate(over="ignore", invalid="ignore"):
+            steps = d / net.dt
         if not np.all(np.isfinite(d)) or np.any(steps > 2 ** 30):
             out.append(f"{where}: delay={proj.delay!r} ms must be finite and at most 2**30 steps")
         elif np.any(d < net.dt - 1e-9):
