@@ -43,6 +43,9 @@ def main(argv=None):
         parser.print_help()
         return 2
     try:
+        from .checks import CHECKS
+        if args.command in CHECKS:
+            CHECKS[args.command](args)     # every flag checked before any work starts
         return int(importlib.import_module(args._module).main(args) or 0)
     except SnnError as exc:
         print(f"snn {args.command}: error: {exc}", file=sys.stderr)

@@ -227,13 +227,14 @@ def export_script(net, out_dir, target="spinnaker", name="network", duration=100
         raise SpecError(f"target={target!r}; export a script for 'spinnaker' or 'nest'")
     if not name.replace("_", "").replace("-", "").isalnum():
         raise SpecError(f"name={name!r} must be letters, digits, '-' or '_' (it names files)")
+    from snn.io import safe_join
     out = Path(out_dir)
+    data = f"{name}_network.npz"
+    data_path, script = safe_join(out, data), safe_join(out, f"run_{name}.py")   # names never leave out_dir
     out.mkdir(parents=True, exist_ok=True)
     desc, conns = describe(net, target, inputs)
-    data = f"{name}_network.npz"
-    save_description(desc, conns, out / data)
+    save_description(desc, conns, data_path)
     source = inspect.getsource(runtime)
-    script = out / f"run_{name}.py"
     script.write_text(_SCRIPT.format(title=f"Run the snn network {name!r} with PyNN ({target}).", version=__version__,
                                      data=data, script=script.name, backend=target, duration=float(duration),
                                      runtime=source))

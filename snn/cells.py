@@ -144,9 +144,10 @@ CATALOGUE = {
         schedules=("exact", "spinnaker", "nalsm"),
         doc="Fixed spike times (ms) per neuron: a list of lists, or one list shared by all neurons."),
     "SpikeSourcePoisson": CellType(
-        "SpikeSourcePoisson", SOURCE, defaults=dict(rate=1.0, start=0.0, duration=1e10),
+        "SpikeSourcePoisson", SOURCE, defaults=dict(rate=1.0, start=0.0, duration=1e9),
         pynn_name="SpikeSourcePoisson", is_source=True, check=check_poisson,
-        doc="Poisson spike source (PyNN's names and defaults): ``rate`` Hz, spikes stamped in [start, start + "
+        doc="Poisson spike source (PyNN's names and defaults, but duration 1e9 ms, the largest magnitude a "
+            "parameter may take, for PyNN's 1e10): ``rate`` Hz, spikes stamped in [start, start + "
             "duration) ms. Each step is a Bernoulli trial of probability rate * dt / 1000 (at most one spike per "
             "step), drawn as geometric gaps between spikes from the counter RNG: the same seed gives the same "
             "spikes whatever the batch or threads."),

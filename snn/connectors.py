@@ -21,6 +21,28 @@ class Connections:
     delays: np.ndarray = None
 
 
+def _real(owner, name, lo=None, hi=None, lo_open=False):
+    """Field ``name`` of a connector as a finite float in [lo, hi] (or (lo, hi] with lo_open); else SpecError."""
+    v = getattr(owner, name)
+    where = f"{type(owner).__name__} {name}={v!r}"
+    if isinstance(v, (bool, np.bool_, str, bytes)) or v is None:
+        raise SpecError(f"{where} must be a number")
+    try:
+        x = float(v)
+    except (TypeError, ValueError, OverflowError):
+        raise SpecError(f"{where} must be a number") from None
+    if x != x or x in (float("inf"), float("-inf")) or (lo is not None and (x <= lo if lo_open else x < lo)) or \
+            (hi is not None and x > hi):
+        fmt = lambda b: f"{b:g}" if b != int(b) or abs(b) >= 1e6 else str(int(b))  # noqa: E731
+        raise SpecError(f"{where} must lie in {'(' if lo_open else '['}{fmt(lo)}, {fmt(hi)}]")
+    return x
+
+
+def _flag(owner, name):
+    if not isinstance(getattr(owner, name), (bool, np.bool_)):
+        raise SpecError(f"{type(owner).__name__} {name}={getattr(owner, name)!r} must be True or False")
+
+
 def _no_self(pre, post, allow):
     if allow:
         return pre, post
@@ -31,6 +53,9 @@ def _no_self(pre, post, allow):
 @dataclass(frozen=True)
 class AllToAll:
     allow_self_connections: bool = True
+
+    def __post_init__(self):
+        _flag(self, "allow_self_connections")
 
     def connect(self, n_pre, n_post, rng, pre_pos=None, post_pos=None):
         pre, post = np.meshgrid(np.arange(n_pre), np.arange(n_post), indexing="ij")
@@ -53,8 +78,8 @@ class FixedProbability:
     allow_self_connections: bool = True
 
     def __post_init__(self):
-        if not 0.0 <= float(self.p) <= 1.0:
-            raise SpecError(f"FixedProbability p={self.p!r} must lie in [0, 1]")
+        _real(self, "p", 0.0, 1.0)
+        _flag(self, "allow_self_connections")
 
     def connect(self, n_pre, n_post, rng, pre_pos=None, post_pos=None):
         pres, posts = [], []
@@ -72,6 +97,12 @@ class FixedTotalNumber:
     n: int
     with_replacement: bool = False
     allow_self_connections: bool = True
+
+    def __post_init__(self):
+        if isinstance(self.n, (bool, np.bool_)) or not isinstance(self.n, (int, np.integer)) or self.n < 0:
+            raise SpecError(f"FixedTotalNumber n={self.n!r} must be an integer >= 0")
+        _flag(self, "with_replacement")
+        _flag(self, "allow_self_connections")
 
     def connect(self, n_pre, n_post, rng, pre_pos=None, post_pos=None):
         n_pairs = n_pre * n_post
@@ -100,6 +131,11 @@ class DistanceDependent:
     lam: float
     allow_self_connections: bool = False
 
+    def __post_init__(self):
+        _real(self, "C", 0.0, 1e9)
+        _real(self, "lam", 0.0, 1e9, lo_open=True)
+        _flag(self, "allow_self_connections")
+
     def connect(self, n_pre, n_post, rng, pre_pos=None, post_pos=None):
         if pre_pos is None or post_pos is None:
             raise SpecError("DistanceDependent needs `positions` on both the pre and the post population")
@@ -121,14 +157,21 @@ class FromList:
     conn_list: tuple = field(default=())
 
     def connect(self, n_pre, n_post, rng, pre_pos=None, post_pos=None):
-        arr = np.asarray(self.conn_list, dtype=float)
+        try:
+            arr = np.asarray(self.conn_list, dtype=float)
+        except (TypeError, ValueError, OverflowError):
+            raise SpecError("FromList rows must be (pre, post[, weight[, delay]]) of numbers") from None
         if arr.size == 0:
             return Connections(np.zeros(0, np.int64), np.zeros(0, np.int64))
         if arr.ndim != 2 or arr.shape[1] not in (2, 3, 4):
             raise SpecError(f"FromList rows must be (pre, post[, weight[, delay]]), got shape {arr.shape}")
-        pre, post = arr[:, 0].astype(np.int64), arr[:, 1].astype(np.int64)
-        if pre.min() < 0 or pre.max() >= n_pre or post.min() < 0 or post.max() >= n_post:
+        if not np.all(np.isfinite(arr)):
+            raise SpecError("FromList holds NaN or infinite values")
+        if np.any(arr[:, :2] != np.round(arr[:, :2])):
+            raise SpecError("FromList pre and post indices must be whole numbers")
+        if arr[:, :2].min() < 0 or arr[:, 0].max() >= n_pre or arr[:, 1].max() >= n_post:
             raise SpecError(f"FromList index out of range: pre must be in [0, {n_pre}), post in [0, {n_post})")
+        pre, post = arr[:, 0].astype(np.int64), arr[:, 1].astype(np.int64)
         weights = arr[:, 2] if arr.shape[1] >= 3 else None
         delays = arr[:, 3] if arr.shape[1] == 4 else None
         return Connections(pre, post, weights, delays)

@@ -8,14 +8,17 @@ Spike times are stamped where the schedule puts them: 'spinnaker' at the tick t 
 'exact' at the end of the step (t + 1) * dt, as NEST does. Same seed, same spikes, whatever the batch size,
 chunking or thread count: every random draw is a function of (seed, global sample index, step, neuron).
 """
+import math
+
 import numba
 import numpy as np
 
 from .cells import CATALOGUE
-from .errors import SpecError
+from .errors import NumericalError, SpecError
 from .kernels.schedules import EXACT, SPINNAKER, run_batch, run_serial
 from .lowering import STAMP_OFFSET, lower
 from .monitors import ProbePlan, Result, non_finite_error, run_in_chunks
+from .resources import check_run, estimate_run, memory_limit
 from .stimuli import lower_stimuli, take_samples
 
 SCHEDULE_IDS = {"exact": EXACT, "spinnaker": SPINNAKER}
@@ -38,7 +41,7 @@ class Simulator:
 
     def run(self, duration, batch=1, stimuli=None, seed=0, sample_offset=0, plastic_weights=None,
             chunk=None, progress=False, carry_over=False, traces=None, record_v=None, record_weights=None,
-            every=1):
+            every=1, memory_limit=None):
         """Simulate ``batch`` independent samples for ``duration`` ms.
 
         stimuli: {label: array} for ``SpikeSourceInput`` populations: a bool array (batch or 1, size, steps) of
@@ -54,25 +57,43 @@ class Simulator:
         ``Result.weight_history(name)``.
         A NaN or inf in a neuron's state stops the run with ``snn.errors.NumericalError`` (population, neuron,
         step).
+        memory_limit: bytes the run may take (default: 80% of physical memory, or $SNN_MEMORY_LIMIT; 0: no
+        check). A run estimated above it is refused before anything is allocated (``ResourceError``).
         """
         net = self.net
-        n_steps = int(round(duration / net.dt))
-        if n_steps <= 0 or abs(n_steps * net.dt - duration) > 1e-6 * max(1.0, duration):
-            raise SpecError(f"duration={duration!r} ms must be a positive whole number of steps (dt={net.dt} ms)")
-        if int(batch) != batch or batch < 1:
-            raise SpecError(f"batch={batch!r} must be a positive integer")
-        batch = int(batch)
-        stim = lower_stimuli(net, self.offsets, stimuli or {}, batch, n_steps, STAMP_OFFSET[net.schedule], seed)
-        w0 = self.initial_plastic_weights if plastic_weights is None else np.asarray(plastic_weights, self.dtype)
-        if w0.shape[-1] != self.initial_plastic_weights.shape[0] or w0.ndim not in (1, 2) or \
+        n_steps, batch = _check_run_args(net, duration, batch, seed, sample_offset, chunk, carry_over)
+        stimuli = {} if stimuli is None else stimuli
+        if not isinstance(stimuli, dict):
+            raise SpecError(f"stimuli must be a dict {{population label: array}}, got {type(stimuli).__name__}")
+        shapes = {k: _shape(v) for k, v in stimuli.items()}
+        n_stim = sum(net.population(k).size for k, sh in shapes.items() if isinstance(k, str) and
+                     k in self.offsets and len(sh) == 2)
+        shared = all(len(sh) != 3 or sh[0] == 1 for sh in shapes.values())
+        parts = estimate_run(self.lowered, self.initial_plastic_weights.size, batch, n_steps, chunk,
+                             n_stim_inputs=n_stim, events_shared=shared, traces=self._ext is not None,
+                             ftype_size=self.dtype.itemsize)
+        check_run(parts, _limit(memory_limit), what=f"run(duration={duration}, batch={batch})")
+        stim = lower_stimuli(net, self.offsets, stimuli, batch, n_steps, STAMP_OFFSET[net.schedule], seed)
+        if plastic_weights is None:
+            w0 = self.initial_plastic_weights
+        else:
+            w0 = _finite_array("plastic_weights", plastic_weights, self.dtype)
+        if w0.ndim not in (1, 2) or w0.shape[-1] != self.initial_plastic_weights.shape[0] or \
                 (w0.ndim == 2 and w0.shape[0] not in (1, batch)):
             raise SpecError(f"plastic_weights has shape {w0.shape}; expected ({self.initial_plastic_weights.size},)"
                             f" or ({batch}, {self.initial_plastic_weights.size})")
+        if traces is not None:
+            traces = _finite_array("traces", traces, np.float64)
+            n, rows = self.lowered.coefs.shape[1], 1 if carry_over else batch
+            if traces.ndim not in (1, 2) or traces.shape[-1] != n or (traces.ndim == 2 and
+                                                                       traces.shape[0] not in (1, rows)):
+                raise SpecError(f"traces have shape {traces.shape}; expected ({n},) or ({rows}, {n})")
         w = np.array(np.broadcast_to(w0, (batch, w0.shape[-1])), dtype=self.dtype)
         if self._ext is not None:
             from .schedule_nalsm import run_nalsm
             counts, times, index, w, x, mod = run_nalsm(self, stim, batch, sample_offset, n_steps, w, traces,
                                                    carry_over, chunk, progress)
+            _check_finite(w, x, mod)
             res = Result(self, n_steps, seed, counts, [t * net.dt for t in times], index, w)
             res.traces = x                 # final STDP traces (batch or 1, n)
             res.modulator_state = mod      # final (A, w_A, b_A) of the astrocyte per sample (zeros if none)
@@ -105,6 +126,7 @@ class Simulator:
             for b, (steps, ids) in enumerate(spikes):
                 times[a + b] = (steps + STAMP_OFFSET[net.schedule]) * net.dt
                 index[a + b] = ids
+        _check_finite(w)
         res = Result(self, n_steps, seed, counts, times, index, w)
         res._set_probes(plan, out_v, out_w)
         return res
@@ -123,3 +145,75 @@ class Simulator:
         if probes.err[0, 0] == 0:     # not reproduced (a deterministic run always is): report what was seen
             step, neuron = seen_at, int(probes.err[0, 2])
         raise non_finite_error(self, sample_offset + b, step, neuron)
+
+
+def _check_finite(*arrays):
+    """A run never hands back NaN or infinite state silently."""
+    for a in arrays:
+        if a is not None and a.size and not np.all(np.isfinite(a)):
+            raise NumericalError("the run produced NaN or infinite plastic weights, traces or modulator state; "
+                                  "check the magnitudes of weights, rates and plasticity parameters")
+
+
+def _shape(value):
+    """Shape of a stimulus as given (() when it is not an array; lower_stimuli then says why)."""
+    try:
+        return np.shape(value)
+    except (TypeError, ValueError):
+        return ()
+
+
+def _limit(override):
+    return memory_limit(override)
+
+
+def _is_int(x):
+    return isinstance(x, (int, np.integer)) and not isinstance(x, (bool, np.bool_))
+
+
+def _check_run_args(net, duration, batch, seed, sample_offset, chunk, carry_over):
+    """Validate the scalar arguments of ``Simulator.run``; returns (n_steps, batch)."""
+    try:
+        finite = math.isfinite(float(duration))
+    except (TypeError, ValueError, OverflowError):
+        finite = False
+    if isinstance(duration, (bool, np.bool_)) or not isinstance(duration, (int, float, np.integer, np.floating)) \
+            or not finite or duration <= 0:
+        raise SpecError(f"duration={duration!r} ms must be a positive whole number of steps (dt={net.dt} ms)")
+    steps = duration / net.dt
+    if steps > 2 ** 62:
+        raise SpecError(f"duration={duration!r} ms is {steps:.3g} steps of dt={net.dt} ms; too long to simulate")
+    n_steps = int(round(steps))
+    if n_steps <= 0 or abs(n_steps * net.dt - duration) > 1e-6 * max(1.0, duration):
+        raise SpecError(f"duration={duration!r} ms must be a positive whole number of steps (dt={net.dt} ms)")
+    if isinstance(batch, (float, np.floating)) and np.isfinite(batch) and batch == int(batch):
+        batch = int(batch)
+    if not _is_int(batch) or batch < 1:
+        raise SpecError(f"batch={batch!r} must be a positive integer")
+    batch = int(batch)
+    if not (_is_int(seed) and 0 <= seed < 2 ** 63):
+        raise SpecError(f"seed={seed!r} must be an integer in [0, 2**63)")
+    if not (_is_int(sample_offset) and 0 <= sample_offset and sample_offset + batch < 2 ** 62):
+        raise SpecError(f"sample_offset={sample_offset!r} must be an integer >= 0 (the global index of sample 0)")
+    if chunk is not None and not (_is_int(chunk) and chunk >= 1):
+        raise SpecError(f"chunk={chunk!r} must be None (one chunk) or an integer >= 1 (samples per chunk)")
+    if not isinstance(carry_over, (bool, np.bool_)):
+        raise SpecError(f"carry_over={carry_over!r} must be True or False")
+    return n_steps, batch
+
+
+def _finite_array(name, value, dtype):
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError):
+        raise SpecError(f"{name} must be an array of numbers, got {type(value).__name__}") from None
+    if not np.all(np.isfinite(arr)):
+        raise SpecError(f"{name} holds NaN or infinite values")
+    if np.dtype(dtype) == np.float32 and np.any(np.abs(arr) > np.finfo(np.float32).max):
+        raise SpecError(f"{name} holds values beyond the float32 range")
+    return arr.astype(dtype)
+
+
+def cell_types():
+    """Names of the cell types in the catalogue."""
+    return sorted(CATALOGUE)

@@ -3,11 +3,30 @@ read back with errors that name the file. Only JSON and numpy .npz (allow_pickle
 import json
 import os
 import tempfile
+import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
 
-from .errors import DataError
+from .errors import DataError, SpecError
+
+
+def safe_join(root, *parts):
+    """``root / parts...`` for file names that come from input data (a config, a schedule, a model name):
+    refuses absolute parts, drive letters, '..', empty or NUL-holding names, and any result that resolves
+    (symbolic links included) outside ``root``. Returns the joined Path."""
+    root = Path(root)
+    for part in parts:
+        text = str(part)
+        pp = Path(text)
+        if not text or "\x00" in text or pp.is_absolute() or pp.drive or ".." in pp.parts or "\\" in text:
+            raise SpecError(f"file name {text!r} must be a relative path inside the output folder {root}")
+    path = root.joinpath(*map(str, parts))
+    base = root.resolve()
+    if base != path.resolve() and base not in path.resolve().parents:
+        raise SpecError(f"file name {'/'.join(map(str, parts))!r} leads outside the output folder {root}")
+    return path
 
 
 def _atomic(path, write):
@@ -72,5 +91,6 @@ def read_npz(path):
             return {k: z[k] for k in z.files}
     except FileNotFoundError:
         raise DataError(f"array file {str(path)!r} does not exist") from None
-    except (ValueError, OSError, EOFError) as exc:
-        raise DataError(f"array file {str(path)!r} is damaged or not an .npz file: {exc}") from None
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile, zlib.error, KeyError, RuntimeError) as exc:
+        raise DataError(f"array file {str(path)!r} is damaged or not an .npz file: "
+                        f"{exc.__class__.__name__}: {exc}") from None

@@ -9,6 +9,7 @@ import numpy as np
 
 from .cells import CATALOGUE, LOWER, N_COEF, SOURCE
 from .errors import SpecError
+from .resources import ResourceError, memory_limit
 from .kernels.stdp import RULE_COLUMNS
 
 Lowered = namedtuple("Lowered", "pop_start pop_model pop_uniform coefs v0 record n_slots hist "
@@ -65,19 +66,59 @@ def expand_projections(net):
     Other backends (``snn.hardware``) build the same synapses from this."""
     rng = np.random.default_rng(net.seed)
     out = []
+    limit = memory_limit()
     for proj in net.projections:
         pre_pop, post_pop = net.population(proj.pre), net.population(proj.post)
+        expected = expected_synapses(proj.connector, pre_pop.size, post_pop.size)
+        if limit is not None and expected * SYNAPSE_BYTES > limit:
+            raise ResourceError(f"projection {proj.name!r}: {type(proj.connector).__name__} would make about "
+                                f"{expected:.3g} synapses ({expected * SYNAPSE_BYTES / 2 ** 30:.1f} GiB while "
+                                f"lowering), more than the memory limit of {limit / 2 ** 30:.1f} GiB "
+                                f"(SNN_MEMORY_LIMIT overrides it)")
         conn = proj.connector.connect(pre_pop.size, post_pop.size, rng, pre_pop.positions, post_pop.positions)
         k = conn.pre.size
-        w = conn.weights if conn.weights is not None else np.broadcast_to(np.asarray(proj.weight, float), (k,))
-        d_ms = conn.delays if conn.delays is not None else np.full(k, net.dt if proj.delay is None else proj.delay)
-        d = np.rint(np.asarray(d_ms, float) / net.dt).astype(np.int64)
+        try:
+            w = conn.weights if conn.weights is not None else np.broadcast_to(np.asarray(proj.weight, float), (k,))
+        except ValueError:
+            raise SpecError(f"projection {proj.name!r}: weight has shape {np.shape(proj.weight)}, but the "
+                            f"connector made {k} connections; give one weight (or use FromList)") from None
+        if k and not (np.all(np.isfinite(w)) and np.abs(w).max() <= 1e9):
+            raise SpecError(f"projection {proj.name!r}: weights must be finite with magnitude <= 1e9")
+        try:
+            d_ms = conn.delays if conn.delays is not None else \
+                np.broadcast_to(np.asarray(net.dt if proj.delay is None else proj.delay, float), (k,))
+        except ValueError:
+            raise SpecError(f"projection {proj.name!r}: delay has shape {np.shape(proj.delay)}, but the connector "
+                            f"made {k} connections; give one delay (or use FromList)") from None
+        d = np.asarray(d_ms, float) / net.dt
+        if k and not (np.all(np.isfinite(d)) and d.max() <= 2 ** 30):
+            raise SpecError(f"projection {proj.name!r}: delays must be finite and at most 2**30 time steps")
+        d = np.rint(d).astype(np.int64)
         if k and d.min() < 1:
             raise SpecError(f"projection {proj.name!r}: delays must be at least one time step ({net.dt} ms)")
         if k and np.any(np.asarray(w) < 0) and not CATALOGUE[post_pop.cell_type].signed_weights:
             raise SpecError(f"projection {proj.name!r}: weights must be >= 0 (magnitudes; the receptor sets the sign)")
         out.append((proj, np.asarray(conn.pre, np.int64), np.asarray(conn.post, np.int64), np.asarray(w, float), d))
     return out
+
+
+SYNAPSE_BYTES = 64      # bytes per synapse while lowering (index, weight, delay, receptor, sort, CSR copies)
+
+
+def expected_synapses(conn, n_pre, n_post):
+    """Synapses a connector is expected to make (an upper estimate for the distance rule)."""
+    from .connectors import AllToAll, DistanceDependent, FixedProbability, FixedTotalNumber, FromList
+    if isinstance(conn, AllToAll):
+        return n_pre * n_post
+    if isinstance(conn, FixedProbability):
+        return conn.p * n_pre * n_post
+    if isinstance(conn, DistanceDependent):
+        return min(1.0, conn.C) * n_pre * n_post
+    if isinstance(conn, FixedTotalNumber):
+        return conn.n if conn.with_replacement else min(conn.n, n_pre * n_post)
+    if isinstance(conn, FromList):
+        return len(conn.conn_list) if hasattr(conn.conn_list, "__len__") else 0
+    return min(n_pre, n_post)
 
 
 def _uniform_rows(ptr, w, delay, rec):
@@ -130,11 +171,32 @@ def lower(net, ftype=np.float64, record=None):
     Returns (Lowered, synapse maps per projection name, offsets per population label)."""
     net.validate()
     sizes = [p.size for p in net.populations]
+    limit = memory_limit()
+    need = sum(sizes) * (N_COEF + 8) * 8 * 2
+    if limit is not None and need > limit:
+        raise ResourceError(f"the network has {sum(sizes)} neurons; its arrays alone would take about "
+                            f"{need / 2 ** 30:.1f} GiB, more than the memory limit of {limit / 2 ** 30:.1f} GiB "
+                            f"(SNN_MEMORY_LIMIT overrides it)")
     pop_start = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
     offset = {p.label: int(pop_start[k]) for k, p in enumerate(net.populations)}
     n = int(pop_start[-1])
-    lowered_pops = [_coefficients(p, net.dt, net.schedule) for p in net.populations]
+    lowered_pops = []
+    for p in net.populations:
+        try:
+            lowered_pops.append(_coefficients(p, net.dt, net.schedule))
+        except (OverflowError, ZeroDivisionError, ValueError) as exc:
+            raise SpecError(f"population {p.label!r}: its parameters cannot be lowered at dt={net.dt} ms "
+                            f"({exc})") from None
     coefs = np.ascontiguousarray(np.concatenate([c for c, _ in lowered_pops], axis=1), ftype)
+    with np.errstate(over="ignore", invalid="ignore"):
+        bad = ~np.isfinite(coefs) | (np.abs(coefs) > 1e30)
+        bad[3] |= coefs[3] > 2 ** 30          # refractory steps (C_REF_STEPS) are int32 in the kernels
+    if bad.any():
+        k = int(np.searchsorted(np.concatenate([[0], np.cumsum(sizes)]), np.flatnonzero(bad.any(axis=0))[0],
+                                side="right") - 1)
+        raise SpecError(f"population {net.populations[k].label!r}: its parameters ({net.populations[k].params}) "
+                        f"give non-finite or huge update coefficients at dt={net.dt} ms (e.g. tau_m much larger "
+                        f"than cm allows); use values of realistic magnitude")
     pop_uniform = np.array([u for _, u in lowered_pops], np.bool_)
     v0 = np.zeros(n, ftype)
     for p in net.populations:

@@ -3,6 +3,7 @@ sub-sampled snapshots of membrane potentials and plastic weights (``Probes``).""
 import numpy as np
 
 from .errors import NumericalError, SpecError
+from .resources import capacity_guess
 
 # Steps between two NaN / inf checks of the neuron state inside the kernels; a hit is then located to the step
 # by rerunning the sample with a check every step (runs are deterministic).
@@ -89,7 +90,7 @@ def run_in_chunks(batch, chunk, n_recorded, n_steps, run_chunk, progress=False, 
         starts = tqdm(starts, total=len(starts), unit="chunk", desc=desc)
     for a in starts:
         z = min(a + chunk, batch)
-        cap = max(256, min(n_recorded * n_steps, 4 * n_recorded * n_steps // 50 + 256))
+        cap = capacity_guess(n_recorded, n_steps)
         while True:
             out_t = np.zeros((z - a, cap), np.int64)
             out_i = np.zeros((z - a, cap), np.int32)

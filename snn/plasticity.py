@@ -5,9 +5,32 @@ columns its kernel reads (``columns``).
 """
 from dataclasses import dataclass
 
+import math
+
 import numpy as np
 
 from .errors import SpecError
+
+MAX_MAGNITUDE = 1e9   # as snn.spec.MAX_MAGNITUDE (spec imports this module)
+
+
+def _number_problems(owner, names, allow_none=()):
+    """Each named field must be a real number (not bool), finite, with magnitude <= MAX_MAGNITUDE."""
+    out = []
+    for name in names:
+        v = getattr(owner, name)
+        if v is None and name in allow_none:
+            continue
+        if isinstance(v, bool) or not isinstance(v, (int, float)) and type(v).__module__ != "numpy":
+            out.append(f"{type(owner).__name__} {name}={v!r} must be a number")
+            continue
+        try:
+            ok = math.isfinite(float(v)) and abs(float(v)) <= MAX_MAGNITUDE
+        except (TypeError, ValueError, OverflowError):
+            ok = False
+        if not ok:
+            out.append(f"{type(owner).__name__} {name}={v!r} must be finite, with magnitude <= {MAX_MAGNITUDE:g}")
+    return out
 
 
 @dataclass(frozen=True)
@@ -34,7 +57,11 @@ class SpikePairSTDP:
         return [self.tau_plus / dt, self.tau_minus / dt, self.A_plus, self.A_minus, self.w_min, self.w_max]
 
     def problems(self):
-        out = []
+        out = _number_problems(self, self.columns)
+        if not (isinstance(self.history, int) and not isinstance(self.history, bool)):
+            out.append(f"SpikePairSTDP history={self.history!r} must be an integer")
+        if out:
+            return out
         for name in ("tau_plus", "tau_minus"):
             if not getattr(self, name) > 0:
                 out.append(f"SpikePairSTDP {name}={getattr(self, name)!r} must be > 0")
@@ -79,7 +106,10 @@ class TraceSTDP:
                 self.lr_decay]
 
     def problems(self):
-        out = []
+        out = _number_problems(self, ("a", "decay", "eta_plus", "eta_minus", "w_min", "w_max", "lr_decay"),
+                               allow_none=("eta_minus",))
+        if out:
+            return out
         if not 0.0 <= self.decay <= 1.0:
             out.append(f"TraceSTDP decay={self.decay!r} must lie in [0, 1] (the trace multiplier per step)")
         if not 0.0 <= self.lr_decay <= 1.0:
@@ -130,7 +160,13 @@ class Astrocyte:
         return out
 
     def problems(self, labels=()):
-        out = []
+        out = _number_problems(self, ("w_A", "b_A", "tau_A", "A0", "density", "decay"))
+        for side in ("plus", "minus"):
+            v = getattr(self, side)
+            if isinstance(v, str) or not isinstance(v, (tuple, list)):
+                out.append(f"Astrocyte {side}={v!r} must be a tuple of population labels")
+        if out:
+            return out
         if not self.tau_A > 0:
             out.append(f"Astrocyte tau_A={self.tau_A!r} must be > 0 (ms)")
         if not 0.0 < self.density <= 1.0:

@@ -82,6 +82,12 @@ def _accuracy(x, y, W, b):
 def train_paper_readout(train, val, test, n_classes=10, batch_size=250, epochs=5000, patience=500, lr=0.1,
                         rho=0.95, eps=1e-8, beta=5e-10):
     """``train``/``val``/``test``: (counts (n, features), labels (n,)) pairs. Returns a ReadoutResult."""
+    for name, v, lo in (("batch_size", batch_size, 1), ("epochs", epochs, 1), ("patience", patience, 0)):
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < lo:
+            raise SpecError(f"readout {name}={v!r} must be an integer >= {lo}")
+    for name, v in (("lr", lr), ("rho", rho), ("eps", eps), ("beta", beta)):
+        if not (isinstance(v, (int, float, np.floating)) and np.isfinite(v) and v >= 0):
+            raise SpecError(f"readout {name}={v!r} must be a finite number >= 0")
     (xtr, ytr), (xva, yva), (xte, yte) = [(normalise_batches(c, batch_size), np.asarray(y, np.int64))
                                           for c, y in (train, val, test)]
     if len(ytr) == 0 or len(yva) == 0:

@@ -16,6 +16,24 @@ RECEPTORS = ("excitatory", "inhibitory")
 # The per-step orders the engine knows (see snn/engine.py for each one written out).
 SCHEDULES = ("exact", "spinnaker", "nalsm")
 _TIME_CONSTANTS = ("tau_m", "tau_syn_E", "tau_syn_I", "cm")
+# Largest magnitude accepted for a parameter, weight, initial value or spike time: beyond any value in PyNN's
+# units, and small enough that a run of any length stays far from float overflow (a silent inf or NaN).
+MAX_MAGNITUDE = 1e9
+
+
+def as_numbers(value):
+    """``value`` as a float array, or None when it is not a number or a (nested) sequence of numbers."""
+    if isinstance(value, (str, bytes, dict, set)) or value is None:
+        return None
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return arr
+
+
+def _is_int(x):
+    return isinstance(x, (int, np.integer)) and not isinstance(x, (bool, np.bool_))
 
 
 @dataclass(frozen=True)
@@ -81,10 +99,18 @@ class Network:
     def problems(self):
         """Every problem of the description, as clear messages (empty when valid)."""
         out = []
-        if self.schedule not in SCHEDULES:
+        if not isinstance(self.schedule, str) or self.schedule not in SCHEDULES:
             out.append(f"schedule={self.schedule!r} is not known; choose one of {SCHEDULES}")
-        if not (isinstance(self.dt, (int, float)) and self.dt > 0 and math.isfinite(self.dt)):
+        if not (isinstance(self.dt, (int, float, np.integer, np.floating)) and not isinstance(self.dt, bool)
+                and math.isfinite(self.dt) and 0 < self.dt <= MAX_MAGNITUDE):
             out.append(f"dt={self.dt!r} must be a finite time step > 0 (ms)")
+            return out
+        if not (_is_int(self.seed) and 0 <= self.seed < 2 ** 63):
+            out.append(f"seed={self.seed!r} must be an integer in [0, 2**63)")
+        bad = [p for p in self.populations if not isinstance(p, Population)]
+        bad += [p for p in self.projections if not isinstance(p, Projection)]
+        if bad:
+            out.append(f"populations must be Population and projections Projection objects, got {bad[0]!r}")
             return out
         labels = [p.label for p in self.populations]
         for dup in sorted({x for x in labels if labels.count(x) > 1}):
@@ -114,42 +140,80 @@ class Network:
 
 def _population_problems(pop, schedule, dt=None):
     where = f"population {pop.label!r}"
-    if pop.cell_type not in CATALOGUE:
+    if not isinstance(pop.cell_type, str) or pop.cell_type not in CATALOGUE:
         return [f"{where}: unknown cell type {pop.cell_type!r}; the catalogue has {sorted(CATALOGUE)}"]
     ct = CATALOGUE[pop.cell_type]
     out = []
-    if not (isinstance(pop.size, (int, np.integer)) and pop.size > 0):
-        out.append(f"{where}: size={pop.size!r} must be a positive integer")
+    if not isinstance(pop.label, str) or not pop.label:
+        out.append(f"{where}: label must be a non-empty string")
+    if not (_is_int(pop.size) and 0 < pop.size < 2 ** 31):
+        return out + [f"{where}: size={pop.size!r} must be a positive integer below 2**31"]
+    for name in ("params", "initial_values"):
+        if not isinstance(getattr(pop, name), dict):
+            return out + [f"{where}: {name} must be a dict of name -> value, got {getattr(pop, name)!r}"]
     if schedule not in ct.schedules:
         out.append(f"{where}: {ct.name} does not run in schedule {schedule!r} (it runs in {ct.schedules})")
-    unknown = set(pop.params) - set(ct.defaults)
-    if unknown:
-        out.append(f"{where}: unknown parameter(s) {sorted(unknown)} for {ct.name}; allowed: {sorted(ct.defaults)}")
-    unknown = set(pop.initial_values) - set(ct.state)
-    if unknown:
-        out.append(f"{where}: unknown state variable(s) {sorted(unknown)}; {ct.name} has {sorted(ct.state)}")
+    unknown_p = set(pop.params) - set(ct.defaults)
+    if unknown_p:
+        out.append(f"{where}: unknown parameter(s) {sorted(unknown_p, key=str)} for {ct.name}; "
+                   f"allowed: {sorted(ct.defaults)}")
+    unknown_s = set(pop.initial_values) - set(ct.state)
+    if unknown_s:
+        out.append(f"{where}: unknown state variable(s) {sorted(unknown_s, key=str)}; {ct.name} has {sorted(ct.state)}")
+    unknown = unknown_p | unknown_s
     params = pop.parameters()
-    for name in _TIME_CONSTANTS:
-        if name in params and not np.all(np.asarray(params[name], float) > 0):
-            out.append(f"{where}: {name}={params[name]!r} must be > 0")
-    if "tau_refrac" in params and not np.all(np.asarray(params["tau_refrac"], float) >= 0):
-        out.append(f"{where}: tau_refrac={params['tau_refrac']!r} must be >= 0")
+    if "spike_times" in params:
+        out.extend(_spike_times_problems(where, params["spike_times"], pop.size))
+    numbers, all_numbers = {}, True
     for name, value in {**params, **pop.initial_values}.items():
-        if name == "spike_times":
+        if name == "spike_times" or name in unknown:
             continue
-        arr = np.asarray(value, float)
-        if arr.ndim == 1 and arr.size != pop.size:
+        arr = as_numbers(value)
+        all_numbers = False
+        if arr is None or arr.ndim > 1:
+            out.append(f"{where}: {name}={value!r} must be a number or one number per neuron")
+        elif arr.ndim == 1 and arr.size != pop.size:
             out.append(f"{where}: {name} has {arr.size} values for {pop.size} neurons")
-        elif not np.all(np.isfinite(arr)):
-            out.append(f"{where}: {name}={value!r} must be finite")
-    if "v_thresh" in params and "v_reset" in params and np.any(
-            np.asarray(params["v_reset"], float) >= np.asarray(params["v_thresh"], float)):
+        elif not np.all(np.isfinite(arr)) or np.any(np.abs(arr) > MAX_MAGNITUDE):
+            out.append(f"{where}: {name}={value!r} must be finite, with magnitude <= {MAX_MAGNITUDE:g}")
+        else:
+            numbers[name], all_numbers = arr, True
+        if not all_numbers:
+            break
+    if not all_numbers:
+        return out   # the checks below need numbers
+    for name in _TIME_CONSTANTS:
+        if name in numbers and not np.all(numbers[name] > 0):
+            out.append(f"{where}: {name}={params[name]!r} must be > 0")
+    if "tau_refrac" in numbers and not np.all(numbers["tau_refrac"] >= 0):
+        out.append(f"{where}: tau_refrac={params['tau_refrac']!r} must be >= 0")
+    if "v_thresh" in numbers and "v_reset" in numbers and np.any(numbers["v_reset"] >= numbers["v_thresh"]):
         out.append(f"{where}: v_reset must lie below v_thresh")
     if ct.check is not None and not out:
         out.extend(f"{where}: {msg}" for msg in ct.check(params, 1.0 if dt is None else dt))
-    if pop.positions is not None and np.shape(pop.positions) != (pop.size, 3):
-        out.append(f"{where}: positions must have shape ({pop.size}, 3), got {np.shape(pop.positions)}")
+    if pop.positions is not None:
+        pos = as_numbers(pop.positions)
+        if pos is None or pos.shape != (pop.size, 3):
+            out.append(f"{where}: positions must have shape ({pop.size}, 3), got {np.shape(pop.positions)}")
+        elif not np.all(np.isfinite(pos)) or np.any(np.abs(pos) > MAX_MAGNITUDE):
+            out.append(f"{where}: positions must be finite, with magnitude <= {MAX_MAGNITUDE:g}")
     return out
+
+
+def _spike_times_problems(where, st, size):
+    """spike_times: one list of times shared by all neurons, or one list per neuron; finite numbers (ms)."""
+    if isinstance(st, (str, bytes, dict)) or not hasattr(st, "__len__"):
+        return [f"{where}: spike_times={st!r} must be a list of times (ms) or one list per neuron"]
+    lists = [st] if len(st) == 0 or np.ndim(st[0]) == 0 else list(st)
+    if len(lists) > 1 and len(lists) != size:
+        return [f"{where}: spike_times has {len(lists)} lists for {size} neurons"]
+    for times in lists:
+        arr = as_numbers(times)
+        if arr is None or arr.ndim != 1 and arr.size:
+            return [f"{where}: spike_times must hold lists of numbers (ms), got {times!r}"]
+        if not np.all(np.isfinite(arr)) or np.any(np.abs(arr) > MAX_MAGNITUDE):
+            return [f"{where}: spike_times must be finite times (ms) with magnitude <= {MAX_MAGNITUDE:g}"]
+    return []
 
 
 def _projection_problems(proj, labels, net):
@@ -165,17 +229,24 @@ def _projection_problems(proj, labels, net):
         out.append(f"{where}: receptor_type={proj.receptor_type!r}; allowed: {RECEPTORS}")
     if not isinstance(proj.connector, CONNECTORS):
         out.append(f"{where}: connector {proj.connector!r} is not one of {[c.__name__ for c in CONNECTORS]}")
-    w = np.asarray(proj.weight, float)
-    if not np.all(np.isfinite(w)):
-        out.append(f"{where}: weight must be finite")
+    w = as_numbers(proj.weight)
+    if w is None or w.ndim > 1:
+        out.append(f"{where}: weight={proj.weight!r} must be a number")
+    elif not np.all(np.isfinite(w)) or np.any(np.abs(w) > MAX_MAGNITUDE):
+        out.append(f"{where}: weight={proj.weight!r} must be finite, with magnitude <= {MAX_MAGNITUDE:g}")
     elif np.any(w < 0) and not signed_weights(net, proj):
         out.append(f"{where}: weight must be >= 0 (a magnitude; use receptor_type='inhibitory' for inhibition); "
                    f"signed weights are allowed only onto cell types with one current "
                    f"({[c.name for c in CATALOGUE.values() if c.signed_weights]})")
-    if proj.delay is not None:
-        d = np.asarray(proj.delay, float)
-        steps = d / net.dt
-        if not np.all(np.isfinite(d)) or np.any(d < net.dt - 1e-9):
+    d = None if proj.delay is None else as_numbers(proj.delay)
+    if proj.delay is not None and (d is None or d.ndim > 1):
+        out.append(f"{where}: delay={proj.delay!r} must be a number of ms")
+    elif proj.delay is not None:
+        with np.errstate(over="ignore", invalid="ignore"):
+            steps = d / net.dt
+        if not np.all(np.isfinite(d)) or np.any(steps > 2 ** 30):
+            out.append(f"{where}: delay={proj.delay!r} ms must be finite and at most 2**30 steps")
+        elif np.any(d < net.dt - 1e-9):
             out.append(f"{where}: delay={proj.delay!r} ms is shorter than the time step dt={net.dt} ms")
         elif np.any(np.abs(steps - np.round(steps)) > 1e-6):
             out.append(f"{where}: delay={proj.delay!r} ms is not a whole number of time steps (dt={net.dt} ms)")

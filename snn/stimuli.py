@@ -51,7 +51,10 @@ def lower_stimuli(net, offsets, stimuli, batch, n_steps, stamp_offset, seed):
         elif pop.cell_type == "SpikeSourceInput":
             if pop.label not in stimuli:
                 continue  # a silent input
-            x = np.asarray(stimuli[pop.label])
+            try:
+                x = np.asarray(stimuli[pop.label])
+            except (TypeError, ValueError):
+                raise SpecError(f"stimulus {pop.label!r}: not an array (ragged or mixed nested lists)") from None
             if x.ndim == 3 and x.dtype in (np.bool_, np.uint8):
                 if x.shape[0] not in (1, batch) or x.shape[1] != pop.size or x.shape[2] < n_steps:
                     raise SpecError(f"stimulus {pop.label!r}: events of shape {x.shape}; expected "

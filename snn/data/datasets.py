@@ -146,12 +146,12 @@ def load_digits(*, seed=0, val_fraction=0.2, test_fraction=0.2,
     from sklearn.datasets import load_digits as _sk_load_digits
 
     for k, v in (("val_fraction", val_fraction), ("test_fraction", test_fraction)):
-        if not 0 <= v < 1:
+        if isinstance(v, bool) or not isinstance(v, (int, float, np.floating)) or not 0 <= v < 1:
             raise SpecError(f"{k}={v!r} must be in [0, 1)")
     if val_fraction + test_fraction >= 1:
         raise SpecError(f"val_fraction + test_fraction = {val_fraction + test_fraction} must be < 1")
-    if seed is None or isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise SpecError(f"seed={seed!r} must be an integer (seeds are explicit)")
+    if seed is None or isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise SpecError(f"seed={seed!r} must be an integer >= 0 (seeds are explicit)")
     n_train, n_val, n_test = (_check_count(k, v) for k, v in
                               (("n_train", n_train), ("n_val", n_val), ("n_test", n_test)))
     d = _sk_load_digits()

@@ -1,0 +1,95 @@
+"""Argument checks of the experiments, run before any work starts so that a bad flag costs one line on stderr
+(exit 2), never a traceback from deep inside a run.
+
+``cli.main`` calls ``CHECKS[command](args)`` before dispatching; an experiment's ``run(config)`` may call the
+same function on its config dict.
+"""
+import math
+
+from snn.errors import SpecError
+
+MAX_NALSM_NEURONS = 64 ** 3      # the liquid is wired pair by pair (O(n^2) draws): beyond this it would not finish
+
+
+def _int(cfg, name, lo, *, none_ok=False, hi=None):
+    v = cfg.get(name)
+    if v is None and none_ok:
+        return
+    if isinstance(v, bool) or not isinstance(v, int) or v < lo or (hi is not None and v > hi):
+        rng = f">= {lo}" if hi is None else f"in [{lo}, {hi}]"
+        raise SpecError(f"{name}={v!r} must be an integer {rng}")
+
+
+def _real(cfg, name, *, lo=None, hi=None, none_ok=False, lo_open=False):
+    v = cfg.get(name)
+    if v is None and none_ok:
+        return
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or \
+            (lo is not None and (v <= lo if lo_open else v < lo)) or (hi is not None and v > hi):
+        lo_s = "" if lo is None else f"{'>' if lo_open else '>='} {lo}"
+        hi_s = "" if hi is None else f"<= {hi}"
+        raise SpecError(f"{name}={v!r} must be a finite number {' and '.join(t for t in (lo_s, hi_s) if t)}".strip())
+
+
+def nalsm_config(cfg):
+    """Check the settings of ``snn nalsm`` (a dict with the keys of experiments.nalsm.DEFAULTS)."""
+    _int(cfg, "neurons", 1, hi=MAX_NALSM_NEURONS)
+    d = round(cfg["neurons"] ** (1 / 3))
+    if d ** 3 != cfg["neurons"]:
+        raise SpecError(f"neurons={cfg['neurons']} must be a cube (d*d*d: 1000 = 10^3, 8000 = 20^3) for the 3-D grid")
+    _int(cfg, "seed", 0, hi=2 ** 32 - 2)
+    for name in ("train", "val", "test"):
+        _int(cfg, name, 0, none_ok=True)
+    _int(cfg, "init_samples", 0, none_ok=True, hi=10 ** 7)   # phase 1 runs its samples one after another
+    _int(cfg, "epochs", 1)
+    _int(cfg, "val_start_id", 0)
+    _real(cfg, "w_A", none_ok=True, lo=-1e9, hi=1e9)
+    _real(cfg, "w_init", none_ok=True, lo=-1e9, hi=1e9)
+    _real(cfg, "astro_density", lo=0.0, hi=1.0, lo_open=True)
+
+
+def nalsm_args(args):
+    nalsm_config({k: getattr(args, k) for k in ("neurons", "seed", "init_samples", "train", "val", "test", "epochs",
+                                               "val_start_id", "w_A", "w_init", "astro_density")})
+
+
+def continual_args(args):
+    cfg = vars(args)
+    _int(cfg, "tasks", 1)
+    _int(cfg, "epochs", 1)
+    _int(cfg, "seed", 0, hi=2 ** 63 - 1)
+    _int(cfg, "batch_size", 1)
+    _int(cfg, "train_per_task", 1, none_ok=True)
+    _int(cfg, "test_per_task", 1, none_ok=True)
+    _int(cfg, "time_steps", 1, none_ok=True, hi=10_000)
+    _int(cfg, "eval_every", 0)
+    _int(cfg, "eval_subset", 1)
+    _int(cfg, "threads", 1, none_ok=True)
+    _real(cfg, "lr", lo=0.0, hi=1e6, lo_open=True)
+    _real(cfg, "ewc_lambda", lo=0.0, hi=1e12)
+
+
+def cam_args(args):
+    cfg = vars(args)
+    _int(cfg, "history", 2, none_ok=True, hi=1 << 20)
+    if getattr(args, "cam_command", None) == "run":
+        _int(cfg, "cue_size", 1, hi=1 << 16)
+        _int(cfg, "content_size", 1, hi=1 << 16)
+
+
+def demo_args(args):
+    _int(vars(args), "seed", 0, hi=2 ** 32 - 1)     # the duration is checked by demo.run (and the memory check)
+
+
+def bench_args(args):
+    _real(vars(args), "duration", lo=0.0, lo_open=True, hi=1e6)
+    _int(vars(args), "repeats", 1, hi=1000)
+    _int(vars(args), "seed", 0, hi=2 ** 63 - 1)
+
+
+def export_args(args):
+    _real(vars(args), "duration", lo=0.0, lo_open=True, hi=1e9)
+
+
+CHECKS = {"nalsm": nalsm_args, "continual": continual_args, "cam": cam_args, "demo": demo_args,
+          "bench": bench_args, "export": export_args}
