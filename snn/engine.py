@@ -38,7 +38,7 @@ class Simulator:
             self._ext = lower_extras(net, self.lowered, self.offsets)
 
     def run(self, duration, batch=1, stimuli=None, seed=0, sample_offset=0, plastic_weights=None,
-            chunk=None, progress=False, carry_over=False, traces=None):
+            chunk=None, progress=False, carry_over=False, traces=None, keep_weights=True):
         """Simulate ``batch`` independent samples for ``duration`` ms.
 
         stimuli: {label: array} for ``SpikeSourceInput`` populations: a bool array (batch or 1, size, steps) of
@@ -48,6 +48,8 @@ class Simulator:
         carry_over ('nalsm' schedule): run the samples in sequence, each starting from the weights and plasticity
         traces the previous one left (the result holds one row of final weights and traces).
         traces ('nalsm' schedule): start values of the per-neuron STDP traces, (n,) or (batch, n); default 0.
+        keep_weights ('nalsm' schedule, independent samples): False drops each sample's learned weights (the
+        result's ``plastic_weights`` is None) and never makes a (batch, synapses) array: feature extraction.
         """
         net = self.net
         n_steps = int(round(duration / net.dt))
@@ -62,17 +64,21 @@ class Simulator:
                 (w0.ndim == 2 and w0.shape[0] not in (1, batch)):
             raise SpecError(f"plastic_weights has shape {w0.shape}; expected ({self.initial_plastic_weights.size},)"
                             f" or ({batch}, {self.initial_plastic_weights.size})")
-        w = np.array(np.broadcast_to(w0, (batch, w0.shape[-1])), dtype=self.dtype)
         if self._ext is not None:
             from .schedule_nalsm import run_nalsm
+            shared = not keep_weights and not carry_over and (w0.ndim == 1 or w0.shape[0] == 1)
+            w = np.array(w0.reshape(1, -1) if shared else np.broadcast_to(w0, (batch, w0.shape[-1])),
+                         dtype=self.dtype)
             counts, times, index, w, x, mod = run_nalsm(self, stim, batch, sample_offset, n_steps, w, traces,
-                                                   carry_over, chunk, progress)
+                                                   carry_over, chunk, progress, keep_weights=not shared)
             res = Result(self, n_steps, seed, counts, [t * net.dt for t in times], index, w)
             res.traces = x                 # final STDP traces (batch or 1, n)
             res.modulator_state = mod      # final (A, w_A, b_A) of the astrocyte per sample (zeros if none)
             return res
-        if carry_over or traces is not None:
-            raise SpecError(f"carry_over and traces are options of the 'nalsm' schedule, not {net.schedule!r}")
+        w = np.array(np.broadcast_to(w0, (batch, w0.shape[-1])), dtype=self.dtype)
+        if carry_over or traces is not None or not keep_weights:
+            raise SpecError(f"carry_over, traces and keep_weights are options of the 'nalsm' schedule, not "
+                            f"{net.schedule!r}")
         n = self.lowered.coefs.shape[1]
         counts = np.zeros((batch, n), np.int64)
         times, index = [None] * batch, [None] * batch
