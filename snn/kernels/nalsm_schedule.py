@@ -98,6 +98,10 @@ def nalsm_sample(net, ext, stim, b, sample_id, n_steps, w, x, counts, out_t, out
     A, wA, bA = ext.astro[AS_A0], ext.astro[AS_WA], ext.astro[AS_BA]
     tr_a, tr_d = ext.trace[0], ext.trace[1]
     has_plastic = net.p_post.shape[0] > 0
+    max_in = 0
+    for i in range(n):
+        max_in = max(max_in, ext.q_ptr[i + 1] - ext.q_ptr[i])
+    wrow = np.empty(max_in, np.float64)        # one STDP row of weights, gathered
     _init_g(net, ext, w, exp_age[AGE_START], g)
     key = stream_key(stim.seed, sample_id)
     eb = np.int64(b) if stim.ev_ptr.shape[0] > 1 else np.int64(0)
@@ -194,10 +198,12 @@ def nalsm_sample(net, ext, stim, b, sample_id, n_steps, w, x, counts, out_t, out
         if has_plastic:
             for q in range(n_sp):
                 i = spiking[q]
+                a, z = ext.q_ptr[i], ext.q_ptr[i + 1]
+                for u in range(a, z):              # gather first: many independent loads in flight
+                    wrow[u - a] = w[ext.q_syn[u]]
                 xi = x[i]
                 gi = g[i]
-                for u in range(ext.q_ptr[i], ext.q_ptr[i + 1]):
-                    s = ext.q_syn[u]
+                for u in range(a, z):
                     j = ext.q_pre[u]
                     r = ext.q_rule[u]
                     em = A if astro else eta_m[r]
@@ -210,11 +216,13 @@ def nalsm_sample(net, ext, stim, b, sample_id, n_steps, w, x, counts, out_t, out
                         dw = ep * x[j]
                         if fired[j]:
                             dw = dw - em * xi
-                    old = w[s]
+                    old = wrow[u - a]
                     nw = _clip(old + dw, w_lo[r], w_hi[r])
-                    w[s] = nw
+                    wrow[u - a] = nw
                     gi += (nw - old) * exp_age[min(t + 1 - tsp[j], AGE_CAP) if ext.is_cell[j] else AGE_START]
                 g[i] = gi
+                for u in range(a, z):
+                    w[ext.q_syn[u]] = wrow[u - a]
             for q in range(n_sp):
                 j = spiking[q]
                 kj = exp_age[min(t + 1 - tsp[j], AGE_CAP) if ext.is_cell[j] else AGE_START]
