@@ -203,23 +203,36 @@ def nalsm_sample(net, ext, stim, b, sample_id, n_steps, w, x, counts, out_t, out
                     wrow[u - a] = w[ext.q_syn[u]]
                 xi = x[i]
                 gi = g[i]
-                for u in range(a, z):
-                    j = ext.q_pre[u]
-                    r = ext.q_rule[u]
+                u0 = a
+                while u0 < z:                      # runs of one rule (one source population): no per-synapse
+                    r = ext.q_rule[u0]             # rule lookups or mirror test inside the loops
+                    u1 = u0 + 1
+                    while u1 < z and ext.q_rule[u1] == r:
+                        u1 += 1
                     em = A if astro else eta_m[r]
                     ep = eta_p[r]
+                    lo, hi = w_lo[r], w_hi[r]
                     if mirror[r]:
-                        dw = -em * x[j]
-                        if fired[j]:
-                            dw = dw + ep * xi
+                        for u in range(u0, u1):
+                            j = ext.q_pre[u]
+                            dw = -em * x[j]
+                            if fired[j]:
+                                dw = dw + ep * xi
+                            old = wrow[u - a]
+                            nw = _clip(old + dw, lo, hi)
+                            wrow[u - a] = nw
+                            gi += (nw - old) * exp_age[min(t + 1 - tsp[j], AGE_CAP) if ext.is_cell[j] else AGE_START]
                     else:
-                        dw = ep * x[j]
-                        if fired[j]:
-                            dw = dw - em * xi
-                    old = wrow[u - a]
-                    nw = _clip(old + dw, w_lo[r], w_hi[r])
-                    wrow[u - a] = nw
-                    gi += (nw - old) * exp_age[min(t + 1 - tsp[j], AGE_CAP) if ext.is_cell[j] else AGE_START]
+                        for u in range(u0, u1):
+                            j = ext.q_pre[u]
+                            dw = ep * x[j]
+                            if fired[j]:
+                                dw = dw - em * xi
+                            old = wrow[u - a]
+                            nw = _clip(old + dw, lo, hi)
+                            wrow[u - a] = nw
+                            gi += (nw - old) * exp_age[min(t + 1 - tsp[j], AGE_CAP) if ext.is_cell[j] else AGE_START]
+                    u0 = u1
                 g[i] = gi
                 for u in range(a, z):
                     w[ext.q_syn[u]] = wrow[u - a]
