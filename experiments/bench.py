@@ -7,9 +7,11 @@
 ``nalsm``: phase-2 feature extraction (250 ms per sample, STDP + astrocyte on, every sample from the same start
 weights) of a NALSM liquid on MNIST rates (the first ``--samples`` training images; without ``--data-dir``,
 random images with MNIST's sparsity). snn: ``liquid_counts`` over all samples in one call (numba threads over
-samples), best of ``--repeats`` after a warm-up; brian2: ``hardware/brian2_nalsm.py`` (cpp_standalone, one
-thread, the samples one after another in one run, its own timing of the simulation loop). Prints samples/s of
-both and ``speedup_vs_brian2`` = snn samples/s / brian2 samples/s.
+samples), best of ``--repeats`` after a warm-up; brian2: ``hardware/brian2_nalsm.py`` twice: in runtime mode
+(cython, ``Network.run`` once per sample as an interactive user would, ``--runtime-samples`` samples after a
+first compiling one) and in cpp_standalone (one thread, the samples one after another in one run of the binary,
+its own timing of the simulation loop). Prints samples/s of each and ``speedup_vs_brian2_runtime``,
+``speedup_vs_brian2`` (cpp_standalone) = snn samples/s / brian2 samples/s.
 
 Prints one JSON object: snn's ``sim_seconds`` (the engine's run, best of ``--repeats``; lowering and numba
 compilation excluded: the kernels are warmed up first), ``build_seconds`` (spec -> arrays), ``spikes``,
@@ -38,6 +40,8 @@ def add_arguments(parser):
     parser.add_argument("--neurons", type=int, default=1000, help="nalsm: liquid size, a cube (1000, 8000)")
     parser.add_argument("--samples", type=int, default=50, help="nalsm: samples of 250 ms")
     parser.add_argument("--data-dir", default=None, help="nalsm: folder holding mnist/ (else synthetic images)")
+    parser.add_argument("--runtime-samples", type=int, default=5,
+                        help="nalsm: samples timed in brian2's runtime mode (one Network.run per sample)")
     parser.add_argument("--duration", type=float, default=1.0, help="biological time to simulate, seconds")
     parser.add_argument("--against", default="", help="comma-separated peers to time too: brian2, nest")
     parser.add_argument("--repeats", type=int, default=3, help="timed runs per simulator; the best counts")
@@ -153,7 +157,7 @@ def _mnist_rates(n, data_dir, seed):
     return rate_probabilities(images, on_zero="zero")[0]
 
 
-def bench_nalsm(neurons=1000, samples=50, against=(), repeats=3, seed=0, data_dir=None):
+def bench_nalsm(neurons=1000, samples=50, against=(), repeats=3, seed=0, data_dir=None, runtime_samples=5):
     """Phase-2 samples per second of snn (and brian2) on one NALSM liquid; see the module docstring."""
     import numba
     import snn
@@ -187,12 +191,19 @@ def bench_nalsm(neurons=1000, samples=50, against=(), repeats=3, seed=0, data_di
     if "brian2" in against:
         import brian2
         from snn.hardware.brian2_nalsm import run_liquid
-        r = run_liquid(sim, rates, w)
-        out["brian2"] = dict(version=brian2.__version__, device="cpp_standalone, 1 thread",
-                             sim_seconds=r["sim_seconds"], build_seconds=r["build_seconds"],
-                             samples_per_second=samples / r["sim_seconds"],
-                             liquid_rate_hz=float(r["counts"].mean() * 4.0), synapses=r["synapses"])
-        out["speedup_vs_brian2"] = out["samples_per_second"] / out["brian2"]["samples_per_second"]
+        for mode, key, n_b2 in (("runtime", "brian2_runtime", min(samples, runtime_samples + 1)),
+                                ("cpp_standalone", "brian2", samples)):
+            if n_b2 < 2 and mode == "runtime":
+                continue
+            r = run_liquid(sim, rates[:n_b2], w, mode=mode)
+            out[key] = dict(version=brian2.__version__,
+                            device="cpp_standalone, 1 OpenMP thread, all samples in one run" if mode != "runtime"
+                            else "runtime (cython), Network.run once per sample, first sample (compilation) "
+                                 "not timed",
+                            samples=r["samples_timed"], sim_seconds=r["sim_seconds"],
+                            build_seconds=r["build_seconds"], samples_per_second=r["samples_timed"] / r["sim_seconds"],
+                            liquid_rate_hz=float(r["counts"].mean() * 4.0), synapses=r["synapses"])
+            out[f"speedup_vs_{key}"] = out["samples_per_second"] / out[key]["samples_per_second"]
     return out
 
 
@@ -200,7 +211,8 @@ def main(args):
     peers = _peers(args.against)
     with _stdout_to_stderr() if args.json else contextlib.nullcontext():
         if args.network == "nalsm":
-            out = bench_nalsm(args.neurons, args.samples, peers, args.repeats, args.seed, args.data_dir)
+            out = bench_nalsm(args.neurons, args.samples, peers, args.repeats, args.seed, args.data_dir,
+                              args.runtime_samples)
         else:
             out = bench(args.network, args.duration, peers, args.repeats, args.seed, args.dtype)
     if args.json:
@@ -209,10 +221,11 @@ def main(args):
     if args.network == "nalsm":
         print(f"nalsm {out['neurons']}: snn {out['samples_per_second']:.1f} samples/s "
               f"({out['numba_threads']} threads, liquid {out['liquid_rate_hz']:.1f} Hz)")
-        if "brian2" in out:
-            b = out["brian2"]
-            print(f"  brian2 {b['samples_per_second']:.2f} samples/s (liquid {b['liquid_rate_hz']:.1f} Hz) -> "
-                  f"snn / brian2 = {out['speedup_vs_brian2']:.1f}x")
+        for key in ("brian2_runtime", "brian2"):
+            if key in out:
+                b = out[key]
+                print(f"  {key} ({b['device']}): {b['samples_per_second']:.2f} samples/s "
+                      f"(liquid {b['liquid_rate_hz']:.1f} Hz) -> snn / brian2 = {out[f'speedup_vs_{key}']:.1f}x")
         return 0
     print(f"{out['benchmark']}: {out['duration_s']} s biological, dt {out['dt_ms']} ms, {out['synapses']} synapses")
     print(f"  snn     sim {out['sim_seconds']:.3f} s  build {out['build_seconds']:.2f} s  spikes {out['spikes']}")

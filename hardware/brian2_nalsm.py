@@ -31,11 +31,15 @@ import numpy as np
 from snn.errors import SpecError
 
 
-def run_liquid(sim, rates, w_init, duration_ms=250.0, build_dir=None):
-    """Simulate the samples ``rates`` (n_samples, n_inputs; spike probability per ms) in brian2 cpp_standalone
-    (one thread) on the liquid of the snn Simulator ``sim`` (built by ``models.nalsm.build_liquid``, phase
-    'features') with start weights ``w_init``. Returns dict(counts (n_samples, n_liquid), sim_seconds (brian2's
-    own timing of the simulation loop), build_seconds (code generation + compilation), synapses)."""
+def run_liquid(sim, rates, w_init, duration_ms=250.0, mode="cpp_standalone", codegen_target="cython",
+               build_dir=None):
+    """Simulate the samples ``rates`` (n_samples, n_inputs; spike probability per ms) in brian2 on the liquid of
+    the snn Simulator ``sim`` (built by ``models.nalsm.build_liquid``, phase 'features') with start weights
+    ``w_init``. ``mode``: 'cpp_standalone' (one thread; all samples in one run of the compiled binary) or
+    'runtime' (``codegen_target``, in-process; ``Network.run`` once per sample, as an interactive user would).
+    Returns dict(counts (n_samples, n_liquid), sim_seconds (cpp_standalone: brian2's own timing of the simulation
+    loop; runtime: wall time of the per-sample runs, the first sample's excluded as it compiles), samples_timed,
+    build_seconds (network construction, code generation, compilation), synapses)."""
     import brian2 as b2
     net = sim.net
     n_e, n_i = net.population("exc").size, net.population("inh").size
@@ -47,13 +51,20 @@ def run_liquid(sim, rates, w_init, duration_ms=250.0, build_dir=None):
         raise SpecError(f"rates of shape {rates.shape}; expected (samples, {n_in})")
     n_samples = rates.shape[0]
     astro = net.modulators[0] if net.modulators else None
-    own = build_dir is None
+    if mode not in ("cpp_standalone", "runtime"):
+        raise SpecError(f"mode={mode!r}; choose 'cpp_standalone' or 'runtime'")
+    standalone = mode == "cpp_standalone"
+    own = build_dir is None and standalone
     directory = tempfile.mkdtemp(prefix="snn_brian2_nalsm_") if own else build_dir
     try:
-        b2.set_device("cpp_standalone", build_on_run=False, directory=directory)
-        b2.device.reinit()
-        b2.device.activate(build_on_run=False, directory=directory)
-        b2.prefs.devices.cpp_standalone.openmp_threads = 0
+        if standalone:
+            b2.set_device("cpp_standalone", build_on_run=False, directory=directory)
+            b2.device.reinit()
+            b2.device.activate(build_on_run=False, directory=directory)
+            b2.prefs.devices.cpp_standalone.openmp_threads = 0
+        else:
+            b2.start_scope()
+            b2.prefs.codegen.target = codegen_target
         t0 = time.perf_counter()
         b2.defaultclock.dt = 1 * b2.ms
         ms = b2.ms
@@ -119,20 +130,30 @@ def run_liquid(sim, rates, w_init, duration_ms=250.0, build_dir=None):
         ast.run_regularly(f"A = {astro.A0 if astro else 0.15}", dt=T, when="start")
         mon = b2.SpikeMonitor(cells, name="cell_spikes")
         network = b2.Network(cells, ast, copy_a, src, drive, *groups, liq_ast, in_ast, mon)
-        network.run(n_samples * T, namespace={"rates_ta": ta, **ns})
-        b2.device.build(directory=directory, compile=True, run=False, with_output=False)
-        build = time.perf_counter() - t0
-        b2.device.run(directory=directory, with_output=False)
-        sim_s = float(b2.device._last_run_time)
+        namespace = {"rates_ta": ta, **ns}
+        if standalone:
+            network.run(n_samples * T, namespace=namespace)
+            b2.device.build(directory=directory, compile=True, run=False, with_output=False)
+            build = time.perf_counter() - t0
+            b2.device.run(directory=directory, with_output=False)
+            sim_s, timed = float(b2.device._last_run_time), n_samples
+        else:
+            network.run(T, namespace=namespace)          # sample 0: code generation and compilation
+            build = time.perf_counter() - t0
+            t1 = time.perf_counter()
+            for _ in range(1, n_samples):
+                network.run(T, namespace=namespace)
+            sim_s, timed = time.perf_counter() - t1, n_samples - 1
         t_idx = np.asarray(mon.t[:] / (1e-3 * duration_ms)).astype(np.int64)
         i_all = np.asarray(mon.i[:], np.int64)
         liq = i_all < n_liq
         counts = np.zeros((n_samples, n_liq), np.int64)
         np.add.at(counts, (np.minimum(t_idx[liq], n_samples - 1), i_all[liq]), 1)
-        return dict(counts=counts, sim_seconds=sim_s, build_seconds=build,
+        return dict(counts=counts, sim_seconds=sim_s, samples_timed=timed, build_seconds=build,
                     synapses=int(sum(len(s) for s in groups)))
     finally:
-        b2.device.reinit()
-        b2.set_device("runtime")
+        if standalone:
+            b2.device.reinit()
+            b2.set_device("runtime")
         if own:
             shutil.rmtree(directory, ignore_errors=True)
