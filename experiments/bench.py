@@ -151,9 +151,10 @@ def _mnist_rates(n, data_dir, seed):
     from snn.data import load_mnist, rate_probabilities
     if data_dir is not None:
         images = load_mnist(data_dir, n_train=n, n_val=0, n_test=0).train.images
-    else:       # MNIST-like: ~19 % of 784 pixels lit
+    else:       # MNIST-like: 5-25 % of 784 pixels lit, most of them saturated (30-60 pulses per ms)
         rng = np.random.default_rng([seed, 7])
-        images = (rng.random((n, 784)) < 0.19) * rng.integers(1, 256, (n, 784))
+        lit = rng.random((n, 784)) < rng.uniform(0.05, 0.25, (n, 1))
+        images = lit * np.where(rng.random((n, 784)) < 0.7, 255, rng.integers(1, 256, (n, 784)))
     return rate_probabilities(images, on_zero="zero")[0]
 
 
