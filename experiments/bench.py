@@ -1,7 +1,17 @@
-"""`snn bench cuba|coba|stdp`: time the engine on a standard benchmark network, and the same network in brian2
+"""`snn bench cuba|coba|stdp|nalsm`: time the engine on a standard benchmark network, and the same network in brian2
 (C++ standalone) and NEST in the same invocation.
 
     snn bench cuba --duration 10 --json --against brian2,nest
+    snn bench nalsm --neurons 1000 --samples 50 --data-dir ../shared/data --json --against brian2
+
+``nalsm``: phase-2 feature extraction (250 ms per sample, STDP + astrocyte on, every sample from the same start
+weights) of a NALSM liquid on MNIST rates (the first ``--samples`` training images; without ``--data-dir``,
+random images with MNIST's sparsity). snn: ``liquid_counts`` over all samples in one call (numba threads over
+samples), best of ``--repeats`` after a warm-up; brian2: ``hardware/brian2_nalsm.py`` twice: in runtime mode
+(cython, ``Network.run`` once per sample as an interactive user would, ``--runtime-samples`` samples after a
+first compiling one) and in cpp_standalone (one thread, the samples one after another in one run of the binary,
+its own timing of the simulation loop). Prints samples/s of each and ``speedup_vs_brian2_runtime``,
+``speedup_vs_brian2`` (cpp_standalone) = snn samples/s / brian2 samples/s.
 
 Prints one JSON object: snn's ``sim_seconds`` (the engine's run, best of ``--repeats``; lowering and numba
 compilation excluded: the kernels are warmed up first), ``build_seconds`` (spec -> arrays), ``spikes``,
@@ -32,7 +42,13 @@ PEERS = ("brian2", "nest")
 
 
 def add_arguments(parser):
-    parser.add_argument("network", choices=("cuba", "coba", "stdp"), help="benchmark network (models/benchmarks.py)")
+    parser.add_argument("network", choices=("cuba", "coba", "stdp", "nalsm"),
+                        help="benchmark network (models/benchmarks.py; nalsm: models/nalsm.py phase 2)")
+    parser.add_argument("--neurons", type=int, default=1000, help="nalsm: liquid size, a cube (1000, 8000)")
+    parser.add_argument("--samples", type=int, default=50, help="nalsm: samples of 250 ms")
+    parser.add_argument("--data-dir", default=None, help="nalsm: folder holding mnist/ (else synthetic images)")
+    parser.add_argument("--runtime-samples", type=int, default=5,
+                        help="nalsm: samples timed in brian2's runtime mode (one Network.run per sample)")
     parser.add_argument("--duration", type=float, default=1.0, help="biological time to simulate, seconds")
     parser.add_argument("--against", default="", help="comma-separated peers to time too: brian2, nest")
     parser.add_argument("--repeats", type=int, default=3, help="timed runs per simulator; the best counts")
@@ -166,12 +182,86 @@ def _stdout_to_stderr():
         os.close(saved)
 
 
+def _mnist_rates(n, data_dir, seed):
+    from snn.data import load_mnist, rate_probabilities
+    if data_dir is not None:
+        images = load_mnist(data_dir, n_train=n, n_val=0, n_test=0).train.images
+    else:       # MNIST-like: 5-25 % of 784 pixels lit, most of them saturated (30-60 pulses per ms)
+        rng = np.random.default_rng([seed, 7])
+        lit = rng.random((n, 784)) < rng.uniform(0.05, 0.25, (n, 1))
+        images = lit * np.where(rng.random((n, 784)) < 0.7, 255, rng.integers(1, 256, (n, 784)))
+    return rate_probabilities(images, on_zero="zero")[0]
+
+
+def bench_nalsm(neurons=1000, samples=50, against=(), repeats=3, seed=0, data_dir=None, runtime_samples=5):
+    """Phase-2 samples per second of snn (and brian2) on one NALSM liquid; see the module docstring."""
+    import numba
+    import snn
+    from snn.engine import Simulator
+    from snn.models.nalsm import build_liquid, liquid_counts
+    from .nalsm import _cube
+    if samples < 1 or repeats < 1:
+        raise SpecError(f"--samples {samples!r} and --repeats {repeats!r} must be >= 1")
+    bad = [p for p in against if p != "brian2"]
+    if bad:
+        raise SpecError(f"snn bench nalsm compares against brian2 only, not {bad}")
+    rates = _mnist_rates(samples, data_dir, seed)
+    t0 = time.perf_counter()
+    sim = Simulator(build_liquid(rates.shape[1], shape=_cube(neurons), phase="features", seed=seed), record=())
+    build = time.perf_counter() - t0
+    w = sim.initial_plastic_weights
+    liquid_counts(sim, rates[:2], w, seed=seed)            # compile / load the kernels
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        counts, _ = liquid_counts(sim, rates, w, seed=seed)
+        times.append(time.perf_counter() - t0)
+    out = dict(benchmark="nalsm", neurons=neurons, samples=samples, sample_ms=250, inputs=int(rates.shape[1]),
+               input_pulses_per_ms=float(rates.sum(1).mean()), data="mnist" if data_dir else "synthetic",
+               seed=seed, repeats=repeats, date=datetime.datetime.now().isoformat(timespec="seconds"),
+               machine=machine(), numba_threads=numba.get_num_threads(),
+               versions=dict(snn=snn.__version__, numba=numba.__version__),
+               sim_seconds=min(times), sim_seconds_all=times, build_seconds=build,
+               samples_per_second=samples / min(times), liquid_rate_hz=float(counts[:, :neurons].mean() * 4.0),
+               synapses=int(sim.lowered.s_post.size + sim.lowered.p_post.size))
+    if "brian2" in against:
+        import brian2
+        from snn.hardware.brian2_nalsm import run_liquid
+        for mode, key, n_b2 in (("runtime", "brian2_runtime", min(samples, runtime_samples + 1)),
+                                ("cpp_standalone", "brian2", samples)):
+            if n_b2 < 2 and mode == "runtime":
+                continue
+            r = run_liquid(sim, rates[:n_b2], w, mode=mode)
+            out[key] = dict(version=brian2.__version__,
+                            device="cpp_standalone, 1 OpenMP thread, all samples in one run" if mode != "runtime"
+                            else "runtime (cython), Network.run once per sample, first sample (compilation) "
+                                 "not timed",
+                            samples=r["samples_timed"], sim_seconds=r["sim_seconds"],
+                            build_seconds=r["build_seconds"], samples_per_second=r["samples_timed"] / r["sim_seconds"],
+                            liquid_rate_hz=float(r["counts"].mean() * 4.0), synapses=r["synapses"])
+            out[f"speedup_vs_{key}"] = out["samples_per_second"] / out[key]["samples_per_second"]
+    return out
+
+
 def main(args):
     peers = _peers(args.against)
     with _stdout_to_stderr() if args.json else contextlib.nullcontext():
-        out = bench(args.network, args.duration, peers, args.repeats, args.seed, args.dtype)
+        if args.network == "nalsm":
+            out = bench_nalsm(args.neurons, args.samples, peers, args.repeats, args.seed, args.data_dir,
+                              args.runtime_samples)
+        else:
+            out = bench(args.network, args.duration, peers, args.repeats, args.seed, args.dtype)
     if args.json:
         print(json.dumps(out))
+        return 0
+    if args.network == "nalsm":
+        print(f"nalsm {out['neurons']}: snn {out['samples_per_second']:.1f} samples/s "
+              f"({out['numba_threads']} threads, liquid {out['liquid_rate_hz']:.1f} Hz)")
+        for key in ("brian2_runtime", "brian2"):
+            if key in out:
+                b = out[key]
+                print(f"  {key} ({b['device']}): {b['samples_per_second']:.2f} samples/s "
+                      f"(liquid {b['liquid_rate_hz']:.1f} Hz) -> snn / brian2 = {out[f'speedup_vs_{key}']:.1f}x")
         return 0
     print(f"{out['benchmark']}: {out['duration_s']} s biological, dt {out['dt_ms']} ms, {out['synapses']} synapses")
     print(f"  snn     sim {out['sim_seconds']:.3f} s  build {out['build_seconds']:.2f} s  spikes {out['spikes']}")

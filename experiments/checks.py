@@ -46,11 +46,14 @@ def nalsm_config(cfg):
     _real(cfg, "w_A", none_ok=True, lo=-1e9, hi=1e9)
     _real(cfg, "w_init", none_ok=True, lo=-1e9, hi=1e9)
     _real(cfg, "astro_density", lo=0.0, hi=1.0, lo_open=True)
+    _int(cfg, "chunk", 1, hi=10 ** 6)
+    _int(cfg, "workers", 1, none_ok=True, hi=1024)
 
 
 def nalsm_args(args):
     nalsm_config({k: getattr(args, k) for k in ("neurons", "seed", "init_samples", "train", "val", "test", "epochs",
-                                               "val_start_id", "w_A", "w_init", "astro_density")})
+                                               "val_start_id", "w_A", "w_init", "astro_density", "chunk",
+                                               "workers")})
 
 
 def continual_args(args):

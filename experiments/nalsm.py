@@ -5,9 +5,12 @@ decaying, in parallel) -> liquid spike counts -> linear readout; branching facto
     snn nalsm --dataset digits --out runs/nalsm-digits
 
 Writes ``OUT/results.json`` (test_accuracy, val_accuracy, branching_factor, samples_per_second, wall_seconds,
-config, seed, versions, commit), ``OUT/w_init.npz`` and ``OUT/features_{train,val,test}.npz``. The phase-1 weights and the features of each split
-are saved as they are made (atomically, keyed by the settings that determine them); a rerun with the same
-settings reuses them, so an interrupted run resumes where it stopped.
+config, seed, versions, commit), ``OUT/w_init.npz`` and ``OUT/features/<split>_<first sample>.npz``, one per chunk
+of ``chunk`` samples. The phase-1 weights and every feature chunk are saved as they are made (atomically, keyed by
+the settings that determine them); a rerun with the same settings reuses them, so an interrupted run resumes
+where it stopped, recomputing at most the chunks that were running. ``--workers K`` runs the chunks on a local
+Dask cluster of K processes, ``--scheduler tcp://host:port`` on an existing one (experiments/nalsm_features.py);
+the features are the same whatever the number of workers.
 """
 import hashlib
 import json
@@ -24,13 +27,15 @@ from snn.models.nalsm import (FEATURE_MS, INIT_MS, VARIANTS, build_liquid, initi
                               liquid_counts)
 from snn.readout import train_logistic_readout, train_paper_readout
 
+from .checks import nalsm_config
+from .nalsm_features import dask_client, extract
 from .provenance import provenance
 
 DATASETS = ("digits", "mnist", "fashion-mnist", "nmnist")
 DEFAULTS = dict(dataset="digits", data_dir=None, neurons=1000, variant="nalsm", init_samples=None, train=None,
                 val=None, test=None, seed=0, readout="paper", epochs=5000, patience=500, readout_batch=250,
                 w_A=None, w_init=None, astro_density=1.0, bf_samples=20, chunk=250,
-                val_start_id=50_001)
+                val_start_id=50_001, workers=None, scheduler=None)
 
 
 def _cube(n):
@@ -117,6 +122,7 @@ def _cached(path, key, make):
 
 def run(config, out, progress=True):
     cfg = {**DEFAULTS, **{k: v for k, v in config.items() if v is not None or k in ("data_dir",)}}
+    nalsm_config(cfg)     # the same checks as the command line's, for callers from Python
     check_choice("variant", cfg["variant"], VARIANTS)
     check_choice("readout", cfg["readout"], ("paper", "logreg"))
     shape = _cube(int(cfg["neurons"]))
@@ -150,28 +156,21 @@ def run(config, out, progress=True):
     w_ini = _cached(out / "w_init.npz", _key({**cfg, "k": k_init}, *base, "init_samples"), phase1)
     t_init = time.perf_counter() - t1
 
-    # phase 2: every sample from w_ini, plastic with decaying rates; sample ids distinct across splits
-    sim = Simulator(net_feat, record=())
+    # phase 2: every sample from w_ini, plastic with decaying rates; sample ids distinct across splits; chunks
+    # saved as they finish (OUT/features/<split>_<first>.npz), here or on a Dask cluster
     offsets = {"train": 0, "val": sizes["train"], "test": sizes["train"] + sizes["val"]}
-    feats, t2, made = {}, time.perf_counter(), [0]
-    for split in ("train", "val", "test"):
-        def make(split=split):
-            made[0] += sizes[split]
-            rows = []
-            chunks = range(0, sizes[split], cfg["chunk"])
-            if progress:
-                from tqdm.auto import tqdm
-                chunks = tqdm(chunks, unit="chunk", desc=f"phase 2 ({split})")
-            for a in chunks:
-                idx = np.arange(a, min(a + cfg["chunk"], sizes[split]))
-                c, _ = liquid_counts(sim, data.stimuli(split, idx, FEATURE_MS), w_ini, seed=seed,
-                                     sample_offset=offsets[split] + a)
-                rows.append(c)
-            return np.concatenate(rows) if rows else np.zeros((0, int(np.prod(shape))), np.int64)
-        feats[split] = _cached(out / f"features_{split}.npz", _key({**cfg, "k": k_init}, *base, "init_samples"),
-                               make)
+    feats, t2, made = {}, time.perf_counter(), 0
+    job = dict(n_inputs=data.n_inputs, net=net_kw, seed=seed, w_ini=w_ini)
+    key = _key({**cfg, "k": k_init}, *base, "init_samples")
+    with dask_client(cfg["workers"], cfg["scheduler"]) as client:
+        for split in ("train", "val", "test"):
+            feats[split], k = extract(job, split, sizes[split],
+                                      lambda idx, split=split: data.stimuli(split, idx, FEATURE_MS), out, key,
+                                      sample_offset=offsets[split], chunk=cfg["chunk"], client=client,
+                                      progress=progress)
+            made += k
     t_feat = time.perf_counter() - t2
-    n_feat = made[0]                 # samples simulated in this run (cached splits are not counted)
+    n_feat = made                    # samples simulated in this run (reused chunks are not counted)
 
     # branching factor: liquid rasters of bf_samples test (else val) samples, rerun with recording
     bf_split = "test" if sizes["test"] else "val"
@@ -204,7 +203,7 @@ def run(config, out, progress=True):
         "readout_best_epoch": ro.best_epoch, "readout_epochs_run": ro.epochs_run,
         "branching_factor": bf if bf == bf else None,
         "samples_per_second": n_feat / t_feat if n_feat and t_feat > 0 else None,
-        "features_reused": n_feat == 0,
+        "features_reused": n_feat == 0, "workers": cfg["workers"], "scheduler": cfg["scheduler"],
         "liquid_rate_hz": float(np.concatenate([feats[s] for s in feats]).mean() * 1000.0 / FEATURE_MS),
         "sizes": sizes, "init_samples": k_init,
         "seconds": {"phase1": t_init, "phase2": t_feat, "readout": t_ro},
@@ -261,6 +260,9 @@ def add_arguments(parser):
                         help="fraction of neurons the astrocyte listens to (ablation)")
     parser.add_argument("--val-start-id", type=int, default=50_001,
                         help="N-MNIST: training files with this id or above form the validation split")
+    parser.add_argument("--chunk", type=int, default=DEFAULTS["chunk"], help="phase-2 samples per saved chunk")
+    parser.add_argument("--workers", type=int, default=None, help="phase 2 on a local Dask cluster of K processes")
+    parser.add_argument("--scheduler", default=None, help="phase 2 on an existing Dask cluster (tcp://host:port)")
     parser.add_argument("--out", default="runs/nalsm", help="output folder (results.json, nalsm.png, cached arrays)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
@@ -268,7 +270,7 @@ def add_arguments(parser):
 def main(args):
     config = {k: getattr(args, k) for k in ("dataset", "data_dir", "neurons", "variant", "init_samples", "train",
                                             "val", "test", "seed", "readout", "epochs", "w_A", "w_init",
-                                            "astro_density", "val_start_id")}
+                                            "astro_density", "val_start_id", "chunk", "workers", "scheduler")}
     r = run(config, args.out, progress=not args.no_progress)
     bf = "n/a" if r["branching_factor"] is None else f"{r['branching_factor']:.2f}"
     sps = "features reused" if r["samples_per_second"] is None else f"{r['samples_per_second']:.1f} samples/s"

@@ -1,4 +1,5 @@
 """What every result file records so that a number can be traced: seed, config, versions, git commit."""
+import functools
 import platform
 import subprocess
 import sys
@@ -20,8 +21,10 @@ def versions():
     return out
 
 
+@functools.lru_cache(maxsize=1)
 def git_commit():
-    """The commit of the source tree snn runs from (with '+dirty' when it has uncommitted changes), or None."""
+    """The commit of the source tree snn runs from (with '+dirty' when it has uncommitted changes), or None.
+    Read once per process: a long run reports the code it started with, not what HEAD is when it ends."""
     here = Path(__file__).resolve().parent
     try:
         sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=here, capture_output=True, text=True, timeout=10)

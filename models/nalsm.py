@@ -134,7 +134,7 @@ def liquid_counts(sim, stimuli, w_init, seed=0, sample_offset=0, duration=FEATUR
     """Phase 2 on one chunk: every sample from ``w_init`` (plastic), in parallel; spike counts of the liquid
     (exc then inh), (batch, N)."""
     r = sim.run(float(duration), batch=len(stimuli), stimuli={"events": stimuli}, seed=seed,
-                sample_offset=sample_offset, plastic_weights=w_init)
+                sample_offset=sample_offset, plastic_weights=w_init, keep_weights=False)
     return np.concatenate([r.counts("exc"), r.counts("inh")], axis=1), r
 
 

@@ -41,7 +41,7 @@ class Simulator:
 
     def run(self, duration, batch=1, stimuli=None, seed=0, sample_offset=0, plastic_weights=None,
             chunk=None, progress=False, carry_over=False, traces=None, record_v=None, record_weights=None,
-            every=1, memory_limit=None):
+            every=1, memory_limit=None, keep_weights=True):
         """Simulate ``batch`` independent samples for ``duration`` ms.
 
         stimuli: {label: array} for ``SpikeSourceInput`` populations: a bool array (batch or 1, size, steps) of
@@ -59,6 +59,8 @@ class Simulator:
         step).
         memory_limit: bytes the run may take (default: 80% of physical memory, or $SNN_MEMORY_LIMIT; 0: no
         check). A run estimated above it is refused before anything is allocated (``ResourceError``).
+        keep_weights ('nalsm' schedule, independent samples): False drops each sample's learned weights (the
+        result's ``plastic_weights`` is None) and never makes a (batch, synapses) array: feature extraction.
         """
         net = self.net
         n_steps, batch = _check_run_args(net, duration, batch, seed, sample_offset, chunk, carry_over)
@@ -88,18 +90,22 @@ class Simulator:
             if traces.ndim not in (1, 2) or traces.shape[-1] != n or (traces.ndim == 2 and
                                                                        traces.shape[0] not in (1, rows)):
                 raise SpecError(f"traces have shape {traces.shape}; expected ({n},) or ({rows}, {n})")
-        w = np.array(np.broadcast_to(w0, (batch, w0.shape[-1])), dtype=self.dtype)
         if self._ext is not None:
             from .schedule_nalsm import run_nalsm
+            shared_w = not keep_weights and not carry_over and (w0.ndim == 1 or w0.shape[0] == 1)
+            w = np.array(w0.reshape(1, -1) if shared_w else np.broadcast_to(w0, (batch, w0.shape[-1])),
+                         dtype=self.dtype)
             counts, times, index, w, x, mod = run_nalsm(self, stim, batch, sample_offset, n_steps, w, traces,
-                                                   carry_over, chunk, progress)
+                                                   carry_over, chunk, progress, keep_weights=not shared_w)
             _check_finite(w, x, mod)
             res = Result(self, n_steps, seed, counts, [t * net.dt for t in times], index, w)
             res.traces = x                 # final STDP traces (batch or 1, n)
             res.modulator_state = mod      # final (A, w_A, b_A) of the astrocyte per sample (zeros if none)
             return res
-        if carry_over or traces is not None:
-            raise SpecError(f"carry_over and traces are options of the 'nalsm' schedule, not {net.schedule!r}")
+        w = np.array(np.broadcast_to(w0, (batch, w0.shape[-1])), dtype=self.dtype)
+        if carry_over or traces is not None or not keep_weights:
+            raise SpecError(f"carry_over, traces and keep_weights are options of the 'nalsm' schedule, not "
+                            f"{net.schedule!r}")
         plan = ProbePlan(self, n_steps, STAMP_OFFSET[net.schedule], record_v, record_weights, every)
         n = self.lowered.coefs.shape[1]
         counts = np.zeros((batch, n), np.int64)

@@ -11,18 +11,22 @@ import numpy as np
 
 from .cells import CATALOGUE
 from .errors import SpecError
-from .kernels.nalsm_schedule import AGE_CAP, nalsm_batch, nalsm_chain
+import numba
+
+from .kernels.nalsm_schedule import AGE_CAP, nalsm_batch, nalsm_chain, nalsm_serial
 from .lowering import by_post
 from .plasticity import Astrocyte, TraceSTDP
 from .monitors import run_in_chunks
 from .stimuli import take_samples
 
-NalsmExt = namedtuple("NalsmExt", "q_ptr q_syn p_pre is_cell astro_w astro trace exp_age")
+NalsmExt = namedtuple("NalsmExt", "q_ptr q_syn q_pre q_rule p_pre is_cell astro_w astro trace exp_age")
 
 
 def lower_extras(net, low, offsets):
     n = low.coefs.shape[1]
     q_ptr, q_syn, p_pre = by_post(low.p_ptr, low.p_post.astype(np.int64), n)
+    q_pre = np.ascontiguousarray(p_pre[q_syn])            # by-post copies: the STDP row pass reads them in order
+    q_rule = np.ascontiguousarray(low.p_rule[q_syn])
     is_cell = np.zeros(n, np.bool_)
     for p in net.populations:
         is_cell[offsets[p.label]:offsets[p.label] + p.size] = not CATALOGUE[p.cell_type].is_source
@@ -49,12 +53,17 @@ def lower_extras(net, low, offsets):
                     astro_w[offsets[lab] + idx] = sign
             astro[:] = [1.0, mod.w_A, mod.b_A, mod.tau_A / net.dt, mod.A0, mod.decay]
     exp_age = np.exp(-np.arange(AGE_CAP + 1, dtype=np.float64))
-    return NalsmExt(q_ptr, q_syn, p_pre, is_cell, astro_w, astro, trace, exp_age)
+    return NalsmExt(q_ptr, q_syn, q_pre, q_rule, p_pre, is_cell, astro_w, astro, trace, exp_age)
 
 
-def run_nalsm(sim, stim, batch, sample_offset, n_steps, w, traces, carry_over, chunk, progress):
+def run_nalsm(sim, stim, batch, sample_offset, n_steps, w, traces, carry_over, chunk, progress, keep_weights=True):
     """Run ``batch`` samples; returns (counts, times, index, w, traces, modulator state (batch, 3): A, w_A, b_A
-    at the end of each sample) with spike times as step indices."""
+    at the end of each sample) with spike times as step indices. ``w``: (batch, n_plastic) start weights, updated
+    in place. ``keep_weights=False`` (independent samples): ``w`` is one row shared by every sample; each sample
+    learns in a private copy that is dropped (``w`` is returned as None)."""
+    shared = not keep_weights and not carry_over
+    if shared:
+        w = np.ascontiguousarray(w[:1])
     n = sim.lowered.coefs.shape[1]
     rows = 1 if carry_over else batch
     if traces is None:
@@ -68,14 +77,16 @@ def run_nalsm(sim, stim, batch, sample_offset, n_steps, w, traces, carry_over, c
     counts = np.zeros((batch, n), np.int64)
     mod = np.zeros((batch, 3))
     times, index = [None] * batch, [None] * batch
-    kernel = nalsm_chain if carry_over else nalsm_batch
 
     def run_chunk(a, z, out_t, out_i, n_out):
         cnt, mo = np.zeros((z - a, n), np.int64), np.zeros((z - a, 3))
-        wb = w.copy() if carry_over else w[a:z].copy()
+        kernel = nalsm_chain if carry_over else \
+            nalsm_batch if z - a > 1 and numba.get_num_threads() > 1 else nalsm_serial
+        wb = w if shared else w.copy() if carry_over else w[a:z].copy()
         xb = x.copy() if carry_over else x[a:z].copy()
-        kernel(sim.lowered, sim._ext, take_samples(stim, a, z), z - a, sample_offset + a, n_steps, wb, xb, cnt,
-               out_t, out_i, n_out, mo)
+        args = (sim.lowered, sim._ext, take_samples(stim, a, z), z - a, sample_offset + a, n_steps, wb, xb, cnt,
+                out_t, out_i, n_out, mo)
+        kernel(*args) if carry_over else kernel(*args, shared)
         return cnt, mo, wb, xb
 
     for a, z, (cnt, mo, wb, xb), spikes in run_in_chunks(batch, chunk, int(sim.lowered.record.sum()), n_steps,
@@ -83,9 +94,11 @@ def run_nalsm(sim, stim, batch, sample_offset, n_steps, w, traces, carry_over, c
         counts[a:z], mod[a:z] = cnt, mo
         if carry_over:
             w, x = wb, xb
+        elif shared:
+            x[a:z] = xb
         else:
             w[a:z], x[a:z] = wb, xb
         for b, (steps, ids) in enumerate(spikes):
             times[a + b], index[a + b] = steps, ids
-    return counts, times, index, w, x, mod
+    return counts, times, index, None if shared else w, x, mod
 

@@ -25,6 +25,17 @@ I_syn is kept as one running sum g_i = sum_j w_ij e^(-age_j) per post neuron: mu
 (ages + 1), raised by w_ij (1 - e^(-age_j)) when j spikes and by dw e^(-age_j) when STDP changes w_ij. This equals
 the dense sum up to rounding, except that the dense sum stops decaying at the age cap of 100 (a difference below
 e^-100 |w| per synapse).
+
+Work per step is event-driven where the rule allows it (docs/performance.md, NALSM):
+- ages are not stepped: a cell's age is min(t - (step of its last spike), 100) (a spike source's stays 20), read
+  from a table of e^-age only for cells that spiked (propagation, STDP columns) or whose synapses STDP touches (rows);
+- the threshold test of step t+1 is fused into the V update of step t (nothing changes v in between), so one
+  O(n) pass per step remains besides the trace decay;
+- Bernoulli inputs draw only where p > 0 (a draw against p = 0 never fires), with the same (step, input) keys;
+- the STDP row pass reads by-post copies of the pre index and rule (``q_pre``, ``q_rule``): one scattered load
+  per synapse (its weight) instead of three.
+The arithmetic and its order are those of the dense rule written out step by step, so results are bitwise those
+of the straightforward kernel.
 """
 import math
 
@@ -47,18 +58,31 @@ def _clip(w, lo, hi):
 
 
 @njit
+def _init_g(net, ext, w, k0, g):
+    """g_i = sum_j w_ij e^-age_j with every age at AGE_START (the start of a sample)."""
+    n = g.shape[0]
+    for j in range(n):
+        if ext.is_cell[j]:
+            for s in range(net.s_ptr[j], net.s_ptr[j + 1]):
+                g[net.s_post[s]] += net.s_w[s] * k0
+            for s in range(net.p_ptr[j], net.p_ptr[j + 1]):
+                g[net.p_post[s]] += w[s] * k0
+
+
+@njit
 def nalsm_sample(net, ext, stim, b, sample_id, n_steps, w, x, counts, out_t, out_i, n_out, mod_out):
     n = net.coefs.shape[1]
-    ftype = net.coefs.dtype
     v = net.v0.copy()
     refr = np.zeros(n, np.int32)
-    age = np.full(n, AGE_START, np.int32)
-    kk = np.full(n, ext.exp_age[AGE_START], np.float64)   # e^(-age)
+    tsp = np.full(n, -AGE_START, np.int64)     # step of the last spike: age at step t = min(t - tsp, AGE_CAP)
     g = np.zeros(n, np.float64)
     iext = np.zeros(n, np.float64)
     fired = np.zeros(n, np.bool_)
-    spiking = np.empty(n + stim.prob_idx.shape[0], np.int64)
+    n_prob = stim.prob_idx.shape[0]
+    spiking = np.empty(n + n_prob, np.int64)
+    nxt = np.empty(n, np.int64)                # cells over threshold at the start of the next step
     e1 = math.exp(-1.0)
+    exp_age = ext.exp_age
     n_rules = net.rules.shape[0]
     eta_p = np.empty(n_rules)
     eta_m = np.empty(n_rules)
@@ -74,36 +98,47 @@ def nalsm_sample(net, ext, stim, b, sample_id, n_steps, w, x, counts, out_t, out
     A, wA, bA = ext.astro[AS_A0], ext.astro[AS_WA], ext.astro[AS_BA]
     tr_a, tr_d = ext.trace[0], ext.trace[1]
     has_plastic = net.p_post.shape[0] > 0
-    # start of the sample: every age is AGE_START
-    for j in range(n):
-        if ext.is_cell[j]:
-            for s in range(net.s_ptr[j], net.s_ptr[j + 1]):
-                g[net.s_post[s]] += net.s_w[s] * kk[j]
-            for s in range(net.p_ptr[j], net.p_ptr[j + 1]):
-                g[net.p_post[s]] += w[s] * kk[j]
+    max_in = 0
+    for i in range(n):
+        max_in = max(max_in, ext.q_ptr[i + 1] - ext.q_ptr[i])
+    wrow = np.empty(max_in, np.float64)        # one STDP row of weights, gathered
+    _init_g(net, ext, w, exp_age[AGE_START], g)
     key = stream_key(stim.seed, sample_id)
     eb = np.int64(b) if stim.ev_ptr.shape[0] > 1 else np.int64(0)
     pb = np.int64(b) if stim.prob.shape[0] > 1 else np.int64(0)
+    # Bernoulli inputs with p > 0 (only those can fire)
+    nz = np.empty(n_prob, np.int64)
+    n_nz = 0
+    for k in range(n_prob):
+        if stim.prob[pb, k] > 0.0:
+            nz[n_nz] = k
+            n_nz += 1
     cap = out_t.shape[1]
     n_rec = 0
+    # threshold test of step 0 (refractory counts are 0)
+    n_nxt = 0
+    for p in range(net.pop_model.shape[0]):
+        if net.pop_model[p] != NALSM_LIF:
+            continue
+        for i in range(net.pop_start[p], net.pop_start[p + 1]):
+            if v[i] >= net.coefs[C_V_THRESH, i]:
+                nxt[n_nxt] = i
+                n_nxt += 1
     for t in range(n_steps):
-        # 1-2. spikes of cells (refractory cells read as v = 0), reset; then source spikes of step t
+        # 1-2. spikes of cells (found in the previous V update), reset; then source spikes of step t
         n_sp = 0
-        for p in range(net.pop_model.shape[0]):
-            if net.pop_model[p] != NALSM_LIF:
-                continue
-            for i in range(net.pop_start[p], net.pop_start[p + 1]):
-                vv = v[i] if refr[i] <= 0 else 0.0
-                if vv >= net.coefs[C_V_THRESH, i]:
-                    fired[i] = True
-                    v[i] = net.coefs[C_V_RESET, i]
-                    spiking[n_sp] = i
-                    n_sp += 1
+        for q in range(n_nxt):
+            i = nxt[q]
+            fired[i] = True
+            v[i] = net.coefs[C_V_RESET, i]
+            spiking[n_sp] = i
+            n_sp += 1
         for e in range(stim.ev_ptr[eb, t], stim.ev_ptr[eb, t + 1]):
             spiking[n_sp] = stim.ev_idx[e]
             fired[stim.ev_idx[e]] = True
             n_sp += 1
-        for k in range(stim.prob_idx.shape[0]):
+        for q in range(n_nz):
+            k = nz[q]
             if uniform(key, t, k) < stim.prob[pb, k]:
                 spiking[n_sp] = stim.prob_idx[k]
                 fired[stim.prob_idx[k]] = True
@@ -124,57 +159,86 @@ def nalsm_sample(net, ext, stim, b, sample_id, n_steps, w, x, counts, out_t, out
             elif ext.astro_w[j] < 0:
                 n_minus += 1
             if ext.is_cell[j]:
-                f = 1.0 - kk[j]
+                f = 1.0 - exp_age[min(t - tsp[j], AGE_CAP)]
                 for s in range(net.s_ptr[j], net.s_ptr[j + 1]):
                     g[net.s_post[s]] += net.s_w[s] * f
                 for s in range(net.p_ptr[j], net.p_ptr[j + 1]):
                     g[net.p_post[s]] += w[s] * f
-                age[j] = 0
-                kk[j] = 1.0
+                tsp[j] = t
             else:
                 for s in range(net.s_ptr[j], net.s_ptr[j + 1]):
                     iext[net.s_post[s]] += net.s_w[s]
                 for s in range(net.p_ptr[j], net.p_ptr[j + 1]):
                     iext[net.p_post[s]] += w[s]
-        # 5-7. V update, ages, refractory counts
+        # 5-7. V update, (ages: implicit), refractory counts; threshold test of step t + 1
+        n_nxt = 0
         for p in range(net.pop_model.shape[0]):
+            a, z = net.pop_start[p], net.pop_start[p + 1]
             if net.pop_model[p] != NALSM_LIF:
+                for i in range(a, z):
+                    iext[i] = 0.0
+                    g[i] *= e1
                 continue
-            for i in range(net.pop_start[p], net.pop_start[p + 1]):
-                v[i] = v[i] + g[i] + iext[i] + net.coefs[C_NL_BIAS, i] - v[i] * net.coefs[C_NL_LEAK, i]
+            for i in range(a, z):
+                vi = v[i] + g[i] + iext[i] + net.coefs[C_NL_BIAS, i] - v[i] * net.coefs[C_NL_LEAK, i]
+                v[i] = vi
+                ri = refr[i]
                 if fired[i]:
-                    refr[i] = np.int32(net.coefs[C_REF_STEPS, i])
-                elif refr[i] > 0:
-                    refr[i] -= 1
-        for i in range(n):
-            iext[i] = 0.0
-            g[i] *= e1
-            if ext.is_cell[i] and age[i] < AGE_CAP:
-                age[i] += 1
-                kk[i] = ext.exp_age[age[i]]
-        # 8. trace STDP: rows of spiking posts (both terms where the pre spiked too), then columns of spiking pres
+                    ri = np.int32(net.coefs[C_REF_STEPS, i])
+                elif ri > 0:
+                    ri -= 1
+                refr[i] = ri
+                iext[i] = 0.0
+                g[i] *= e1
+                if (vi if ri <= 0 else 0.0) >= net.coefs[C_V_THRESH, i]:
+                    nxt[n_nxt] = i
+                    n_nxt += 1
+        # 8. trace STDP: rows of spiking posts (both terms where the pre spiked too), then columns of spiking pres;
+        #    e^-age after this step's age increment: age = min(t + 1 - tsp, AGE_CAP)
         if has_plastic:
             for q in range(n_sp):
                 i = spiking[q]
-                for u in range(ext.q_ptr[i], ext.q_ptr[i + 1]):
-                    s = ext.q_syn[u]
-                    j = ext.p_pre[s]
-                    r = net.p_rule[s]
+                a, z = ext.q_ptr[i], ext.q_ptr[i + 1]
+                for u in range(a, z):              # gather first: many independent loads in flight
+                    wrow[u - a] = w[ext.q_syn[u]]
+                xi = x[i]
+                gi = g[i]
+                u0 = a
+                while u0 < z:                      # runs of one rule (one source population): no per-synapse
+                    r = ext.q_rule[u0]             # rule lookups or mirror test inside the loops
+                    u1 = u0 + 1
+                    while u1 < z and ext.q_rule[u1] == r:
+                        u1 += 1
                     em = A if astro else eta_m[r]
                     ep = eta_p[r]
+                    lo, hi = w_lo[r], w_hi[r]
                     if mirror[r]:
-                        dw = -em * x[j]
-                        if fired[j]:
-                            dw = dw + ep * x[i]
+                        for u in range(u0, u1):
+                            j = ext.q_pre[u]
+                            dw = -em * x[j]
+                            if fired[j]:
+                                dw = dw + ep * xi
+                            old = wrow[u - a]
+                            nw = _clip(old + dw, lo, hi)
+                            wrow[u - a] = nw
+                            gi += (nw - old) * exp_age[min(t + 1 - tsp[j], AGE_CAP) if ext.is_cell[j] else AGE_START]
                     else:
-                        dw = ep * x[j]
-                        if fired[j]:
-                            dw = dw - em * x[i]
-                    old = w[s]
-                    w[s] = _clip(old + dw, w_lo[r], w_hi[r])
-                    g[i] += (w[s] - old) * kk[j]
+                        for u in range(u0, u1):
+                            j = ext.q_pre[u]
+                            dw = ep * x[j]
+                            if fired[j]:
+                                dw = dw - em * xi
+                            old = wrow[u - a]
+                            nw = _clip(old + dw, lo, hi)
+                            wrow[u - a] = nw
+                            gi += (nw - old) * exp_age[min(t + 1 - tsp[j], AGE_CAP) if ext.is_cell[j] else AGE_START]
+                    u0 = u1
+                g[i] = gi
+                for u in range(a, z):
+                    w[ext.q_syn[u]] = wrow[u - a]
             for q in range(n_sp):
                 j = spiking[q]
+                kj = exp_age[min(t + 1 - tsp[j], AGE_CAP) if ext.is_cell[j] else AGE_START]
                 for s in range(net.p_ptr[j], net.p_ptr[j + 1]):
                     i = net.p_post[s]
                     if fired[i]:
@@ -185,11 +249,12 @@ def nalsm_sample(net, ext, stim, b, sample_id, n_steps, w, x, counts, out_t, out
                     else:
                         dw = -(A if astro else eta_m[r]) * x[i]
                     old = w[s]
-                    w[s] = _clip(old + dw, w_lo[r], w_hi[r])
-                    g[i] += (w[s] - old) * kk[j]
+                    nw = _clip(old + dw, w_lo[r], w_hi[r])
+                    w[s] = nw
+                    g[i] += (nw - old) * kj
         # 9. traces
         for i in range(n):
-            x[i] = tr_d * (x[i] + tr_a * (1.0 if fired[i] else 0.0))
+            x[i] = tr_d * (x[i] + (tr_a if fired[i] else 0.0))
         for q in range(n_sp):
             fired[spiking[q]] = False
         # 10. astrocyte; 11. rate decays
@@ -207,11 +272,33 @@ def nalsm_sample(net, ext, stim, b, sample_id, n_steps, w, x, counts, out_t, out
 
 
 @njit(parallel=True)
-def nalsm_batch(net, ext, stim, n_samples, sample_offset, n_steps, w, x, counts, out_t, out_i, n_out, mod_out):
-    """Independent samples in parallel: sample b starts from ``w[b]`` and traces ``x[b]`` and leaves its own."""
+def nalsm_batch(net, ext, stim, n_samples, sample_offset, n_steps, w, x, counts, out_t, out_i, n_out, mod_out,
+                shared):
+    """Independent samples in parallel: sample b starts from ``w[b]`` and traces ``x[b]`` and leaves its own.
+    ``shared``: every sample starts from ``w[0]`` in a private copy, which is dropped at the end (feature
+    extraction: no (batch, synapses) array is made)."""
     for b in prange(n_samples):
-        nalsm_sample(net, ext, stim, b, sample_offset + b, n_steps, w[b], x[b], counts, out_t, out_i, n_out,
-                     mod_out)
+        if shared:
+            wb = w[0].copy()
+            nalsm_sample(net, ext, stim, b, sample_offset + b, n_steps, wb, x[b], counts, out_t, out_i, n_out,
+                         mod_out)
+        else:
+            nalsm_sample(net, ext, stim, b, sample_offset + b, n_steps, w[b], x[b], counts, out_t, out_i, n_out,
+                         mod_out)
+
+
+@njit
+def nalsm_serial(net, ext, stim, n_samples, sample_offset, n_steps, w, x, counts, out_t, out_i, n_out, mod_out,
+                 shared):
+    """``nalsm_batch`` on one thread (one sample, or one numba thread: no idle parallel region)."""
+    for b in range(n_samples):
+        if shared:
+            wb = w[0].copy()
+            nalsm_sample(net, ext, stim, b, sample_offset + b, n_steps, wb, x[b], counts, out_t, out_i, n_out,
+                         mod_out)
+        else:
+            nalsm_sample(net, ext, stim, b, sample_offset + b, n_steps, w[b], x[b], counts, out_t, out_i, n_out,
+                         mod_out)
 
 
 @njit

@@ -1,6 +1,7 @@
 """The one property every reliability test checks: a call either returns (and its result is then checked by the
 caller) or raises an SnnError whose message names what was wrong. Anything else is a defect."""
 import math
+from pathlib import Path
 
 import numpy as np
 
@@ -40,3 +41,11 @@ def assert_finite(res):
 
 def finite(x):
     return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
+
+
+def split_features(out, split):
+    """The features of one split as ``snn nalsm`` saved them: its chunks under OUT/features/, in sample order."""
+    from snn.io import read_npz
+    files = sorted((Path(out) / "features").glob(f"{split}_*.npz"))
+    assert files, f"no feature chunks of {split!r} under {out}"
+    return np.concatenate([read_npz(f)["value"] for f in files])

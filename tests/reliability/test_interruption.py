@@ -14,6 +14,7 @@ import pytest
 
 from snn.io import read_npz
 
+from ._util import split_features
 from .conftest import CASES
 
 TIMING = {"wall_seconds", "seconds", "samples_per_second", "features_reused", "commit", "versions", "config"}
@@ -59,18 +60,17 @@ def test_nalsm_killed_three_times_resumes_to_identical_results(tmp_path):
     subprocess.run(_cmd(*NALSM, "--out", str(ref)), check=True, env=_env(), capture_output=True)
     rng = np.random.default_rng(0)
     kills = 0
-    stages = [lambda: (cut / "w_init.npz").exists(), lambda: (cut / "features_train.npz").exists(),
-              lambda: (cut / "features_val.npz").exists()]
+    stages = [lambda: (cut / "w_init.npz").exists(), lambda: any((cut / "features").glob("train_*.npz")),
+              lambda: any((cut / "features").glob("val_*.npz"))]
     for ready in stages:
         kills += _kill_when(_cmd(*NALSM, "--out", str(cut)), ready, float(rng.uniform(0.0, 0.3)))
-        for f in cut.glob("*.npz"):                       # whatever is there is complete (atomic writes)
+        for f in [*cut.glob("*.npz"), *cut.glob("features/*.npz")]:                       # whatever is there is complete (atomic writes)
             read_npz(f)
     assert kills >= 2
     subprocess.run(_cmd(*NALSM, "--out", str(cut)), check=True, env=_env(), capture_output=True)
     assert _numbers(cut / "results.json") == _numbers(ref / "results.json")
     for split in ("train", "val", "test"):
-        np.testing.assert_array_equal(read_npz(cut / f"features_{split}.npz")["value"],
-                                      read_npz(ref / f"features_{split}.npz")["value"])
+        np.testing.assert_array_equal(split_features(cut, split), split_features(ref, split))
 
 
 def test_truncated_cache_file_is_recomputed_not_trusted(tmp_path):
@@ -80,11 +80,12 @@ def test_truncated_cache_file_is_recomputed_not_trusted(tmp_path):
             "--readout", "logreg", "--no-progress", "--out", str(out))
     subprocess.run(_cmd(*args), check=True, env=_env(), capture_output=True)
     first = _numbers(out / "results.json")
-    good = read_npz(out / "features_val.npz")["value"]
-    raw = (out / "features_val.npz").read_bytes()
-    (out / "features_val.npz").write_bytes(raw[: len(raw) // 2])
+    good = split_features(out, "val")
+    chunk = sorted((out / "features").glob("val_*.npz"))[0]
+    raw = chunk.read_bytes()
+    chunk.write_bytes(raw[: len(raw) // 2])
     subprocess.run(_cmd(*args), check=True, env=_env(), capture_output=True)
-    np.testing.assert_array_equal(read_npz(out / "features_val.npz")["value"], good)
+    np.testing.assert_array_equal(split_features(out, "val"), good)
     assert _numbers(out / "results.json") == first
 
 
@@ -114,3 +115,4 @@ def test_continual_killed_after_tasks_resumes_to_identical_results(tmp_path, dat
     a, b = _numbers(ref / "results.json"), _numbers(cut / "results.json")
     for key in ("acc", "bwt", "accuracy_matrix", "min_acc", "hlop_neurons", "seed"):
         assert a[key] == b[key], key
+

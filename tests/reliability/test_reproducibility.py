@@ -82,14 +82,13 @@ def test_nalsm_features_identical_across_runs_and_recorded_provenance(tmp_path):
     """Two fresh `snn nalsm` runs (no cache shared) give identical features; results.json has seed, config,
     versions and commit."""
     from snn.experiments.cli import main
-    from snn.io import read_npz
+    from ._util import split_features
     args = ["nalsm", "--dataset", "digits", "--neurons", "27", "--train", "40", "--val", "20", "--test", "20",
             "--readout", "logreg", "--no-progress", "--seed", "5"]
     for d in ("a", "b"):
         assert main(args + ["--out", str(tmp_path / d)]) == 0
     for split in ("train", "val", "test"):
-        np.testing.assert_array_equal(read_npz(tmp_path / "a" / f"features_{split}.npz")["value"],
-                                      read_npz(tmp_path / "b" / f"features_{split}.npz")["value"])
+        np.testing.assert_array_equal(split_features(tmp_path / "a", split), split_features(tmp_path / "b", split))
     r = json.loads((tmp_path / "a" / "results.json").read_text())
     assert r["seed"] == 5 and r["config"]["seed"] == 5 and r["versions"]["numpy"] == np.__version__
     assert "commit" in r and "numba" in r["versions"]
