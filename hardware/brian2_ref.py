@@ -28,7 +28,6 @@ networks); ``mode='cpp_standalone'`` generates, compiles and runs a C++ project 
 directory when None) and can rerun the compiled binary ``repeats`` times, reporting brian2's own timing of the
 simulation loop (``Network::_last_run_time``: build, compilation and synapse creation excluded).
 """
-from dataclasses import dataclass, field
 import shutil
 import tempfile
 import time
@@ -36,6 +35,7 @@ import time
 import numpy as np
 
 from snn.errors import SpecError
+from snn.hardware.peer_result import PeerResult
 from snn.lowering import expand_projections
 
 _CURR_EQS = """
@@ -56,20 +56,6 @@ _UNITS = dict(c_m=("nF", "farad"), tau_m=("ms", "second"), tau_syn_E=("ms", "sec
               e_rev_E=("mV", "volt"), e_rev_I=("mV", "volt"), g_L=("uS", "siemens"))
 
 
-@dataclass
-class Brian2Result:
-    """Spike times (ms, snn's stamp convention) and neuron indices per population label, spike counts per
-    label, the simulation-loop seconds of each repeat, and the build seconds (network construction, code
-    generation and compilation)."""
-    spikes: dict = field(default_factory=dict)
-    counts: dict = field(default_factory=dict)
-    sim_seconds: list = field(default_factory=list)
-    build_seconds: float = 0.0
-    synapses: int = 0
-
-    def spike_trains(self, label, size):
-        t, i = self.spikes[label]
-        return [t[i == k] for k in range(size)]
 
 
 def _population(b2, pop, dt):
@@ -197,14 +183,14 @@ def _collect(monitors, dt, record, result):
 def run(net, duration, mode="runtime", record=True, repeats=1, build_dir=None, codegen_target="numpy",
         any_schedule=False):
     """Simulate ``net`` for ``duration`` ms in brian2. ``repeats``: how many times the simulation loop runs
-    (cpp_standalone reruns the compiled binary; runtime rebuilds the network). Returns a Brian2Result.
+    (cpp_standalone reruns the compiled binary; runtime rebuilds the network). Returns a PeerResult.
     ``any_schedule``: run a non-'exact' network anyway, with the 'exact' arithmetic (the STDP benchmark: snn
     runs SpikePairSTDP in its 'spinnaker' schedule, brian2 its own online traces)."""
     import brian2 as b2
     net.validate()
     if net.schedule != "exact" and not any_schedule:
         raise SpecError(f"brian2_ref reproduces the 'exact' schedule only, not {net.schedule!r}")
-    result = Brian2Result()
+    result = PeerResult()
     if mode == "runtime":
         b2.prefs.codegen.target = codegen_target
         for _ in range(repeats):

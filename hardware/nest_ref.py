@@ -11,29 +11,16 @@ a spike is stamped at the end of its step; a spike of step t with delay d enters
 t + d after the V update; ``t_ref`` holds V for t_ref/dt steps; a spike_generator time T is the stamp T.
 NEST's threshold is ``V_m >= V_th``, as snn's.
 """
-from dataclasses import dataclass, field
 import os
 import time
 
 import numpy as np
 
 from snn.errors import SpecError
+from snn.hardware.peer_result import PeerResult
 from snn.lowering import expand_projections
 
 
-@dataclass
-class NestResult:
-    """Spike times (ms) and indices per population label, counts per label, simulation seconds of each repeat,
-    build seconds (kernel reset, node creation and connection)."""
-    spikes: dict = field(default_factory=dict)
-    counts: dict = field(default_factory=dict)
-    sim_seconds: list = field(default_factory=list)
-    build_seconds: float = 0.0
-    synapses: int = 0
-
-    def spike_trains(self, label, size):
-        t, i = self.spikes[label]
-        return [t[i == k] for k in range(size)]
 
 
 def _uniform(x):
@@ -98,7 +85,7 @@ def _build(nest, net, record):
 
 def run(net, duration, record=True, repeats=1, threads=1):
     """Simulate ``net`` for ``duration`` ms in NEST, ``repeats`` times (each a fresh kernel: the build is timed
-    apart from ``nest.Simulate``). Returns a NestResult (spikes of the last repeat)."""
+    apart from ``nest.Simulate``). Returns a PeerResult (spikes of the last repeat)."""
     os.environ.setdefault("PYNEST_QUIET", "1")      # no banner on import
     import nest
     net.validate()
@@ -108,7 +95,7 @@ def run(net, duration, record=True, repeats=1, threads=1):
         nest.verbosity = nest.VerbosityLevel.ERROR
     else:
         nest.set_verbosity("M_ERROR")
-    result = NestResult()
+    result = PeerResult()
     for _ in range(repeats):
         t0 = time.perf_counter()
         nest.ResetKernel()
