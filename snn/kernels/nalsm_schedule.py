@@ -271,6 +271,14 @@ def nalsm_sample(net, ext, stim, b, sample_id, n_steps, w, x, counts, out_t, out
     mod_out[b, 0], mod_out[b, 1], mod_out[b, 2] = A, wA, bA
 
 
+@njit
+def _independent(net, ext, stim, b, sample_offset, n_steps, w, x, counts, out_t, out_i, n_out, mod_out, shared):
+    """Sample b of a batch of independent samples: from its own weights ``w[b]``, or (``shared``) from a private
+    copy of ``w[0]`` that is dropped afterwards."""
+    wb = w[0].copy() if shared else w[b]
+    nalsm_sample(net, ext, stim, b, sample_offset + b, n_steps, wb, x[b], counts, out_t, out_i, n_out, mod_out)
+
+
 @njit(parallel=True)
 def nalsm_batch(net, ext, stim, n_samples, sample_offset, n_steps, w, x, counts, out_t, out_i, n_out, mod_out,
                 shared):
@@ -278,13 +286,7 @@ def nalsm_batch(net, ext, stim, n_samples, sample_offset, n_steps, w, x, counts,
     ``shared``: every sample starts from ``w[0]`` in a private copy, which is dropped at the end (feature
     extraction: no (batch, synapses) array is made)."""
     for b in prange(n_samples):
-        if shared:
-            wb = w[0].copy()
-            nalsm_sample(net, ext, stim, b, sample_offset + b, n_steps, wb, x[b], counts, out_t, out_i, n_out,
-                         mod_out)
-        else:
-            nalsm_sample(net, ext, stim, b, sample_offset + b, n_steps, w[b], x[b], counts, out_t, out_i, n_out,
-                         mod_out)
+        _independent(net, ext, stim, b, sample_offset, n_steps, w, x, counts, out_t, out_i, n_out, mod_out, shared)
 
 
 @njit
@@ -292,13 +294,7 @@ def nalsm_serial(net, ext, stim, n_samples, sample_offset, n_steps, w, x, counts
                  shared):
     """``nalsm_batch`` on one thread (one sample, or one numba thread: no idle parallel region)."""
     for b in range(n_samples):
-        if shared:
-            wb = w[0].copy()
-            nalsm_sample(net, ext, stim, b, sample_offset + b, n_steps, wb, x[b], counts, out_t, out_i, n_out,
-                         mod_out)
-        else:
-            nalsm_sample(net, ext, stim, b, sample_offset + b, n_steps, w[b], x[b], counts, out_t, out_i, n_out,
-                         mod_out)
+        _independent(net, ext, stim, b, sample_offset, n_steps, w, x, counts, out_t, out_i, n_out, mod_out, shared)
 
 
 @njit
