@@ -91,8 +91,19 @@ def bench_args(args):
 
 
 def export_args(args):
-    _real(vars(args), "duration", lo=0.0, lo_open=True, hi=1e9)
+    cfg = vars(args)
+    _real(cfg, "duration", lo=0.0, lo_open=True, hi=1e9)
+    _int(cfg, "task", 0)
+    _int(cfg, "image", 0)
+    _real(cfg, "max_rate", lo=0.0, lo_open=True, hi=1.0, none_ok=True)
+
+
+def fidelity_args(args):
+    cfg = vars(args)
+    _real(cfg, "duration", lo=0.0, lo_open=True, hi=1e6)
+    _int(cfg, "test_per_task", 1)
+    _real(cfg, "max_rate", lo=0.0, lo_open=True, hi=1.0, none_ok=True)
 
 
 CHECKS = {"nalsm": nalsm_args, "continual": continual_args, "cam": cam_args, "demo": demo_args,
-          "bench": bench_args, "export": export_args}
+          "bench": bench_args, "export": export_args, "fidelity": fidelity_args}

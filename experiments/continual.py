@@ -47,7 +47,7 @@ def build_tasks(benchmark, n_tasks, data_dir, *, seed, train_per_task=None, test
         x, xt = _flat(d.train.images, *MNIST_MEAN_STD), _flat(d.test.images, *MNIST_MEAN_STD)
         y, yt = d.train.labels.astype(np.int64), d.test.labels.astype(np.int64)
         perms = task_permutations(n_tasks, seed)
-        return [Task(f"pmnist-{k}", x, y, xt, yt, perms[k]) for k in range(n_tasks)]
+        return [Task(f"pmnist-{k}", x, y, xt, yt, perms[k], mean_std=MNIST_MEAN_STD) for k in range(n_tasks)]
     if n_tasks > 5:
         raise SpecError(f"tasks={n_tasks} is too many for {benchmark}: it has 5 tasks of 2 classes")
     loader = load_mnist if benchmark == "split-mnist" else load_fashion_mnist
@@ -64,7 +64,7 @@ def build_tasks(benchmark, n_tasks, data_dir, *, seed, train_per_task=None, test
         a, b = tr_idx[k][:train_per_task], te_idx[k][:test_per_task]
         tasks.append(Task(f"{benchmark}-{k}", _flat(d.train.images[a], mean, std),
                           d.train.labels[a].astype(np.int64), _flat(d.test.images[b], mean, std),
-                          d.test.labels[b].astype(np.int64), None, (2 * k, 2 * k + 1)))
+                          d.test.labels[b].astype(np.int64), None, (2 * k, 2 * k + 1), (mean, std)))
     return tasks
 
 

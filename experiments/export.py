@@ -6,8 +6,10 @@
 * ``spinnaker``: check, map on a virtual SpiNN-5 board (or ``--machine HOST``), write ``DIR/resources.json``;
   exits 1 with the list of problems when the network cannot run there.
 
-Models resolve through ``MODELS`` ({name: builder() -> Network}): demo, ca3_cam, ca3_cam_16x6, cuba and nalsm
-(NALSM's deployable variant: phase-1 weights frozen onto IF_curr_exp, ``models/nalsm_deploy.py``).
+Models resolve through ``MODELS`` ({name: builder(**options) -> Network}, the options named in ``OPTIONS``):
+demo, ca3_cam, ca3_cam_16x6, cuba, nalsm (NALSM's deployable variant: phase-1 weights frozen onto IF_curr_exp,
+``models/nalsm_deploy.py``) and continual (the trained MLP of a ``snn continual`` run, ``--run DIR``, on
+IF_curr_exp with Poisson pixels of one test image: ``models/continual_deploy.py``).
 """
 import json
 from pathlib import Path
@@ -72,16 +74,27 @@ def build_nalsm_frozen(seed=0, init_samples=200, image=0):
     return frozen_liquid(64, w, seed=seed, rates_hz=np.minimum(p_test[0] * 1000.0, 1000.0))
 
 
-# name -> builder() returning a spec.Network
+def build_continual(run=None, data_dir=None, task=0, image=0, duration=100.0, max_rate=None):
+    """The trained network of the ``snn continual`` run in folder ``run``, deployable (IF_curr_exp layers, a
+    non-spiking integrator head whose V is the logit), driven by Poisson pixels of test ``image`` of ``task``."""
+    from .continual_deploy import DEFAULT_MAX_RATE, deployed_network
+    if run is None or data_dir is None:
+        raise SpecError("snn export continual needs --run (the --out folder of a `snn continual` run) and "
+                        "--data-dir (its datasets)")
+    return deployed_network(run, data_dir, task=task, image=image, duration=duration,
+                            max_rate=max_rate or DEFAULT_MAX_RATE)
+
+
+# name -> builder(**options) returning a spec.Network; OPTIONS: the export flags a builder takes
 MODELS = {"demo": build_demo, "ca3_cam": build_ca3_cam, "ca3_cam_16x6": lambda: build_ca3_cam(16, 6),
-          "cuba": build_cuba, "nalsm": build_nalsm_frozen}
+          "cuba": build_cuba, "nalsm": build_nalsm_frozen, "continual": build_continual}
+OPTIONS = {"continual": ("run", "data_dir", "task", "image", "duration", "max_rate")}
 
 
-def resolve(name):
-    try:
-        return MODELS[name]()
-    except KeyError:
-        raise SpecError(f"unknown model {name!r}; choose one of {sorted(MODELS)}") from None
+def resolve(name, args=None):
+    if name not in MODELS:
+        raise SpecError(f"unknown model {name!r}; choose one of {sorted(MODELS)}")
+    return MODELS[name](**{k: getattr(args, k) for k in OPTIONS.get(name, ()) if args is not None})
 
 
 def add_arguments(parser):
@@ -93,11 +106,18 @@ def add_arguments(parser):
     parser.add_argument("--sim", choices=("spinnaker", "nest"), default="spinnaker",
                         help="backend the exported script is mapped for (--target script)")
     parser.add_argument("--machine", default=None, help="SpiNNaker board address (default: a virtual board)")
+    group = parser.add_argument_group("continual", "the trained network of a `snn continual` run")
+    group.add_argument("--run", default=None, help="the --out folder of the run (its checkpoint.npz)")
+    group.add_argument("--data-dir", default=None, help="folder holding mnist/ and fashion-mnist/")
+    group.add_argument("--task", type=int, default=0, help="task whose test image drives the inputs (default 0)")
+    group.add_argument("--image", type=int, default=0, help="index of that test image (default 0)")
+    group.add_argument("--max-rate", type=float, default=None,
+                       help="input spikes per ms of a white pixel (default 0.5)")
 
 
 def main(args):
     from snn.hardware.capabilities import check
-    net = resolve(args.model)
+    net = resolve(args.model, args)
     out = Path(args.out)
     backend = {"script": args.sim, "nest": "nest", "spinnaker": "spinnaker"}[args.target]
     problems = check(net, backend)

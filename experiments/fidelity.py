@@ -4,6 +4,7 @@
     snn fidelity cuba --duration 200            # CUBA rates: engine ('exact') vs NEST through PyNN
     snn fidelity liquid --duration 250          # frozen NALSM liquid rates: engine vs NEST through PyNN
     snn fidelity liquid-accuracy --out DIR      # digits accuracy of the frozen liquid next to NALSM's
+    snn fidelity continual --run DIR --data-dir DATA   # a trained continual-learning MLP deployed (engine)
 
 Each prints one JSON object. NEST runs in a child process (``python -m snn.experiments.fidelity nest-...``):
 NEST's OpenMP runtime and numba's 'omp' threading layer must not share a process (docs/deployment.md).
@@ -28,11 +29,16 @@ READ_LATENCY_MS = 6
 
 
 def add_arguments(parser):
-    parser.add_argument("what", choices=("cam", "cuba", "liquid", "liquid-accuracy"))
+    parser.add_argument("what", choices=("cam", "cuba", "liquid", "liquid-accuracy", "continual"))
     parser.add_argument("--golden", default=None, help="folder of the CA3 CAM recordings (default: ../shared/...)")
     parser.add_argument("--duration", type=float, default=200.0, help="ms (cuba, liquid)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", default="runs/fidelity", help="liquid-accuracy: cache of the NALSM run")
+    parser.add_argument("--run", default=None, help="continual: the --out folder of a `snn continual` run")
+    parser.add_argument("--data-dir", default=None, help="continual: folder holding mnist/ and fashion-mnist/")
+    parser.add_argument("--test-per-task", type=int, default=1000, help="continual: test images per task")
+    parser.add_argument("--max-rate", type=float, default=None,
+                        help="continual: input spikes per ms of a white pixel (default 0.5)")
 
 
 def main(args):
@@ -42,8 +48,14 @@ def main(args):
         out = cuba_rates(args.duration, args.seed)
     elif args.what == "liquid":
         out = liquid_rates(args.duration, args.seed)
-    else:
+    elif args.what == "liquid-accuracy":
         out = liquid_accuracy(args.out, args.seed)
+    else:
+        from .continual_deploy import DEFAULT_MAX_RATE, deployed_accuracy
+        if args.run is None or args.data_dir is None:
+            raise SpecError("snn fidelity continual needs --run (a `snn continual` output folder) and --data-dir")
+        out = deployed_accuracy(args.run, args.data_dir, test_per_task=args.test_per_task, duration=args.duration,
+                                max_rate=args.max_rate or DEFAULT_MAX_RATE, seed=args.seed)
     print(json.dumps(out))
     return 0
 

@@ -13,8 +13,9 @@ How a ``spec.Network`` maps to PyNN:
   names and units). ``SpikeSourceInput`` (per-sample input of the engine) becomes a ``SpikeSourceArray`` whose
   times are given by ``inputs={label: [times of neuron 0, ...]}`` (silent if not given).
 * projections: every connector is expanded here, with ``snn.lowering.expand_projections`` (the same function,
-  generator and order as the engine), to a ``FromListConnector`` of (pre, post, weight, delay) rows: same seed,
-  same synapses. Weights are magnitudes in the spec; an inhibitory projection onto a current-based cell gets
+  generator as the engine), to a ``FromListConnector`` of (pre, post, weight, delay) rows: same seed, same
+  synapses. Rows are sorted by source (stable): sPyNNaker 7.4.1 estimates its row lengths by grouping
+  consecutive rows of one source, and unsorted rows overflow its 256-synapse rows. Weights are magnitudes in the spec; an inhibitory projection onto a current-based cell gets
   negative weights, as PyNN requires (sPyNNaker takes their absolute value).
 * ``SpikePairSTDP`` -> ``STDPMechanism(SpikePairRule(tau_plus, tau_minus, A_plus, A_minus),
   AdditiveWeightDependence(w_min, w_max))``. In the spec, A is an *absolute* weight step (sPyNNaker 7-era).
@@ -128,7 +129,8 @@ def describe(net, backend, inputs=None):
                         and proj.plasticity is None) else 1.0
         if proj.plasticity is not None:
             w = np.clip(w, proj.plasticity.w_min, proj.plasticity.w_max)
-        conns.append(np.column_stack([pre, post, sign * w, d * net.dt]).astype(np.float64).reshape(-1, 4))
+        order = np.argsort(pre, kind="stable")     # sPyNNaker sizes FromList rows assuming rows grouped by source
+        conns.append(np.column_stack([pre, post, sign * w, d * net.dt])[order].astype(np.float64).reshape(-1, 4))
         q = dict(name=proj.name, pre=proj.pre, post=proj.post, receptor=proj.receptor_type, n=int(pre.size))
         if proj.plasticity is not None:
             q["stdp"] = stdp_parameters(proj.plasticity, backend)

@@ -34,8 +34,8 @@ METHODS = ("hlop", "finetune", "ewc", "replay", "multitask")
 @dataclass(frozen=True)
 class Task:
     """One task: training and test inputs (rows of flattened, normalised images, possibly shared between tasks),
-    labels, an optional pixel permutation applied on the fly, and the classes it uses (None: all, shared head;
-    a tuple: task-incremental, the logits of other classes are masked)."""
+    labels, an optional pixel permutation applied on the fly, the classes it uses (None: all, shared head;
+    a tuple: task-incremental, the logits of other classes are masked) and the input normalisation."""
     name: str
     train_x: np.ndarray
     train_y: np.ndarray
@@ -43,6 +43,12 @@ class Task:
     test_y: np.ndarray
     perm: np.ndarray | None = None
     classes: tuple | None = None
+    mean_std: tuple = (0.0, 1.0)               # the normalisation x = (p - mean) / std of raw pixels p
+
+    def pixels(self, x):
+        """Raw intensities in [0, 1] of (permuted) inputs ``x``: what a rate-coded deployment is fed."""
+        mean, std = self.mean_std
+        return np.clip(self.inputs(x).astype(np.float64) * std + mean, 0.0, 1.0)
 
     def inputs(self, x):
         return x if self.perm is None else x[:, self.perm]
@@ -134,15 +140,16 @@ def gather(tasks, task_ids, idx, n_out, split="train"):
     return x, y, _mask_rows(tasks, task_ids, n_out)
 
 
-def evaluate(model, tasks, k, n=None, chunk=1000):
-    """Test accuracy of ``model`` on task ``k`` (the first ``n`` test samples, default all)."""
+def evaluate(model, tasks, k, n=None, chunk=1000, logits=None):
+    """Test accuracy of ``model`` on task ``k`` (the first ``n`` test samples, default all). ``logits``: another
+    way to compute the outputs of inputs ``x`` (e.g. the deployed network in the engine); default ``model.logits``."""
     t = tasks[k]
     n = len(t.test_y) if n is None else min(n, len(t.test_y))
     correct = 0
     for a in range(0, n, chunk):
         idx = np.arange(a, min(a + chunk, n))
         x, y, mask = gather(tasks, np.full(len(idx), k), idx, model.sizes[-1], "test")
-        z = model.logits(x).astype(np.float64)
+        z = (model.logits if logits is None else logits)(x).astype(np.float64)
         if mask is not None:
             z = z + mask
         correct += int(np.sum(np.argmax(z, axis=1) == y))

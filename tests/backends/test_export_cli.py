@@ -50,3 +50,36 @@ def test_unknown_model_is_one_line_exit_2(capsys):
     assert cli.main(["export", "nope", "--target", "nest", "--out", "x"]) == 2
     err = capsys.readouterr().err.strip()
     assert "unknown model 'nope'" in err and "demo" in err and len(err.splitlines()) == 1
+
+
+def test_continual_run_exports_and_reports_its_deployed_accuracy(tmp_path, data_dir):
+    """A small `snn continual` run, then `snn export continual` (script) and `snn fidelity continual`: the
+    deployed network (engine, rate-coded pixels) classifies close to the trained model on the same images."""
+    base = [sys.executable, "-m", "snn"]
+    train = subprocess.run(base + ["continual", "--benchmark", "pmnist", "--tasks", "2", "--method", "finetune",
+                                   "--train-per-task", "2000", "--test-per-task", "100", "--hidden", "100,100",
+                                   "--data-dir", str(data_dir), "--out", "run", "--no-progress"],
+                           capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert train.returncode == 0, train.stderr[-2000:]
+    proc = _snn("continual", "--target", "script", "--run", "run", "--data-dir", str(data_dir), "--task", "1",
+                "--out", "script", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert (tmp_path / "script" / "run_continual.py").exists()
+    fid = subprocess.run(base + ["fidelity", "continual", "--run", "run", "--data-dir", str(data_dir),
+                                 "--test-per-task", "100", "--duration", "100"],
+                         capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert fid.returncode == 0, fid.stderr[-2000:]
+    out = json.loads(fid.stdout.strip().splitlines()[-1])
+    assert out["tasks_done"] == 2 and len(out["deployed_accuracy"]) == 2
+    assert out["trained_accuracy"][1] > 0.5           # it learned (chance: 0.1)
+    assert abs(out["deployed_mean"] - out["trained_mean"]) < 0.08, out
+
+
+def test_continual_export_needs_a_run(tmp_path):
+    proc = _snn("continual", "--target", "script", "--out", "x", cwd=tmp_path)
+    assert proc.returncode == 2 and "--run" in proc.stderr and "Traceback" not in proc.stderr
+    proc = _snn("continual", "--target", "script", "--run", "nowhere", "--data-dir", ".", "--out", "x",
+                cwd=tmp_path)
+    assert proc.returncode == 2 and "checkpoint.npz" in proc.stderr
+    proc = _snn("cuba", "--target", "script", "--max-rate", "3", "--out", "x", cwd=tmp_path)
+    assert proc.returncode == 2 and "max_rate" in proc.stderr
