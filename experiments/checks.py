@@ -70,6 +70,8 @@ def continual_args(args):
     _int(cfg, "threads", 1, none_ok=True)
     _real(cfg, "lr", lo=0.0, hi=1e6, lo_open=True)
     _real(cfg, "ewc_lambda", lo=0.0, hi=1e12)
+    _int(cfg, "hlop_spiking_steps", 0, hi=10 ** 9)
+    _real(cfg, "hlop_spiking_scale", lo=0.0, lo_open=True, hi=1e9)
 
 
 def cam_args(args):

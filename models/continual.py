@@ -68,6 +68,8 @@ class ContinualConfig:
     hlop_lr: tuple = (0.001, 0.01, 0.01)       # input layer, then hidden and head layers
     hlop_iterations: int = 5
     hlop_momentum: float = 0.9
+    hlop_spiking_steps: int = 0                # > 0: quantised "spiking" lateral neurons over this many steps
+    hlop_spiking_scale: float = 20.0           # their output range [-s, s] (the code's spiking_scale)
     hlop_counts: tuple | None = None           # per task, per layer; None: PMNIST's schedule (scaled to widths)
     ewc_lambda: float = 10000.0                # chosen on a 3-task subsample (docs/hlop.md), not tuned
     ewc_samples: int = 1024
@@ -89,6 +91,10 @@ class ContinualConfig:
         for name in ("lr", "replay_lr"):
             if not float(getattr(self, name)) > 0:
                 raise SpecError(f"{name}={getattr(self, name)!r} must be > 0")
+        if isinstance(self.hlop_spiking_steps, bool) or not isinstance(self.hlop_spiking_steps, (int, np.integer)) \
+                or self.hlop_spiking_steps < 0 or not float(self.hlop_spiking_scale) > 0:
+            raise SpecError(f"hlop_spiking_steps={self.hlop_spiking_steps!r} must be an integer >= 0 (0: off) and "
+                            f"hlop_spiking_scale={self.hlop_spiking_scale!r} > 0")
         if self.eval_every < 0 or self.ewc_lambda < 0 or self.replay_per_class < 0 or self.replay_epochs < 0:
             raise SpecError("eval_every, ewc_lambda, replay_per_class and replay_epochs must be >= 0")
         if len(self.hlop_lr) != len(self.hidden) + 1:
@@ -168,8 +174,9 @@ class ContinualLearner:
         self.hlop = []
         if config.method == "hlop":
             self.counts = neuron_counts(config, n_in, len(tasks))
+            spiking = (config.hlop_spiking_scale, config.hlop_spiking_steps) if config.hlop_spiking_steps else None
             self.hlop = [HLOPLayer(W.shape[1], lr, momentum=config.hlop_momentum,
-                                   iterations=config.hlop_iterations, dtype=self.model.dtype)
+                                   iterations=config.hlop_iterations, spiking=spiking, dtype=self.model.dtype)
                          for W, lr in zip(self.model.weights, config.hlop_lr)]
         self.fisher = [np.zeros_like(W) for W in self.model.weights] if config.method == "ewc" else None
         self.anchor = [W.copy() for W in self.model.weights] if config.method == "ewc" else None
@@ -179,8 +186,10 @@ class ContinualLearner:
     # -- one batch ----------------------------------------------------------------------------------------------
     def step(self, task_ids, idx, *, lr, train_vth, project, update_hlop, ewc):
         x, y, mask = gather(self.tasks, task_ids, idx, self.cfg.n_out)
-        loss, grads, dvth, acts = self.model.gradients(x, y, mask)
-        if project:
+        spiking = project and self.cfg.hlop_spiking_steps > 0      # nonlinear: project the activity itself
+        loss, grads, dvth, acts = self.model.gradients(
+            x, y, mask, project=[h.project_activity for h in self.hlop] if spiking else None)
+        if project and not spiking:                                # linear: the same, cheaper, on the gradient
             grads = [h.project_gradient(G) for h, G in zip(self.hlop, grads)]
         if update_hlop:
             for call in acts:

@@ -7,6 +7,11 @@ exponential moving average ``V <- 0.9 V + 0.1 dH`` and applied as ``H <- H + lr 
 times on the same batch. Rows learned on previous tasks are fixed (``n_fixed``); new rows start orthonormal
 (``nn.init.orthogonal_`` on the new block only, not orthogonalised against old rows). The weight gradient of the
 layer is projected onto the orthogonal complement of the fixed rows: ``G <- G - (G H_old^T) H_old``.
+
+"Spiking" lateral neurons (``spiking=(s, Ts)``, the code's ``-hlop_spiking``): the output ``y`` is the signed rate
+of a neuron firing for ``Ts`` steps, ``round(clip(y, -s, s) / s * Ts) / Ts * s``, in the update and in the
+projection. The projection is then nonlinear and acts on the presynaptic activity, ``a - H_old^T q(H_old a)``,
+before the weight gradient is formed (``project_activity``).
 """
 from __future__ import annotations
 
@@ -29,7 +34,7 @@ class HLOPLayer:
     """Subspace neurons of one layer. ``H`` rows ``[:n_fixed]`` are old (merged, fixed) and used for projection;
     rows ``[n_fixed:]`` belong to the task being learned."""
 
-    def __init__(self, n_in, lr, *, momentum=0.9, iterations=5, clip=10.0, dtype=np.float32):
+    def __init__(self, n_in, lr, *, momentum=0.9, iterations=5, clip=10.0, spiking=None, dtype=np.float32):
         if n_in < 1:
             raise SpecError(f"n_in={n_in!r} must be >= 1")
         if not lr > 0:
@@ -38,6 +43,9 @@ class HLOPLayer:
             raise SpecError(f"HLOP momentum={momentum!r} must be in [0, 1)")
         self.n_in, self.lr, self.momentum = int(n_in), float(lr), float(momentum)
         self.iterations, self.clip, self.dtype = int(iterations), float(clip), dtype
+        if spiking is not None and (len(spiking) != 2 or not spiking[0] > 0 or int(spiking[1]) < 1):
+            raise SpecError(f"spiking={spiking!r} must be (scale > 0, time steps >= 1)")
+        self.spiking = None if spiking is None else (float(spiking[0]), int(spiking[1]))
         self.H = np.zeros((0, self.n_in), dtype)
         self.V = np.zeros((0, self.n_in), dtype)
         self.n_fixed = 0
@@ -68,12 +76,28 @@ class HLOPLayer:
         m = self.momentum
         scale = self.dtype(1.0 / len(x))
         for _ in range(self.iterations if iterations is None else iterations):
-            y = x @ self.H.T                                   # B x m
+            y = self.infer(x)                                  # B x m
             resid = x - y @ self.H                             # x - H^T y
             dH = (y[:, a:].T @ resid) * scale                  # new rows only
             np.clip(dH, -self.clip, self.clip, out=dH)
             self.V[a:] = m * self.V[a:] + (1.0 - m) * dH
             self.H[a:] += self.lr * self.V[a:]
+
+    def infer(self, x, rows=None):
+        """Outputs ``y = H x`` of the subspace neurons ``H[:rows]`` (default all) for the rows of ``x``, quantised
+        to spike rates when the neurons are spiking."""
+        y = x @ (self.H if rows is None else self.H[:rows]).T
+        if self.spiking is None:
+            return y
+        s, steps = self.spiking
+        return (np.round(np.clip(y, -s, s) * (steps / s)) * (s / steps)).astype(y.dtype)
+
+    def project_activity(self, a):
+        """``a - H_old^T y_old``: presynaptic activity rows with the part the old subspace neurons explain removed
+        (equal to ``project_gradient`` on the gradient when the neurons are not spiking)."""
+        if self.n_fixed == 0:
+            return a
+        return a - self.infer(a, self.n_fixed) @ self.H[:self.n_fixed]
 
     def project_gradient(self, G):
         """``G (I - H_old^T H_old)``: the weight gradient with its component in the old subspace removed."""

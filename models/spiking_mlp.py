@@ -72,6 +72,15 @@ def dsr_backward(weights, vth, x, pre_means, wfrs, r_ins, g_out, *, tau, dt, kap
     return grads, dvth
 
 
+def _identity(a):
+    return a
+
+
+def _time_rows(f, S):
+    """``f`` applied to the rows of a time-major (T, B, n) array, reshaped back."""
+    return S if f is _identity else f(S.reshape(-1, S.shape[-1])).reshape(S.shape)
+
+
 class SpikingMLP:
     """Bias-free spiking MLP ``sizes = (n_in, hidden..., n_out)``, PyTorch's default init U(+-1/sqrt(fan_in))."""
 
@@ -108,7 +117,7 @@ class SpikingMLP:
         T, B = p["T"], len(x)
         beta = math.exp(-p["dt"] / p["tau"])
         inp, pre_rate = x[None], x
-        wfrs, means, r_ins = [], [], []
+        wfrs, means, r_ins, spikes = [], [], [], []
         for l in range(self.n_hidden):
             W = self.weights[l]
             n = W.shape[0]
@@ -120,9 +129,10 @@ class SpikingMLP:
             lif_dsr_forward(I, T, beta, p["alpha"], self.vth[l], p["dt"], self._w_t, S, wfr, mean)
             wfrs.append(wfr)
             means.append(mean)
+            spikes.append(S)
             inp, pre_rate = S, wfr
         out = wfrs[-1] @ self.weights[-1].T
-        return out, wfrs, means, r_ins
+        return out, wfrs, means, r_ins, spikes
 
     def _soft_forward(self, x):
         p = self.params
@@ -157,20 +167,30 @@ class SpikingMLP:
         return np.concatenate(outs) if outs else np.zeros((0, self.sizes[-1]), self.dtype)
 
     # -- gradients ----------------------------------------------------------------------------------------------
-    def gradients(self, x, y, logit_mask=None):
-        """(loss, weight gradients, threshold gradients or None, HLOP activities) for one batch."""
+    def gradients(self, x, y, logit_mask=None, project=None):
+        """(loss, weight gradients, threshold gradients or None, HLOP activities) for one batch. ``project``: one
+        function per weight layer (or None) applied to the rows of presynaptic activity (per sample and time
+        step) that form that layer's gradient: HLOP's projection in its activity form."""
         x = np.asarray(x, self.dtype)
-        return getattr(self, f"_grad_{self.training}")(x, y, logit_mask)
+        if project is None:
+            project = [None] * len(self.weights)
+        if len(project) != len(self.weights):
+            raise SpecError(f"project needs one entry per weight layer ({len(self.weights)}), got {len(project)}")
+        project = [_identity if f is None else f for f in project]
+        return getattr(self, f"_grad_{self.training}")(x, y, logit_mask, project)
 
-    def _grad_dsr(self, x, y, logit_mask):
+    def _grad_dsr(self, x, y, logit_mask, project):
         p = self.params
-        out, wfrs, means, r_ins = self._dsr_forward(x)
+        out, wfrs, means, r_ins, spikes = self._dsr_forward(x)
         loss, g_out = softmax_cross_entropy(out, y, logit_mask)
-        grads, dvth = dsr_backward(self.weights, self.vth, x, means, wfrs, r_ins, g_out,
+        pre_means = [m if f is _identity else _time_rows(f, S).mean(0)       # mean_t of the projected spikes
+                     for m, S, f in zip(means, spikes, project[1:])]
+        wfr_head = wfrs[:-1] + [project[-1](wfrs[-1])]
+        grads, dvth = dsr_backward(self.weights, self.vth, project[0](x), pre_means, wfr_head, r_ins, g_out,
                                    tau=p["tau"], dt=p["dt"], kappa=self.kappa)
         return loss, grads, dvth, [[x, *wfrs]]
 
-    def _grad_bptt(self, x, y, logit_mask):
+    def _grad_bptt(self, x, y, logit_mask, project):
         p = self.params
         T, B = p["T"], len(x)
         decay = 1.0 - 1.0 / p["tau"]
@@ -178,21 +198,21 @@ class SpikingMLP:
         loss, g_out = softmax_cross_entropy(out_t.mean(0), y, logit_mask)
         L = self.n_hidden
         grads = [None] * (L + 1)
-        grads[L] = g_out.T @ spikes[-1].mean(0)
+        grads[L] = g_out.T @ _time_rows(project[L], spikes[-1]).mean(0)
         grad_s = np.broadcast_to((g_out @ self.weights[L]) / T, spikes[-1].shape).astype(self.dtype)
         for l in range(L - 1, -1, -1):
             grad_I = np.empty_like(hs[l])
             lif_soft_backward(hs[l], np.ascontiguousarray(grad_s), decay, p["vth"], p["surrogate_alpha"], grad_I)
             if l == 0:
-                grads[0] = grad_I.sum(0).T @ x
+                grads[0] = grad_I.sum(0).T @ project[0](x)
             else:
-                pre = spikes[l - 1].reshape(T * B, -1)
+                pre = project[l](spikes[l - 1].reshape(T * B, -1))
                 grads[l] = grad_I.reshape(T * B, -1).T @ pre
                 grad_s = (grad_I.reshape(T * B, -1) @ self.weights[l]).reshape(T, B, -1)
         acts = [x] + [s.reshape(T * B, -1) for s in spikes]
         return loss, grads, None, [acts]
 
-    def _grad_ottt(self, x, y, logit_mask):
+    def _grad_ottt(self, x, y, logit_mask, project):
         p = self.params
         T, B = p["T"], len(x)
         decay = 1.0 - 1.0 / p["tau"]
@@ -212,16 +232,16 @@ class SpikingMLP:
         # softmax_cross_entropy divides by T*B rows: that is CE(out_t)/T summed over t, each a batch mean
         L = self.n_hidden
         grads = [None] * (L + 1)
-        grads[L] = g.T @ traces[-1].reshape(T * B, -1)
+        grads[L] = g.T @ project[L](traces[-1].reshape(T * B, -1))
         gs = g @ self.weights[L]
         for l in range(L - 1, -1, -1):
             z = a_sg * (hs[l].reshape(T * B, -1) - p["vth"])
             sg = 1.0 / (1.0 + np.exp(-z))
             delta = (gs * (a_sg * sg * (1.0 - sg))).astype(self.dtype)
             if l == 0:
-                grads[0] = delta.reshape(T, B, -1).sum(0).T @ x
+                grads[0] = delta.reshape(T, B, -1).sum(0).T @ project[0](x)
             else:
-                grads[l] = delta.T @ traces[l - 1].reshape(T * B, -1)
+                grads[l] = delta.T @ project[l](traces[l - 1].reshape(T * B, -1))
                 gs = delta @ self.weights[l]
         acts = [[x] + [np.concatenate([spikes[l][t], traces[l][t]]) for l in range(L)] for t in range(T)]
         return loss, grads, None, acts

@@ -51,7 +51,7 @@ def test_hidden_rates_follow_the_dsr_neurons(trained):
     mean firing rate per step); an error in the bias, gain or threshold mapping breaks the agreement."""
     model, p, _, mean, std = trained
     x = ((p[:40] - mean) / std).astype(np.float32)
-    _, _, means, _ = model._dsr_forward(x)
+    means = model._dsr_forward(x)[2]
     dsr_rate = means[0] / (model.vth[0] / model.params["dt"])          # spikes per step
     net = deployable_mlp(model, duration=400.0, mean=mean, std=std)
     r = Simulator(net, record=("hidden1",)).run(400.0, batch=40, stimuli={"pixels": p[:40] * 0.5}, seed=3)

@@ -162,7 +162,7 @@ def test_nalsm_float_flags(tmp_path_factory, capsys, flag, value):
 
 @given(flag=st.sampled_from(["--tasks", "--epochs", "--seed", "--batch-size", "--train-per-task", "--time-steps",
                              "--eval-subset", "--threads", "--lr", "--ewc-lambda", "--hidden", "--benchmark",
-                             "--eval-every"]),
+                             "--eval-every", "--hlop-spiking-steps", "--hlop-spiking-scale"]),
        value=st.sampled_from(["-1", "0", "nan", "inf", "x", "1e400", "-3", "5,-1", ""]))
 def test_continual_flags(tmp_path_factory, capsys, flag, value):
     argv = ["continual", "--data-dir", str(tmp_path_factory.mktemp("nodata")), "--out",
@@ -175,6 +175,9 @@ def test_continual_flags(tmp_path_factory, capsys, flag, value):
                              ["bench", "cuba", "--duration=-1"], ["bench", "cuba", "--repeats=0"],
                              ["bench", "cuba", "--against=foo"], ["export", "nope", "--target", "script", "--out", "x"],
                              ["export", "demo", "--target", "script", "--out", "x", "--duration", "nan"],
+                             ["export", "continual", "--target", "script", "--out", "x"],
+                             ["export", "cuba", "--target", "script", "--out", "x", "--max-rate", "0"],
+                             ["fidelity", "continual"], ["fidelity", "continual", "--test-per-task", "0"],
                              ["cam", "run", "missing.json", "--cue-size", "0", "--content-size", "2"],
                              ["cam", "run", "missing.json", "--cue-size", "2", "--content-size", "2"],
                              ["cam", "replay", "missing.json", "--history", "1"], ["nope"], ["nalsm", "--dataset=x"],

@@ -124,3 +124,42 @@ def test_hlop_layer_rejects_bad_parameters():
         HLOPLayer(10, lr=0.0)
     with pytest.raises(SpecError, match="momentum"):
         HLOPLayer(10, lr=0.01, momentum=1.0)
+
+
+def test_spiking_lateral_neurons_quantise_their_output_by_hand():
+    """``round(clip(y, -s, s) / s * Ts) / Ts * s`` with s = 2, Ts = 4: steps of 0.5, saturating at +-2."""
+    h = HLOPLayer(2, 0.01, spiking=(2.0, 4), dtype=np.float64)
+    h.H = np.eye(2)
+    y = h.infer(np.array([[0.2, -0.3], [0.74, 5.0], [-9.0, 1.26]]))
+    np.testing.assert_allclose(y, [[0.0, -0.5], [0.5, 2.0], [-2.0, 1.5]])
+    with pytest.raises(SpecError, match="spiking"):
+        HLOPLayer(2, 0.01, spiking=(0.0, 4))
+
+
+@pytest.mark.parametrize("training", ["dsr", "bptt", "ottt"])
+def test_activity_projection_equals_gradient_projection_when_not_quantised(training):
+    """Projecting every presynaptic activity row (per sample and time step) before the gradient is formed must
+    give the projected gradient ``G (I - H^T H)`` of each layer, for all three training methods; with spiking
+    neurons at a fine resolution (Ts large) the same holds to the quantisation error, at a coarse one it does
+    not."""
+    from snn.models.spiking_mlp import SpikingMLP
+    rng = np.random.default_rng(0)
+    model = SpikingMLP((20, 16, 12, 5), training, seed=3, dtype=np.float64)
+    x, y = 4.0 * rng.standard_normal((8, 20)), rng.integers(0, 5, 8)     # strong enough to make spikes
+    layers = []
+    for W in model.weights:
+        h = HLOPLayer(W.shape[1], 0.01, dtype=np.float64)
+        h.add_neurons(3, rng)
+        h.merge()
+        layers.append(h)
+    _, G, _, _ = model.gradients(x, y)
+    _, Gp, _, _ = model.gradients(x, y, project=[h.project_activity for h in layers])
+    for h, g, gp in zip(layers, G, Gp):
+        np.testing.assert_allclose(gp, h.project_gradient(g), rtol=1e-9, atol=1e-12)
+        assert np.abs(gp - g).max() > 1e-3                   # the projection did something
+    for steps, close in ((10 ** 7, True), (2, False)):
+        for h in layers:
+            h.spiking = (20.0, steps)
+        _, Gq, _, _ = model.gradients(x, y, project=[h.project_activity for h in layers])
+        err = max(np.abs(gq - h.project_gradient(g)).max() for h, g, gq in zip(layers, G, Gq))
+        assert (err < 1e-5) == close, (steps, err)
