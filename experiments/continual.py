@@ -17,7 +17,7 @@ from snn.io import write_json
 from snn.models.continual import METHODS, ContinualConfig, Task, run_continual
 from snn.models.spiking_mlp import TRAININGS
 
-from .provenance import provenance
+from .provenance import git_commit, provenance
 
 BENCHMARKS = ("pmnist", "split-mnist", "split-fashion-mnist")
 MNIST_MEAN_STD = (0.1307, 0.3081)          # torchvision Normalize of HLOP's PMNIST loader
@@ -117,6 +117,7 @@ def config_from_args(args):
 
 def run(config, data_dir, out, *, progress=True, stop_after=None):
     """Build the benchmark named in ``config.extra``, train, write results.json and figures into ``out``."""
+    git_commit()                   # read now (cached): results.json names the code the run started with
     ex = config.extra
     tasks = build_tasks(ex["benchmark"], ex["tasks"], data_dir, seed=config.seed,
                         train_per_task=ex.get("train_per_task"), test_per_task=ex.get("test_per_task"))
