@@ -20,6 +20,7 @@ from snn.models.spiking_mlp import TRAININGS
 from .provenance import git_commit, provenance
 
 BENCHMARKS = ("pmnist", "split-mnist", "split-fashion-mnist")
+SCENARIOS = ("class", "task")              # split benchmarks: class- or task-incremental
 MNIST_MEAN_STD = (0.1307, 0.3081)          # torchvision Normalize of HLOP's PMNIST loader
 
 
@@ -28,15 +29,17 @@ def _flat(images, mean, std):
     return ((x - mean) / std).astype(np.float32)
 
 
-def build_tasks(benchmark, n_tasks, data_dir, *, seed, train_per_task=None, test_per_task=None):
+def build_tasks(benchmark, n_tasks, data_dir, *, seed, train_per_task=None, test_per_task=None, scenario="class"):
     """The task list of a benchmark.
 
     ``pmnist``: every task is MNIST (all 60,000 training images, no validation split) under its own pixel
     permutation (``task_permutations(n_tasks, seed)``; all tasks permuted, as HLOP's loader), one shared 10-way
-    head. ``split-*``: tasks of two classes each ((0, 1), (2, 3), ...; at most 5), task-incremental (the logits
-    outside a task's classes are masked). ``train_per_task`` / ``test_per_task`` keep the first N samples.
+    head. ``split-*``: tasks of two classes each ((0, 1), (2, 3), ...; at most 5), ``scenario`` 'class'
+    (class-incremental: one 10-way head, no task identity at test) or 'task' (task-incremental: the logits
+    outside a task's classes are masked in training and test). ``train_per_task`` / ``test_per_task`` keep the first N samples.
     """
     check_choice("benchmark", benchmark, BENCHMARKS)
+    check_choice("scenario", scenario, SCENARIOS)
     if isinstance(n_tasks, bool) or not isinstance(n_tasks, int) or n_tasks < 1:
         raise SpecError(f"tasks={n_tasks!r} must be an integer >= 1")
     for name, v in (("train_per_task", train_per_task), ("test_per_task", test_per_task)):
@@ -64,7 +67,8 @@ def build_tasks(benchmark, n_tasks, data_dir, *, seed, train_per_task=None, test
         a, b = tr_idx[k][:train_per_task], te_idx[k][:test_per_task]
         tasks.append(Task(f"{benchmark}-{k}", _flat(d.train.images[a], mean, std),
                           d.train.labels[a].astype(np.int64), _flat(d.test.images[b], mean, std),
-                          d.test.labels[b].astype(np.int64), None, (2 * k, 2 * k + 1), (mean, std)))
+                          d.test.labels[b].astype(np.int64), None,
+                          (2 * k, 2 * k + 1) if scenario == "task" else None, (mean, std)))
     return tasks
 
 
@@ -81,6 +85,8 @@ def _parse_hidden(text):
 def add_arguments(parser):
     parser.add_argument("--benchmark", choices=BENCHMARKS, default="pmnist", help="task sequence")
     parser.add_argument("--tasks", type=int, default=10, help="number of tasks (default 10; split-*: at most 5)")
+    parser.add_argument("--scenario", choices=SCENARIOS, default=None,
+                        help="split-*: class-incremental (default: one head, no task id at test) or task-incremental")
     parser.add_argument("--method", choices=METHODS, default="hlop", help="continual-learning method")
     parser.add_argument("--training", choices=TRAININGS, default="dsr", help="how the spiking MLP is trained")
     parser.add_argument("--epochs", type=int, default=1, help="epochs per task (default 1)")
@@ -112,7 +118,8 @@ def config_from_args(args):
         eval_subset=args.eval_subset, ewc_lambda=args.ewc_lambda, hlop_spiking_steps=args.hlop_spiking_steps,
         hlop_spiking_scale=args.hlop_spiking_scale,
         extra={"benchmark": args.benchmark, "tasks": args.tasks, "train_per_task": args.train_per_task,
-               "test_per_task": args.test_per_task})
+               "test_per_task": args.test_per_task,
+               **({"scenario": args.scenario or "class"} if args.benchmark != "pmnist" else {})})
 
 
 def run(config, data_dir, out, *, progress=True, stop_after=None):
@@ -120,7 +127,8 @@ def run(config, data_dir, out, *, progress=True, stop_after=None):
     git_commit()                   # read now (cached): results.json names the code the run started with
     ex = config.extra
     tasks = build_tasks(ex["benchmark"], ex["tasks"], data_dir, seed=config.seed,
-                        train_per_task=ex.get("train_per_task"), test_per_task=ex.get("test_per_task"))
+                        train_per_task=ex.get("train_per_task"), test_per_task=ex.get("test_per_task"),
+                        scenario=ex.get("scenario", "class"))
     out = Path(out)
     res = run_continual(tasks, config, checkpoint=out / "checkpoint.npz", stop_after=stop_after,
                         progress=progress)
@@ -166,6 +174,8 @@ def _figures(res, out, title):
 
 
 def main(args):
+    if args.scenario is not None and args.benchmark == "pmnist":
+        raise SpecError("--scenario applies to the split benchmarks; pmnist has one shared head (domain-incremental)")
     config = config_from_args(args)
     if args.threads is not None and args.threads < 1:
         raise SpecError(f"threads={args.threads} must be >= 1")

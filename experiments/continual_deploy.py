@@ -37,7 +37,7 @@ def run_tasks(cfg, data_dir, test_per_task=None):
     from .continual import build_tasks
     ex = cfg["extra"]
     return build_tasks(ex["benchmark"], ex["tasks"], data_dir, seed=cfg["seed"], train_per_task=1,
-                       test_per_task=test_per_task or ex.get("test_per_task"))
+                       test_per_task=test_per_task or ex.get("test_per_task"), scenario=ex.get("scenario", "class"))
 
 
 def deployed_network(run_dir, data_dir, *, task=0, image=0, duration=200.0, max_rate=DEFAULT_MAX_RATE):

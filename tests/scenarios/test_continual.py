@@ -110,12 +110,19 @@ def test_command_line_user_errors_are_one_line(data_dir, tmp_path, capsys):
     assert "hidden='80,x'" in capsys.readouterr().err
 
 
-def test_split_mnist_masks_other_tasks_classes_and_multitask_has_no_bwt(data_dir):
-    """Split MNIST is task-incremental: each task's logits are restricted to its two classes, so even a barely
-    trained network is far above the 10-way chance level; multitask trains one joint phase (one row of R)."""
+def test_split_mnist_scenarios_and_multitask_has_no_bwt(data_dir):
+    """Split MNIST task-incremental: each task's logits are restricted to its two classes, so even a barely
+    trained network is far above the 10-way chance level; multitask trains one joint phase (one row of R).
+    Class-incremental (the default): one 10-way head and no task identity, so fine-tuning on the second pair
+    of classes forgets the first almost entirely (a model that only answers 2 or 3 scores 0 on task 0)."""
     from snn.experiments.continual import build_tasks
-    tasks = build_tasks("split-mnist", 2, data_dir, seed=0, train_per_task=400, test_per_task=300)
+    tasks = build_tasks("split-mnist", 2, data_dir, seed=0, train_per_task=400, test_per_task=300,
+                        scenario="task")
     assert tasks[1].classes == (2, 3) and set(np.unique(tasks[1].train_y)) == {2, 3}
     res = run_continual(tasks, ContinualConfig(method="multitask", hidden=(24, 24)))
     assert res["accuracy_matrix"].shape == (1, 2) and res["bwt"] is None
     assert res["acc"] > 0.8
+    tasks = build_tasks("split-mnist", 2, data_dir, seed=0, train_per_task=400, test_per_task=300)
+    assert tasks[1].classes is None and set(np.unique(tasks[1].train_y)) == {2, 3}
+    R = run_continual(tasks, ContinualConfig(method="finetune", hidden=(24, 24), epochs=3))["accuracy_matrix"]
+    assert R[0, 0] > 0.9 and R[1, 1] > 0.9 and R[1, 0] < 0.3, R
