@@ -46,14 +46,22 @@ def nalsm_config(cfg):
     _real(cfg, "w_A", none_ok=True, lo=-1e9, hi=1e9)
     _real(cfg, "w_init", none_ok=True, lo=-1e9, hi=1e9)
     _real(cfg, "astro_density", lo=0.0, hi=1.0, lo_open=True)
+    _real(cfg, "theta_C", none_ok=True, lo=-1e9, hi=1e9)
+    _real(cfg, "dC", none_ok=True, lo=0.0, lo_open=True, hi=1e9)
+    if cfg.get("variant", "nalsm") != "lsm-apstdp" and (cfg.get("theta_C"), cfg.get("dC")) != (None, None):
+        raise SpecError(f"--theta-C / --delta-C set the calcium gate of --variant lsm-apstdp, not "
+                        f"{cfg.get('variant', 'nalsm')!r}")
     _int(cfg, "chunk", 1, hi=10 ** 6)
     _int(cfg, "workers", 1, none_ok=True, hi=1024)
+    _int(cfg, "kq_per_class", 1, none_ok=True, hi=10 ** 6)
+    _int(cfg, "kq_resamples", 1, none_ok=True, hi=10 ** 6)
 
 
 def nalsm_args(args):
     nalsm_config({k: getattr(args, k) for k in ("neurons", "seed", "init_samples", "train", "val", "test", "epochs",
-                                               "val_start_id", "w_A", "w_init", "astro_density", "chunk",
-                                               "workers")})
+                                               "val_start_id", "w_A", "w_init", "astro_density", "variant",
+                                               "theta_C", "dC", "chunk", "workers", "kq_per_class",
+                                               "kq_resamples")})
 
 
 def continual_args(args):

@@ -1,11 +1,13 @@
 """NALSM and its LSM baselines end to end (specs/nalsm.md): data -> rate code or events -> phase 1 (plastic
 initialisation, K samples x 20 ms, serial) -> phase 2 (250 ms per sample from the phase-1 weights, plastic and
-decaying, in parallel) -> liquid spike counts -> linear readout; branching factor on 20 test samples.
+decaying, in parallel) -> liquid spike counts -> linear readouts; branching factor on 20 test samples; with
+``--kernel-quality`` the SP / AP ranks of specs 5 (experiments/nalsm_quality.py).
 
     snn nalsm --dataset digits --out runs/nalsm-digits
 
-Writes ``OUT/results.json`` (test_accuracy, val_accuracy, branching_factor, samples_per_second, wall_seconds,
-config, seed, versions, commit), ``OUT/w_init.npz`` and ``OUT/features/<split>_<first sample>.npz``, one per chunk
+Writes ``OUT/results.json`` (test_accuracy, val_accuracy of the readout named by ``readout``, every readout's
+numbers under ``readouts``, branching_factor, kernel_quality, samples_per_second, wall_seconds, config, seed,
+versions, commit), ``OUT/w_init.npz`` and ``OUT/features/<split>_<first sample>.npz``, one per chunk
 of ``chunk`` samples. The phase-1 weights and every feature chunk are saved as they are made (atomically, keyed by
 the settings that determine them); a rerun with the same settings reuses them, so an interrupted run resumes
 where it stopped, recomputing at most the chunks that were running. ``--workers K`` runs the chunks on a local
@@ -23,19 +25,25 @@ from snn.analysis import mean_branching_factor
 from snn.engine import Simulator
 from snn.errors import DataError, SpecError, check_choice
 from snn.io import read_npz, write_json, write_npz
-from snn.models.nalsm import (FEATURE_MS, INIT_MS, VARIANTS, build_liquid, initialise, liquid_adjacency,
-                              liquid_counts)
+from snn.models.nalsm import (D_C, FEATURE_MS, INIT_MS, THETA_C, VARIANTS, build_liquid, initialise,
+                              liquid_adjacency)
 from snn.readout import train_logistic_readout, train_paper_readout
 
 from .checks import nalsm_config
 from .nalsm_features import dask_client, extract
+from .nalsm_quality import KQ_PIXEL_SIGMA, KQ_SHIFT_MS, kernel_quality
 from .provenance import provenance
 
 DATASETS = ("digits", "mnist", "fashion-mnist", "nmnist")
+# both: the paper's readout (reported at the top level) and logistic regression (cheap) beside it
+READOUTS = ("both", "paper", "logreg")
 DEFAULTS = dict(dataset="digits", data_dir=None, neurons=1000, variant="nalsm", init_samples=None, train=None,
-                val=None, test=None, seed=0, readout="paper", epochs=5000, patience=500, readout_batch=250,
-                w_A=None, w_init=None, astro_density=1.0, bf_samples=20, chunk=250,
-                val_start_id=50_001, workers=None, scheduler=None)
+                val=None, test=None, seed=0, readout="both", epochs=5000, patience=500, readout_batch=250,
+                w_A=None, w_init=None, astro_density=1.0, theta_C=None, dC=None, bf_samples=20, chunk=250,
+                val_start_id=50_001, workers=None, scheduler=None, kernel_quality=False, kq_per_class=20,
+                kq_resamples=50)
+# lsm-apstdp calcium windows (theta_C, dC) by dataset (specs 3.5: N-MNIST theta 10, dC 2-3); others: MNIST's
+APSTDP_WINDOWS = {"nmnist": (10.0, 2.5)}
 
 
 def _cube(n):
@@ -51,6 +59,7 @@ class _Images:
     def __init__(self, splits):
         from snn.data import rate_probabilities
         self.n_inputs = int(np.prod(splits.train.images.shape[1:]))
+        self.test_images = splits.test.images
         tv = np.concatenate([splits.train.images, splits.val.images])
         p_tv, _ = rate_probabilities(tv, on_zero="zero")
         p_te, _ = rate_probabilities(splits.test.images, on_zero="zero") if len(splits.test) else (np.zeros((0, 1)), 0)
@@ -60,6 +69,15 @@ class _Images:
 
     def stimuli(self, split, idx, duration, rng=None):
         return np.ascontiguousarray(self.p[split][idx])
+
+    def noisy_test(self, rng):
+        """Test rates from images + N(0, sigma) per pixel, sigma = 125/255 of the pixel range (MNIST: 125;
+        digits: 7.8 of 16), clipped to [0, clean maximum], then coded as the clean test set (its own max)."""
+        from snn.data import gaussian_pixel_noise, rate_probabilities
+        vmax = float(self.test_images.max(initial=0.0))
+        p, _ = rate_probabilities(gaussian_pixel_noise(self.test_images, KQ_PIXEL_SIGMA * vmax, rng, vmax=vmax),
+                                  on_zero="zero")
+        return lambda idx: np.ascontiguousarray(p[idx])
 
 
 class _Events:
@@ -75,6 +93,12 @@ class _Events:
         items = [self.samples[split][i] for i in idx]
         starts = 0 if rng is None else rng.integers(1, 300 - 1 - duration, len(items))
         return events_to_spikes(items, duration, t_start=starts)
+
+    def noisy_test(self, rng):
+        """Test frames with each recording moved by one N(0, 10 ms) shift (whole bins), reflected at the edges."""
+        from snn.data import shift_frames
+        shifts = np.rint(rng.normal(0.0, KQ_SHIFT_MS, len(self.labels["test"]))).astype(np.int64)
+        return lambda idx: shift_frames(self.stimuli("test", idx, FEATURE_MS), shifts[idx])
 
 
 def load(cfg):
@@ -124,7 +148,11 @@ def run(config, out, progress=True):
     cfg = {**DEFAULTS, **{k: v for k, v in config.items() if v is not None or k in ("data_dir",)}}
     nalsm_config(cfg)     # the same checks as the command line's, for callers from Python
     check_choice("variant", cfg["variant"], VARIANTS)
-    check_choice("readout", cfg["readout"], ("paper", "logreg"))
+    check_choice("readout", cfg["readout"], READOUTS)
+    if cfg["variant"] == "lsm-apstdp":      # the windows it ran with, in the saved config
+        theta, dc = APSTDP_WINDOWS.get(cfg["dataset"], (THETA_C, D_C))
+        cfg["theta_C"] = theta if cfg["theta_C"] is None else cfg["theta_C"]
+        cfg["dC"] = dc if cfg["dC"] is None else cfg["dC"]
     shape = _cube(int(cfg["neurons"]))
     seed = int(cfg["seed"])
     out = Path(out)
@@ -133,13 +161,15 @@ def run(config, out, progress=True):
     sizes = {k: len(v) for k, v in data.labels.items()}
     if min(sizes["train"], sizes["val"]) == 0:
         raise SpecError(f"train and validation splits must not be empty, got {sizes}")
+    if cfg["kernel_quality"] and sizes["test"] == 0:
+        raise SpecError("--kernel-quality measures the test split, which is empty (--test 0)")
     k_init = sizes["train"] if cfg["init_samples"] is None else int(cfg["init_samples"])
     net_kw = dict(shape=shape, variant=cfg["variant"], w_init=cfg["w_init"], w_A=cfg["w_A"],
-                  astro_density=cfg["astro_density"], seed=seed)
+                  astro_density=cfg["astro_density"], theta_C=cfg["theta_C"], dC=cfg["dC"], seed=seed)
     net_init = build_liquid(data.n_inputs, phase="init", **net_kw)
     net_feat = build_liquid(data.n_inputs, phase="features", **net_kw)
     base = ("dataset", "data_dir", "neurons", "variant", "train", "val", "test", "seed", "w_A", "w_init",
-            "astro_density")
+            "astro_density", "theta_C", "dC")
 
     # phase 1: a random permutation of the training set, K samples x 20 ms, weights and traces carried over
     rng = np.random.default_rng([seed, 1])
@@ -169,7 +199,16 @@ def run(config, out, progress=True):
                                       sample_offset=offsets[split], chunk=cfg["chunk"], client=client,
                                       progress=progress)
             made += k
-    t_feat = time.perf_counter() - t2
+        t_feat = time.perf_counter() - t2
+        kq, t_kq = None, None
+        if cfg["kernel_quality"]:    # AP: one more pass over the test split, noisy, as further sample ids
+            tk = time.perf_counter()
+            noisy, _ = extract(job, "test-noisy", sizes["test"], data.noisy_test(np.random.default_rng([seed, 3])),
+                               out, key, sample_offset=sum(sizes.values()), chunk=cfg["chunk"], client=client,
+                               progress=progress)
+            kq = kernel_quality(feats["test"], noisy, data.labels["test"], cfg["kq_per_class"],
+                                cfg["kq_resamples"], np.random.default_rng([seed, 4]))
+            t_kq = time.perf_counter() - tk
     n_feat = made                    # samples simulated in this run (reused chunks are not counted)
 
     # branching factor: liquid rasters of bf_samples test (else val) samples, rerun with recording
@@ -189,24 +228,22 @@ def run(config, out, progress=True):
         pre, post = liquid_adjacency(rec)
         bf = mean_branching_factor(rasters, int(np.prod(shape)), pre, post)
 
-    # readout
+    # readouts: the first named is the one reported at the top level
     t3 = time.perf_counter()
-    tr, va, te = [(feats[s], data.labels[s]) for s in ("train", "val", "test")]
-    if cfg["readout"] == "paper":
-        ro = train_paper_readout(tr, va, te, batch_size=cfg["readout_batch"], epochs=cfg["epochs"],
-                                 patience=cfg["patience"])
-    else:
-        ro = train_logistic_readout(tr, va, te)
+    readouts = _readouts(cfg, *[(feats[s], data.labels[s]) for s in ("train", "val", "test")])
     t_ro = time.perf_counter() - t3
+    name, (ro, _) = next(iter(readouts.items()))
     results = {
         "test_accuracy": ro.test_accuracy, "val_accuracy": ro.val_accuracy, "train_accuracy": ro.train_accuracy,
-        "readout_best_epoch": ro.best_epoch, "readout_epochs_run": ro.epochs_run,
-        "branching_factor": bf if bf == bf else None,
+        "readout_best_epoch": ro.best_epoch, "readout_epochs_run": ro.epochs_run, "readout": name,
+        "readouts": {k: _readout_summary(k, r) for k, (r, _) in readouts.items()},
+        "branching_factor": bf if bf == bf else None, "kernel_quality": kq,
         "samples_per_second": n_feat / t_feat if n_feat and t_feat > 0 else None,
         "features_reused": n_feat == 0, "workers": cfg["workers"], "scheduler": cfg["scheduler"],
         "liquid_rate_hz": float(np.concatenate([feats[s] for s in feats]).mean() * 1000.0 / FEATURE_MS),
         "sizes": sizes, "init_samples": k_init,
-        "seconds": {"phase1": t_init, "phase2": t_feat, "readout": t_ro},
+        "seconds": {"phase1": t_init, "phase2": t_feat, "kernel_quality": t_kq, "readout": t_ro,
+                    **{f"readout_{k}": sec for k, (_, sec) in readouts.items()}},
         "wall_seconds": time.perf_counter() - t0,
         **provenance(cfg, seed),
     }
@@ -214,6 +251,30 @@ def run(config, out, progress=True):
     _figure(out / "nalsm.png", rasters[0] if m else None, net_feat, feats["test"] if sizes["test"] else feats["val"],
             data.labels["test"], ro.test_predictions, bf, cfg)
     return results
+
+
+def _readouts(cfg, train, val, test):
+    """{name: (ReadoutResult, seconds)} of the readouts ``cfg['readout']`` asks for, the reported one first."""
+    names = ("paper", "logreg") if cfg["readout"] == "both" else (cfg["readout"],)
+    out = {}
+    for name in names:
+        t = time.perf_counter()
+        if name == "paper":
+            ro = train_paper_readout(train, val, test, batch_size=cfg["readout_batch"], epochs=cfg["epochs"],
+                                     patience=cfg["patience"])
+        else:
+            ro = train_logistic_readout(train, val, test)
+        out[name] = (ro, time.perf_counter() - t)
+    return out
+
+
+def _readout_summary(name, ro):
+    s = {"test_accuracy": ro.test_accuracy, "val_accuracy": ro.val_accuracy, "train_accuracy": ro.train_accuracy}
+    if name == "paper":              # its epochs; logistic regression has the C chosen on validation instead
+        s.update(best_epoch=ro.best_epoch, epochs_run=ro.epochs_run)
+    else:
+        s.update(C=ro.history.get("C"))
+    return s
 
 
 def _figure(path, raster_one, net, feats, labels, predictions, bf, cfg):
@@ -245,19 +306,29 @@ def add_arguments(parser):
     parser.add_argument("--data-dir", default=None, help="folder holding mnist/, fashion-mnist/ or nmnist/")
     parser.add_argument("--neurons", type=int, default=1000, help="liquid size, a cube (1000, 8000)")
     parser.add_argument("--variant", choices=VARIANTS, default="nalsm",
-                        help="nalsm (astrocyte), lsm (static), lsm-stdp; lsm-apstdp is not implemented")
+                        help="nalsm (astrocyte), lsm (static), lsm-stdp, lsm-apstdp (calcium-gated STDP in phase 1)")
     parser.add_argument("--init-samples", type=int, default=None, help="phase-1 samples (default: train size)")
     parser.add_argument("--train", type=int, default=None, help="first N training samples (default all)")
     parser.add_argument("--val", type=int, default=None, help="first N validation samples (default all)")
     parser.add_argument("--test", type=int, default=None, help="first N test samples (default all)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the liquid, the data split and every random draw")
-    parser.add_argument("--readout", choices=("paper", "logreg"), default="paper",
-                        help="the paper's L1 readout or logistic regression")
+    parser.add_argument("--readout", choices=READOUTS, default="both",
+                        help="both: the paper's L1 readout (reported first) and logistic regression; or only one")
     parser.add_argument("--epochs", type=int, default=DEFAULTS["epochs"], help="readout epochs (max)")
     parser.add_argument("--w-A", dest="w_A", type=float, default=None, help="astrocyte weight (default 0.015 for 1000 neurons, 0.0075 for 8000)")
-    parser.add_argument("--w-init", type=float, default=None, help="initial |w| (lsm default 1, else 3)")
+    parser.add_argument("--w-init", type=float, default=None, help="initial |w| (lsm, lsm-apstdp default 1, else 3)")
     parser.add_argument("--astro-density", type=float, default=1.0,
                         help="fraction of neurons the astrocyte listens to (ablation)")
+    parser.add_argument("--theta-C", dest="theta_C", type=float, default=None,
+                        help="lsm-apstdp: calcium (~Hz) between the LTD and LTP windows (default 37; N-MNIST 10)")
+    parser.add_argument("--delta-C", dest="dC", type=float, default=None,
+                        help="lsm-apstdp: width of each calcium window (default 22; N-MNIST 2.5)")
+    parser.add_argument("--kernel-quality", action="store_true",
+                        help="also measure SP and AP (ranks on clean / noisy test inputs): one more test pass")
+    parser.add_argument("--kq-per-class", type=int, default=DEFAULTS["kq_per_class"],
+                        help="kernel quality: test samples per class in each draw (the paper: 100)")
+    parser.add_argument("--kq-resamples", type=int, default=DEFAULTS["kq_resamples"],
+                        help="kernel quality: draws averaged (the paper: 1000)")
     parser.add_argument("--val-start-id", type=int, default=50_001,
                         help="N-MNIST: training files with this id or above form the validation split")
     parser.add_argument("--chunk", type=int, default=DEFAULTS["chunk"], help="phase-2 samples per saved chunk")
@@ -270,12 +341,16 @@ def add_arguments(parser):
 def main(args):
     config = {k: getattr(args, k) for k in ("dataset", "data_dir", "neurons", "variant", "init_samples", "train",
                                             "val", "test", "seed", "readout", "epochs", "w_A", "w_init",
-                                            "astro_density", "val_start_id", "chunk", "workers", "scheduler")}
+                                            "astro_density", "theta_C", "dC", "val_start_id", "chunk", "workers",
+                                            "scheduler", "kernel_quality", "kq_per_class", "kq_resamples")}
     r = run(config, args.out, progress=not args.no_progress)
     bf = "n/a" if r["branching_factor"] is None else f"{r['branching_factor']:.2f}"
     sps = "features reused" if r["samples_per_second"] is None else f"{r['samples_per_second']:.1f} samples/s"
+    others = "".join(f"; {k} {v['test_accuracy']:.4f}" for k, v in r["readouts"].items() if k != r["readout"])
+    kq = r["kernel_quality"]
+    kq = "" if kq is None else f", kernel quality SP {kq['sp']:.1f} AP {kq['ap']:.1f}"
     print(f"{args.dataset}, {args.variant} {args.neurons}: test accuracy {r['test_accuracy']:.4f} "
-          f"(val {r['val_accuracy']:.4f}), branching factor {bf}, {sps}, "
+          f"({r['readout']}; val {r['val_accuracy']:.4f}{others}), branching factor {bf}{kq}, {sps}, "
           f"{r['wall_seconds']:.1f} s")
     print(f"wrote {Path(args.out) / 'results.json'} and {Path(args.out) / 'nalsm.png'}")
     return 0

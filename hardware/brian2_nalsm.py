@@ -50,7 +50,11 @@ def run_liquid(sim, rates, w_init, duration_ms=250.0, mode="cpp_standalone", cod
     if rates.ndim != 2 or rates.shape[1] != n_in:
         raise SpecError(f"rates of shape {rates.shape}; expected (samples, {n_in})")
     n_samples = rates.shape[0]
-    astro = net.modulators[0] if net.modulators else None
+    kinds = {type(m).__name__: m for m in net.modulators}
+    if "CalciumGate" in kinds:
+        raise SpecError("the brian2 NALSM liquid has no CalciumGate (LSM+AP-STDP gating); run its phase-2 liquid, "
+                        "which has none")
+    astro = kinds.get("Astrocyte")
     if mode not in ("cpp_standalone", "runtime"):
         raise SpecError(f"mode={mode!r}; choose 'cpp_standalone' or 'runtime'")
     standalone = mode == "cpp_standalone"

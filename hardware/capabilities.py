@@ -54,6 +54,9 @@ _REFUSED_COMMON = {
                   "PyNN has no such global modulator",
                   "the same network without the modulator (constant depression rate), or static weights "
                   "learned in the engine and exported as FromList weights"),
+    "CalciumGate": ("the calcium gate (LSM+AP-STDP) lets STDP act only in windows of each neuron's running rate; "
+                    "PyNN has no such rule",
+                    "static weights learned in the engine (phase 1) and exported as FromList weights"),
     "TraceSTDP": ("TraceSTDP (all-to-all trace rule updated every step) is not a PyNN standard plasticity rule",
                   "SpikePairSTDP (SpikePairRule + AdditiveWeightDependence), or static weights learned in the "
                   "engine and exported"),

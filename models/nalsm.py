@@ -12,14 +12,17 @@ Where this differs from the authors' code (each a choice, stated here once):
 - phase 2 starts every sample with STDP traces at 0; the original carries each batch slot's traces over from the
   previous batch's sample, which would make features depend on the batch size. Phase 1 carries traces, as there.
 - the astrocyte density ablation listens to round(density * size) random neurons of each population.
-- ``lsm-apstdp`` (specs 3.5) is not implemented yet.
+- ``lsm-apstdp`` (specs 3.5): phase 1 gates the pure-STDP rule (eta 0.15 both ways) by each post neuron's
+  calcium (``CalciumGate``; theta_C = 37 Hz, dC = 22, the middle of the MNIST sweep 19-25); phase 2 keeps the
+  phase-1 weights fixed (rates 0: the synapses stay in the plastic table so the weights load as in the others).
+  C and the traces carry over from sample to sample in phase 1, as in the authors' code.
 """
 import numpy as np
 
 from snn.connectors import DistanceDependent, FromList, OneToOne
 from snn.engine import Simulator
 from snn.errors import SpecError, check_choice
-from snn.plasticity import Astrocyte, TraceSTDP
+from snn.plasticity import Astrocyte, CalciumGate, TraceSTDP
 from snn.spec import Network, Population, Projection
 
 VARIANTS = ("nalsm", "lsm", "lsm-stdp", "lsm-apstdp")
@@ -33,6 +36,7 @@ W_MAX = 3.0                          # MAX_RES_W_VAR: bounds and the "maximal" i
 PHASE2_DECAY = 0.99                  # per-ms decay of the rates during feature extraction
 INIT_MS, FEATURE_MS = 20, 250
 DEFAULT_W_A = {1000: 0.015, 8000: 0.0075}
+THETA_C, D_C = 37.0, 22.0            # lsm-apstdp calcium gate, MNIST (specs 3.5: theta 37 Hz, dC 19-25)
 
 
 def default_w_A(n_liquid):
@@ -48,15 +52,16 @@ def grid_positions(shape, rng):
 
 
 def build_liquid(n_inputs, shape=(10, 10, 10), variant="nalsm", phase="init", w_init=None, w_A=None,
-                 astro_density=1.0, seed=0):
+                 astro_density=1.0, seed=0, theta_C=None, dC=None):
     """The liquid of ``variant`` for ``phase`` ('init': plastic initialisation, constant rates; 'features':
-    rates decay by 0.99 per ms). ``w_init``: initial |w| of every block (default 3 for nalsm / lsm-stdp, 1 for
-    lsm). ``w_A``: astrocyte weight (default by liquid size). ``astro_density``: the ablation of specs 3.2."""
+    rates decay by 0.99 per ms; lsm-apstdp: fixed weights). ``w_init``: initial |w| of every block (default 3
+    for nalsm / lsm-stdp, 1 for lsm / lsm-apstdp). ``w_A``: astrocyte weight (default by liquid size).
+    ``astro_density``: the ablation of specs 3.2. ``theta_C``, ``dC``: the lsm-apstdp calcium windows (LTP in
+    (theta_C, theta_C + dC), LTD in (theta_C - dC, theta_C); default 37 and 22)."""
     check_choice("variant", variant, VARIANTS)
     check_choice("phase", phase, PHASES)
-    if variant == "lsm-apstdp":
-        raise SpecError("variant 'lsm-apstdp' (specs/nalsm.md 3.5) is not implemented yet; "
-                        "choose one of 'nalsm', 'lsm', 'lsm-stdp'")
+    if variant != "lsm-apstdp" and (theta_C is not None or dC is not None):
+        raise SpecError(f"theta_C and dC set the calcium gate of variant 'lsm-apstdp', not {variant!r}")
     if len(shape) != 3 or min(shape) < 1:
         raise SpecError(f"shape={shape!r} must be three positive grid sizes (d1, d2, d3)")
     if int(n_inputs) < 1:
@@ -77,13 +82,13 @@ def build_liquid(n_inputs, shape=(10, 10, 10), variant="nalsm", phase="init", w_
         raise SpecError(f"w_init={w_init!r} must lie in (0, {W_MAX}] (the weight bounds)")
     lr_decay = PHASE2_DECAY if phase == "features" else 1.0
     plastic = variant != "lsm"
+    frozen = variant == "lsm-apstdp" and phase == "features"      # static W_INI, loaded as plastic weights
 
     def rule(lo, hi, mirrored=False):
         if not plastic:
             return None
-        eta_minus = None if variant == "lsm-stdp" else 0.15   # nalsm: replaced by the astrocyte's A
-        return TraceSTDP(eta_plus=0.15, eta_minus=eta_minus, w_min=lo, w_max=hi, mirrored=mirrored,
-                         lr_decay=lr_decay)
+        eta = 0.0 if frozen else 0.15      # both ways (nalsm: eta_minus is replaced by the astrocyte's A)
+        return TraceSTDP(eta_plus=eta, eta_minus=eta, w_min=lo, w_max=hi, mirrored=mirrored, lr_decay=lr_decay)
 
     projs = [Projection("events", "input", OneToOne(), weight=INPUT_CURRENT, label="events->input")]
     # input -> liquid: exactly int(N * N_in * 0.15) distinct pairs, uniform, random signs
@@ -107,17 +112,20 @@ def build_liquid(n_inputs, shape=(10, 10, 10), variant="nalsm", phase="init", w_
     if variant == "nalsm":
         mods = (Astrocyte(plus=("exc", "inh"), minus=("input",), w_A=default_w_A(n) if w_A is None else w_A,
                           b_A=0.15, tau_A=100.0, A0=0.15, density=astro_density, decay=lr_decay),)
+    if variant == "lsm-apstdp" and phase == "init":
+        mods = (CalciumGate(theta=THETA_C if theta_C is None else float(theta_C),
+                            width=D_C if dC is None else float(dC), tau_C=1000.0),)
     return Network(pops, projs, dt=1.0, schedule="nalsm", seed=int(seed), modulators=mods)
 
 
 def initialise(net, stimuli, k=None, seed=0, chunk=500, progress=False):
-    """Phase 1: ``k`` samples shown 20 ms each, in order, weights and traces carried over. ``stimuli``: rates
-    (K, n_in) or events (K, n_in, >= 20), or a function (a, z) -> those of samples a..z-1 (made chunk by chunk).
-    Returns the final plastic weights (a 1-D array)."""
+    """Phase 1: ``k`` samples shown 20 ms each, in order, weights, traces and calcium carried over. ``stimuli``:
+    rates (K, n_in) or events (K, n_in, >= 20), or a function (a, z) -> those of samples a..z-1 (made chunk by
+    chunk). Returns the final plastic weights (a 1-D array)."""
     sim = Simulator(net, record=())
     get = stimuli if callable(stimuli) else (lambda a, z: stimuli[a:z])
     k = len(stimuli) if k is None else int(k)
-    w, x = None, None
+    w, x, c = None, None, None
     starts = range(0, k, chunk)
     if progress:
         from tqdm.auto import tqdm
@@ -125,8 +133,8 @@ def initialise(net, stimuli, k=None, seed=0, chunk=500, progress=False):
     for a in starts:
         z = min(a + chunk, k)
         r = sim.run(float(INIT_MS), batch=z - a, stimuli={"events": get(a, z)}, seed=seed, sample_offset=a,
-                    plastic_weights=w, traces=x, carry_over=True)
-        w, x = r.plastic_weights[0], r.traces[0]
+                    plastic_weights=w, traces=x, calcium=c, carry_over=True)
+        w, x, c = r.plastic_weights[0], r.traces[0], r.calcium[0]
     return sim.initial_plastic_weights.copy() if w is None else w
 
 

@@ -1,6 +1,6 @@
 """Network analysis on spike rasters: branching factor (the NALSM definition), firing rates, the coefficient of
-variation of inter-spike intervals, neuronal avalanches, and the astrocyte signal of a NALSM run reconstructed
-from its spikes.
+variation of inter-spike intervals, neuronal avalanches, the astrocyte signal of a NALSM run reconstructed
+from its spikes, and the kernel-quality rank of spike-count features.
 
 Rasters are (times, ids) pairs: spike times as integer time steps and neuron ids in [0, n). Adjacency is given
 as (pre, post) index arrays of the synapses among those n neurons.
@@ -154,3 +154,29 @@ def astrocyte_signal(result, sample=0):
         return n
     A = mod.trajectory(per_step(mod.plus), per_step(mod.minus), net.dt)
     return np.arange(result.n_steps) * net.dt, A
+
+
+KernelRank = namedtuple("KernelRank", "mean ranks draws")
+
+
+def kernel_rank(counts, labels, per_class, resamples, rng):
+    """NALSM's kernel-quality rank (specs/nalsm.md 5; the "SP" of clean inputs, the "AP" of noisy ones): the
+    mean over ``resamples`` draws of the matrix rank (``numpy.linalg.matrix_rank``, its default tolerance) of
+    the (n_neurons x k) spike-count matrix of k samples: ``per_class`` random samples of every class, without
+    replacement (all of a class that has fewer). ``counts``: (n_samples, n_neurons); ``rng``: a numpy
+    Generator. Returns KernelRank(mean, ranks per draw, draws (resamples, k) sample indices)."""
+    counts = np.asarray(counts, np.float64)
+    labels = np.asarray(labels)
+    if counts.ndim != 2 or labels.shape != (counts.shape[0],) or counts.shape[0] == 0:
+        raise SpecError(f"counts must be (n_samples >= 1, n_neurons) with one label per sample; got "
+                        f"{counts.shape} and {labels.shape} labels")
+    for name, v in (("per_class", per_class), ("resamples", resamples)):
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
+            raise SpecError(f"{name}={v!r} must be an integer >= 1")
+    if not isinstance(rng, np.random.Generator):
+        raise SpecError(f"rng={rng!r} must be a numpy Generator (seeds are explicit)")
+    members = [np.flatnonzero(labels == c) for c in np.unique(labels)]
+    draws = np.array([np.concatenate([rng.permutation(m)[:per_class] for m in members])
+                      for _ in range(int(resamples))])
+    ranks = np.array([np.linalg.matrix_rank(counts[d].T) for d in draws])
+    return KernelRank(float(ranks.mean()), ranks, draws)

@@ -41,16 +41,18 @@ class Simulator:
 
     def run(self, duration, batch=1, stimuli=None, seed=0, sample_offset=0, plastic_weights=None,
             chunk=None, progress=False, carry_over=False, traces=None, record_v=None, record_weights=None,
-            every=1, memory_limit=None, keep_weights=True):
+            every=1, memory_limit=None, keep_weights=True, calcium=None):
         """Simulate ``batch`` independent samples for ``duration`` ms.
 
         stimuli: {label: array} for ``SpikeSourceInput`` populations: a bool array (batch or 1, size, steps) of
         spikes per step, or a float array (batch or 1, size) of per-step spike probabilities (Bernoulli).
         plastic_weights: start values of the plastic synapses, (n_plastic,) or (batch, n_plastic); default: the
         network's initial weights. Each sample starts from them; the learned weights are in the result.
-        carry_over ('nalsm' schedule): run the samples in sequence, each starting from the weights and plasticity
-        traces the previous one left (the result holds one row of final weights and traces).
+        carry_over ('nalsm' schedule): run the samples in sequence, each starting from the weights, plasticity
+        traces and calcium the previous one left (the result holds one row of final weights, traces, calcium).
         traces ('nalsm' schedule): start values of the per-neuron STDP traces, (n,) or (batch, n); default 0.
+        calcium ('nalsm' schedule): start values of the per-neuron calcium of a ``CalciumGate``, shaped as traces;
+        default 0.
         record_v: {population label: neuron indices (None: all)} whose membrane potential is copied out every
         ``every`` steps ('exact' and 'spinnaker' schedules): ``Result.v(label)``.
         record_weights: names of plastic projections whose weights are copied out every ``every`` steps:
@@ -84,28 +86,29 @@ class Simulator:
                 (w0.ndim == 2 and w0.shape[0] not in (1, batch)):
             raise SpecError(f"plastic_weights has shape {w0.shape}; expected ({self.initial_plastic_weights.size},)"
                             f" or ({batch}, {self.initial_plastic_weights.size})")
-        if traces is not None:
-            traces = _finite_array("traces", traces, np.float64)
-            n, rows = self.lowered.coefs.shape[1], 1 if carry_over else batch
-            if traces.ndim not in (1, 2) or traces.shape[-1] != n or (traces.ndim == 2 and
-                                                                       traces.shape[0] not in (1, rows)):
-                raise SpecError(f"traces have shape {traces.shape}; expected ({n},) or ({rows}, {n})")
+        traces = self._neuron_state("traces", traces, 1 if carry_over else batch)
+        calcium = self._neuron_state("calcium", calcium, 1 if carry_over else batch)
+        if traces is not None and self._ext is not None and self._ext.gate[0] and traces.min() < 0:
+            raise SpecError("traces must be >= 0 in a network with a CalciumGate (it passes each STDP term by "
+                            "its sign, which is the rate's only for traces >= 0)")
         if self._ext is not None:
             from .schedule_nalsm import run_nalsm
             shared_w = not keep_weights and not carry_over and (w0.ndim == 1 or w0.shape[0] == 1)
             w = np.array(w0.reshape(1, -1) if shared_w else np.broadcast_to(w0, (batch, w0.shape[-1])),
                          dtype=self.dtype)
-            counts, times, index, w, x, mod = run_nalsm(self, stim, batch, sample_offset, n_steps, w, traces,
-                                                   carry_over, chunk, progress, keep_weights=not shared_w)
-            _check_finite(w, x, mod)
+            counts, times, index, w, x, c, mod = run_nalsm(self, stim, batch, sample_offset, n_steps, w, traces,
+                                                           carry_over, chunk, progress, keep_weights=not shared_w,
+                                                           calcium=calcium)
+            _check_finite(w, x, c, mod)
             res = Result(self, n_steps, seed, counts, [t * net.dt for t in times], index, w)
             res.traces = x                 # final STDP traces (batch or 1, n)
+            res.calcium = c                # final calcium (batch or 1, n; zeros without a CalciumGate)
             res.modulator_state = mod      # final (A, w_A, b_A) of the astrocyte per sample (zeros if none)
             return res
         w = np.array(np.broadcast_to(w0, (batch, w0.shape[-1])), dtype=self.dtype)
-        if carry_over or traces is not None or not keep_weights:
-            raise SpecError(f"carry_over, traces and keep_weights are options of the 'nalsm' schedule, not "
-                            f"{net.schedule!r}")
+        if carry_over or traces is not None or calcium is not None or not keep_weights:
+            raise SpecError(f"carry_over, traces, calcium and keep_weights are options of the 'nalsm' schedule, "
+                            f"not {net.schedule!r}")
         plan = ProbePlan(self, n_steps, STAMP_OFFSET[net.schedule], record_v, record_weights, every)
         n = self.lowered.coefs.shape[1]
         counts = np.zeros((batch, n), np.int64)
@@ -136,6 +139,16 @@ class Simulator:
         res = Result(self, n_steps, seed, counts, times, index, w)
         res._set_probes(plan, out_v, out_w)
         return res
+
+    def _neuron_state(self, name, value, rows):
+        """``traces`` / ``calcium`` as given: None, or a finite (n,) or (1 or rows, n) float64 array."""
+        if value is None:
+            return None
+        value = _finite_array(name, value, np.float64)
+        n = self.lowered.coefs.shape[1]
+        if value.ndim not in (1, 2) or value.shape[-1] != n or (value.ndim == 2 and value.shape[0] not in (1, rows)):
+            raise SpecError(f"{name} have shape {value.shape}; expected ({n},) or ({rows}, {n})")
+        return value
 
     def _raise_non_finite(self, stim, b, sample_offset, n_steps, w, plan, seen_at):
         """Sample ``b`` went non-finite by step ``seen_at`` (the kernels check every few steps): rerun it alone

@@ -84,7 +84,8 @@ class TraceSTDP:
 
     so ``eta_plus`` scales every change that raises w and ``eta_minus`` every change that lowers it; then w is
     clipped to [w_min, w_max] (signed). ``eta_minus=None`` ties the depression rate to ``eta_plus`` (pure STDP).
-    An ``Astrocyte`` in the network replaces ``eta_minus`` by its state A. ``lr_decay`` multiplies the rates
+    An ``Astrocyte`` in the network replaces ``eta_minus`` by its state A; a ``CalciumGate`` lets each term pass
+    only in its window of the post neuron's calcium. ``lr_decay`` multiplies the rates
     once per step after the update (1.0: constant). Rates restart at their values at every sample.
     Weights are signed, so the rule runs where the post cell type has one current ('nalsm' schedule).
     """
@@ -179,8 +180,36 @@ class Astrocyte:
         return out
 
 
+@dataclass(frozen=True)
+class CalciumGate:
+    """Activity-dependent gating of every ``TraceSTDP`` synapse by its postsynaptic neuron's calcium, the
+    "AP-STDP" of the LSM+AP-STDP baseline (specs/nalsm.md 3.5). Per neuron and step, after the spikes and before
+    plasticity (s: this step's spike):
+
+        C <- C - C / tau_C + s          (with tau_C = 1000 ms at dt = 1 ms, C is about the rate in Hz)
+
+    A term of the rule that raises w passes only where theta < C_post < theta + width (LTP window), a term that
+    lowers w only where theta - width < C_post < theta (LTD window); elsewhere it is dropped. Both terms of a
+    step are gated separately, then added and clipped once. C is per-neuron state that runs carry like the
+    traces (``Simulator.run(calcium=...)``, ``Result.calcium``); it starts at 0 unless given. tau_C in ms.
+    """
+    theta: float = 37.0
+    width: float = 22.0
+    tau_C: float = 1000.0
+
+    def problems(self, labels=()):
+        out = _number_problems(self, ("theta", "width", "tau_C"))
+        if out:
+            return out
+        if not self.width > 0:
+            out.append(f"CalciumGate width={self.width!r} must be > 0 (the half-width of the windows)")
+        if not self.tau_C > 0:
+            out.append(f"CalciumGate tau_C={self.tau_C!r} must be > 0 (ms)")
+        return out
+
+
 PLASTICITY_RULES = (SpikePairSTDP, TraceSTDP)
-MODULATORS = (Astrocyte,)
+MODULATORS = (Astrocyte, CalciumGate)
 
 
 def check_rule(rule):

@@ -111,7 +111,7 @@ def estimate_run(lowered, n_plastic, batch, n_steps, chunk, *, n_stim_inputs=0, 
         "neuron state (samples in flight)": conc * n * (slots * 2 * ftype_size + 3 * ftype_size + 40 + hist * 16),
     }
     if traces:
-        parts["plasticity traces"] = batch * n * 8 * 2
+        parts["plasticity traces and calcium"] = batch * n * 8 * 4
     parts["total"] = sum(parts.values())
     parts["recorded spikes (at the buffer guess)"] = batch * cap * 16 if n_rec else 0
     return parts

@@ -1,10 +1,12 @@
 """Python side of the 'nalsm' schedule (kernel: ``snn/kernels/nalsm_schedule.py``): the extra arrays it reads
-(by-post index of the plastic synapses, astrocyte weights, trace constants) and the batched / chained runs.
+(by-post index of the plastic synapses, astrocyte weights, trace and calcium-gate constants) and the batched /
+chained runs.
 
 ``Simulator`` dispatches here when ``net.schedule == 'nalsm'``. Two ways to run many samples:
 
 - independent (default): samples in parallel, each from the given weights and traces (per-sample copies);
-- ``carry_over=True``: samples in sequence, weights and traces carried from each sample to the next (one copy).
+- ``carry_over=True``: samples in sequence, weights, traces and calcium carried from each sample to the next
+  (one copy).
 """
 from collections import namedtuple
 import numpy as np
@@ -15,11 +17,11 @@ import numba
 
 from .kernels.nalsm_schedule import AGE_CAP, nalsm_batch, nalsm_chain, nalsm_serial
 from .lowering import by_post
-from .plasticity import Astrocyte, TraceSTDP
+from .plasticity import Astrocyte, CalciumGate, TraceSTDP
 from .monitors import run_in_chunks
 from .stimuli import take_samples
 
-NalsmExt = namedtuple("NalsmExt", "q_ptr q_syn q_pre q_rule p_pre is_cell astro_w astro trace exp_age")
+NalsmExt = namedtuple("NalsmExt", "q_ptr q_syn q_pre q_rule p_pre is_cell astro_w astro trace gate exp_age")
 
 
 def lower_extras(net, low, offsets):
@@ -42,7 +44,10 @@ def lower_extras(net, low, offsets):
         trace = np.array(pairs.pop(), np.float64)
     astro_w = np.zeros(n, np.int8)
     astro = np.zeros(6)
+    gate = np.zeros(5)
     for mod in net.modulators:
+        if isinstance(mod, CalciumGate):
+            gate[:] = [1.0, mod.tau_C / net.dt, mod.theta - mod.width, mod.theta, mod.theta + mod.width]
         if isinstance(mod, Astrocyte):
             rng = np.random.default_rng([int(net.seed), 0xA57])
             for labels, sign in ((mod.plus, 1), (mod.minus, -1)):
@@ -53,27 +58,31 @@ def lower_extras(net, low, offsets):
                     astro_w[offsets[lab] + idx] = sign
             astro[:] = [1.0, mod.w_A, mod.b_A, mod.tau_A / net.dt, mod.A0, mod.decay]
     exp_age = np.exp(-np.arange(AGE_CAP + 1, dtype=np.float64))
-    return NalsmExt(q_ptr, q_syn, q_pre, q_rule, p_pre, is_cell, astro_w, astro, trace, exp_age)
+    return NalsmExt(q_ptr, q_syn, q_pre, q_rule, p_pre, is_cell, astro_w, astro, trace, gate, exp_age)
 
 
-def run_nalsm(sim, stim, batch, sample_offset, n_steps, w, traces, carry_over, chunk, progress, keep_weights=True):
-    """Run ``batch`` samples; returns (counts, times, index, w, traces, modulator state (batch, 3): A, w_A, b_A
-    at the end of each sample) with spike times as step indices. ``w``: (batch, n_plastic) start weights, updated
-    in place. ``keep_weights=False`` (independent samples): ``w`` is one row shared by every sample; each sample
-    learns in a private copy that is dropped (``w`` is returned as None)."""
+def _neuron_state(name, given, rows, n):
+    """Per-neuron state (traces, calcium) for ``rows`` samples: zeros, or ``given`` (n,) / (rows, n) copied."""
+    if given is None:
+        return np.zeros((rows, n), np.float64)
+    if np.asarray(given).shape[-1] != n:
+        raise SpecError(f"{name} have shape {np.shape(given)}; expected ({n},) or ({rows}, {n})")
+    return np.array(np.broadcast_to(np.asarray(given, np.float64), (rows, n)))
+
+
+def run_nalsm(sim, stim, batch, sample_offset, n_steps, w, traces, carry_over, chunk, progress, keep_weights=True,
+              calcium=None):
+    """Run ``batch`` samples; returns (counts, times, index, w, traces, calcium, modulator state (batch, 3): A,
+    w_A, b_A at the end of each sample) with spike times as step indices. ``w``: (batch, n_plastic) start
+    weights, updated in place. ``keep_weights=False`` (independent samples): ``w`` is one row shared by every
+    sample; each sample learns in a private copy that is dropped (``w`` is returned as None)."""
     shared = not keep_weights and not carry_over
-    if shared:
+    if shared or carry_over:
         w = np.ascontiguousarray(w[:1])
     n = sim.lowered.coefs.shape[1]
     rows = 1 if carry_over else batch
-    if traces is None:
-        x = np.zeros((rows, n), np.float64)
-    else:
-        x = np.array(np.broadcast_to(np.asarray(traces, np.float64), (rows, n)))
-        if np.asarray(traces).shape[-1] != n:
-            raise SpecError(f"traces have shape {np.shape(traces)}; expected ({n},) or ({rows}, {n})")
-    if carry_over:
-        w = np.ascontiguousarray(w[:1])
+    x = _neuron_state("traces", traces, rows, n)
+    c = _neuron_state("calcium", calcium, rows, n)
     counts = np.zeros((batch, n), np.int64)
     mod = np.zeros((batch, 3))
     times, index = [None] * batch, [None] * batch
@@ -83,22 +92,21 @@ def run_nalsm(sim, stim, batch, sample_offset, n_steps, w, traces, carry_over, c
         kernel = nalsm_chain if carry_over else \
             nalsm_batch if z - a > 1 and numba.get_num_threads() > 1 else nalsm_serial
         wb = w if shared else w.copy() if carry_over else w[a:z].copy()
-        xb = x.copy() if carry_over else x[a:z].copy()
-        args = (sim.lowered, sim._ext, take_samples(stim, a, z), z - a, sample_offset + a, n_steps, wb, xb, cnt,
-                out_t, out_i, n_out, mo)
+        xb, cb = (x.copy(), c.copy()) if carry_over else (x[a:z].copy(), c[a:z].copy())
+        args = (sim.lowered, sim._ext, take_samples(stim, a, z), z - a, sample_offset + a, n_steps, wb, xb, cb,
+                cnt, out_t, out_i, n_out, mo)
         kernel(*args) if carry_over else kernel(*args, shared)
-        return cnt, mo, wb, xb
+        return cnt, mo, wb, xb, cb
 
-    for a, z, (cnt, mo, wb, xb), spikes in run_in_chunks(batch, chunk, int(sim.lowered.record.sum()), n_steps,
-                                                         run_chunk, progress):
+    for a, z, (cnt, mo, wb, xb, cb), spikes in run_in_chunks(batch, chunk, int(sim.lowered.record.sum()), n_steps,
+                                                             run_chunk, progress):
         counts[a:z], mod[a:z] = cnt, mo
         if carry_over:
-            w, x = wb, xb
-        elif shared:
-            x[a:z] = xb
+            w, x, c = wb, xb, cb
         else:
-            w[a:z], x[a:z] = wb, xb
+            x[a:z], c[a:z] = xb, cb
+            if not shared:
+                w[a:z] = wb
         for b, (steps, ids) in enumerate(spikes):
             times[a + b], index[a + b] = steps, ids
-    return counts, times, index, None if shared else w, x, mod
-
+    return counts, times, index, None if shared else w, x, c, mod

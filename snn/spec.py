@@ -76,8 +76,8 @@ class Projection:
 @dataclass(frozen=True)
 class Network:
     """A whole model: populations (in global index order), projections, time step (ms), schedule, the seed
-    of everything random in its construction, and ``modulators`` (e.g. an ``Astrocyte``) that act on the
-    plasticity of the whole network."""
+    of everything random in its construction, and ``modulators`` (an ``Astrocyte``, a ``CalciumGate``; at most
+    one of each) that act on the plasticity of the whole network."""
     populations: tuple
     projections: tuple = ()
     dt: float = 1.0
@@ -126,8 +126,9 @@ class Network:
             out.extend(mod.problems(labels))
             if self.schedule != "nalsm":
                 out.append(f"{type(mod).__name__} runs in the 'nalsm' schedule only (schedule={self.schedule!r})")
-        if len(self.modulators) > 1:
-            out.append(f"at most one modulator per network is supported, got {len(self.modulators)}")
+        kinds = [type(m).__name__ for m in self.modulators]
+        for dup in sorted({k for k in kinds if kinds.count(k) > 1}):
+            out.append(f"at most one {dup} per network is supported, got {kinds.count(dup)}")
         return out
 
     def validate(self):

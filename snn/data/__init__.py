@@ -9,6 +9,7 @@ from .nmnist import (
 )
 from .permuted import permute_images, split_task_classes, split_task_indices, task_permutation, task_permutations
 from .encoders import bernoulli_spikes, events_to_spikes, rate_probabilities
+from .noise import gaussian_pixel_noise, reflect_steps, shift_frames
 
 __all__ = [
     "find_idx_file", "parse_idx", "read_idx", "read_idx_pair",
@@ -18,4 +19,5 @@ __all__ = [
     "list_nmnist", "nmnist_splits", "read_nmnist_file", "time_bins",
     "permute_images", "split_task_classes", "split_task_indices", "task_permutation", "task_permutations",
     "bernoulli_spikes", "events_to_spikes", "rate_probabilities",
+    "gaussian_pixel_noise", "reflect_steps", "shift_frames",
 ]

@@ -11,15 +11,17 @@ Cells are NALSM_LIF (signed weights, one current); spike sources send one-step p
    5. V update: v <- v + I_syn + I_ext + i_offset - v * dt / tau_m, with I_syn,i = sum_j w_ij e^(-age_j);
    6. ages: age <- min(age + 1, 100);
    7. refractory count: set to its length where s = 1, else counted down;
+  7b. calcium (CalciumGate only): C <- C - C / tau_C + s;
    8. trace STDP on the rows of spiking post neurons and the columns of spiking pre neurons (exact to the dense
-      rule; a synapse whose pre and post both spiked gets both terms and one clip), traces before step 9;
+      rule; a synapse whose pre and post both spiked gets both terms and one clip), traces before step 9; with a
+      CalciumGate a term passes only in its window of the post neuron's C (raising: LTP, lowering: LTD);
    9. traces x <- decay * (x + a * s);
   10. astrocyte A <- A + (w_A * (plus spikes - minus spikes) + b_A - A) / tau_A;
   11. rate decays: eta_plus, eta_minus (rule lr_decay) and A, w_A, b_A (astrocyte decay).
 
 At the start of every sample v = v0, refractory counts 0, every age 20 (so I_syn = e^-20 sum_j w_ij), rates and
-astrocyte at their initial values. Traces are given per sample (``x``) and returned; the final astrocyte
-state (A, w_A, b_A) of each sample is written to ``mod_out``.
+astrocyte at their initial values. Traces (``x``) and calcium (``c``) are given per sample and returned; the
+final astrocyte state (A, w_A, b_A) of each sample is written to ``mod_out``.
 
 I_syn is kept as one running sum g_i = sum_j w_ij e^(-age_j) per post neuron: multiplied by e^-1 per step
 (ages + 1), raised by w_ij (1 - e^(-age_j)) when j spikes and by dw e^(-age_j) when STDP changes w_ij. This equals
@@ -33,7 +35,9 @@ Work per step is event-driven where the rule allows it (docs/performance.md, NAL
   O(n) pass per step remains besides the trace decay;
 - Bernoulli inputs draw only where p > 0 (a draw against p = 0 never fires), with the same (step, input) keys;
 - the STDP row pass reads by-post copies of the pre index and rule (``q_pre``, ``q_rule``): one scattered load
-  per synapse (its weight) instead of three.
+  per synapse (its weight) instead of three;
+- with every rate 0 and no astrocyte (static weights kept in the plastic table, e.g. LSM+AP-STDP's phase 2)
+  step 8 is skipped: it would add 0 to every weight.
 The arithmetic and its order are those of the dense rule written out step by step, so results are bitwise those
 of the straightforward kernel.
 """
@@ -50,11 +54,22 @@ AGE_START, AGE_CAP = 20, 100
 # TraceSTDP rule columns (snn.plasticity.TraceSTDP.columns) and astrocyte row (snn.schedule_nalsm)
 R_A, R_DECAY, R_ETA_P, R_ETA_M, R_WMIN, R_WMAX, R_MIRROR, R_LR_DECAY = range(8)
 AS_ON, AS_WA, AS_BA, AS_TAU, AS_A0, AS_DECAY = range(6)
+GATE_ON, GATE_TAU, GATE_LO, GATE_THETA, GATE_HI = range(5)     # CalciumGate row (snn.schedule_nalsm)
 
 
 @njit
 def _clip(w, lo, hi):
     return lo if w < lo else (hi if w > hi else w)
+
+
+@njit
+def _gated(ep, em, c, gate):
+    """The rates (eta_plus, eta_minus or A) a post neuron with calcium c lets through. With traces >= 0 an
+    eta_plus term has the sign of ep and an eta_minus term the opposite sign of em; a positive term passes in the
+    LTP window (theta, theta + width), a negative one in the LTD window (theta - width, theta)."""
+    ltp = gate[GATE_THETA] < c < gate[GATE_HI]
+    ltd = gate[GATE_LO] < c < gate[GATE_THETA]
+    return (ep if (ltp if ep > 0.0 else ltd) else 0.0), (em if (ltd if em > 0.0 else ltp) else 0.0)
 
 
 @njit
@@ -70,7 +85,7 @@ def _init_g(net, ext, w, k0, g):
 
 
 @njit
-def nalsm_sample(net, ext, stim, b, sample_id, n_steps, w, x, counts, out_t, out_i, n_out, mod_out):
+def nalsm_sample(net, ext, stim, b, sample_id, n_steps, w, x, c, counts, out_t, out_i, n_out, mod_out):
     n = net.coefs.shape[1]
     v = net.v0.copy()
     refr = np.zeros(n, np.int32)
@@ -97,7 +112,12 @@ def nalsm_sample(net, ext, stim, b, sample_id, n_steps, w, x, counts, out_t, out
     astro = ext.astro[AS_ON] > 0.0
     A, wA, bA = ext.astro[AS_A0], ext.astro[AS_WA], ext.astro[AS_BA]
     tr_a, tr_d = ext.trace[0], ext.trace[1]
-    has_plastic = net.p_post.shape[0] > 0
+    gated = ext.gate[GATE_ON] > 0.0
+    gate = ext.gate
+    learn = astro                              # step 8 can change a weight (rates only decay: checked once)
+    for r in range(n_rules):
+        learn = learn or eta_p[r] != 0.0 or eta_m[r] != 0.0
+    learn = learn and net.p_post.shape[0] > 0
     max_in = 0
     for i in range(n):
         max_in = max(max_in, ext.q_ptr[i + 1] - ext.q_ptr[i])
@@ -193,9 +213,13 @@ def nalsm_sample(net, ext, stim, b, sample_id, n_steps, w, x, counts, out_t, out
                 if (vi if ri <= 0 else 0.0) >= net.coefs[C_V_THRESH, i]:
                     nxt[n_nxt] = i
                     n_nxt += 1
+        # 7b. calcium of every neuron, this step's spikes included (the gate of step 8 reads it)
+        if gated:
+            for i in range(n):
+                c[i] = c[i] - c[i] / gate[GATE_TAU] + (1.0 if fired[i] else 0.0)
         # 8. trace STDP: rows of spiking posts (both terms where the pre spiked too), then columns of spiking pres;
         #    e^-age after this step's age increment: age = min(t + 1 - tsp, AGE_CAP)
-        if has_plastic:
+        if learn:
             for q in range(n_sp):
                 i = spiking[q]
                 a, z = ext.q_ptr[i], ext.q_ptr[i + 1]
@@ -211,6 +235,8 @@ def nalsm_sample(net, ext, stim, b, sample_id, n_steps, w, x, counts, out_t, out
                         u1 += 1
                     em = A if astro else eta_m[r]
                     ep = eta_p[r]
+                    if gated:
+                        ep, em = _gated(ep, em, c[i], gate)
                     lo, hi = w_lo[r], w_hi[r]
                     if mirror[r]:
                         for u in range(u0, u1):
@@ -244,10 +270,10 @@ def nalsm_sample(net, ext, stim, b, sample_id, n_steps, w, x, counts, out_t, out
                     if fired[i]:
                         continue
                     r = net.p_rule[s]
-                    if mirror[r]:
-                        dw = eta_p[r] * x[i]
-                    else:
-                        dw = -(A if astro else eta_m[r]) * x[i]
+                    ep, em = eta_p[r], (A if astro else eta_m[r])
+                    if gated:
+                        ep, em = _gated(ep, em, c[i], gate)
+                    dw = ep * x[i] if mirror[r] else -em * x[i]
                     old = w[s]
                     nw = _clip(old + dw, w_lo[r], w_hi[r])
                     w[s] = nw
@@ -272,34 +298,40 @@ def nalsm_sample(net, ext, stim, b, sample_id, n_steps, w, x, counts, out_t, out
 
 
 @njit
-def _independent(net, ext, stim, b, sample_offset, n_steps, w, x, counts, out_t, out_i, n_out, mod_out, shared):
+def _independent(net, ext, stim, b, sample_offset, n_steps, w, x, c, counts, out_t, out_i, n_out, mod_out,
+                 shared):
     """Sample b of a batch of independent samples: from its own weights ``w[b]``, or (``shared``) from a private
     copy of ``w[0]`` that is dropped afterwards."""
     wb = w[0].copy() if shared else w[b]
-    nalsm_sample(net, ext, stim, b, sample_offset + b, n_steps, wb, x[b], counts, out_t, out_i, n_out, mod_out)
+    nalsm_sample(net, ext, stim, b, sample_offset + b, n_steps, wb, x[b], c[b], counts, out_t, out_i, n_out,
+                 mod_out)
 
 
 @njit(parallel=True)
-def nalsm_batch(net, ext, stim, n_samples, sample_offset, n_steps, w, x, counts, out_t, out_i, n_out, mod_out,
+def nalsm_batch(net, ext, stim, n_samples, sample_offset, n_steps, w, x, c, counts, out_t, out_i, n_out, mod_out,
                 shared):
-    """Independent samples in parallel: sample b starts from ``w[b]`` and traces ``x[b]`` and leaves its own.
+    """Independent samples in parallel: sample b starts from ``w[b]``, traces ``x[b]`` and calcium ``c[b]`` and
+    leaves its own.
     ``shared``: every sample starts from ``w[0]`` in a private copy, which is dropped at the end (feature
     extraction: no (batch, synapses) array is made)."""
     for b in prange(n_samples):
-        _independent(net, ext, stim, b, sample_offset, n_steps, w, x, counts, out_t, out_i, n_out, mod_out, shared)
+        _independent(net, ext, stim, b, sample_offset, n_steps, w, x, c, counts, out_t, out_i, n_out, mod_out,
+                     shared)
 
 
 @njit
-def nalsm_serial(net, ext, stim, n_samples, sample_offset, n_steps, w, x, counts, out_t, out_i, n_out, mod_out,
+def nalsm_serial(net, ext, stim, n_samples, sample_offset, n_steps, w, x, c, counts, out_t, out_i, n_out, mod_out,
                  shared):
     """``nalsm_batch`` on one thread (one sample, or one numba thread: no idle parallel region)."""
     for b in range(n_samples):
-        _independent(net, ext, stim, b, sample_offset, n_steps, w, x, counts, out_t, out_i, n_out, mod_out, shared)
+        _independent(net, ext, stim, b, sample_offset, n_steps, w, x, c, counts, out_t, out_i, n_out, mod_out,
+                     shared)
 
 
 @njit
-def nalsm_chain(net, ext, stim, n_samples, sample_offset, n_steps, w, x, counts, out_t, out_i, n_out, mod_out):
-    """Samples in sequence, each starting from the weights ``w[0]`` and traces ``x[0]`` the previous one left."""
+def nalsm_chain(net, ext, stim, n_samples, sample_offset, n_steps, w, x, c, counts, out_t, out_i, n_out, mod_out):
+    """Samples in sequence, each starting from the weights ``w[0]``, traces ``x[0]`` and calcium ``c[0]`` the
+    previous one left."""
     for b in range(n_samples):
-        nalsm_sample(net, ext, stim, b, sample_offset + b, n_steps, w[0], x[0], counts, out_t, out_i, n_out,
+        nalsm_sample(net, ext, stim, b, sample_offset + b, n_steps, w[0], x[0], c[0], counts, out_t, out_i, n_out,
                      mod_out)

@@ -80,3 +80,11 @@ def test_spinnaker_limits_plastic_rows_and_weight_resolution():
 def test_unknown_backend_is_a_user_error():
     with pytest.raises(SpecError, match="not known"):
         check(_net(), "loihi")
+
+
+def test_the_calcium_gate_is_refused_with_the_nearest_variant():
+    from snn.plasticity import CalciumGate
+    net = Network([Population("liquid", 10, "IF_curr_exp")], modulators=(CalciumGate(),))
+    (msg,) = check(net, "nest")
+    assert msg.startswith("modulator CalciumGate") and "calcium gate" in msg and "cannot run on nest" in msg
+    assert "Nearest deployable variant" in msg and "FromList" in msg

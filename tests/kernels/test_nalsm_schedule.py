@@ -1,19 +1,22 @@
-"""The numba 'nalsm' schedule (NALSM_LIF + TraceSTDP + Astrocyte, event-driven) against a naive dense numpy
-implementation of the spec (tests/kernels/nalsm_reference.py)."""
+"""The numba 'nalsm' schedule (NALSM_LIF + TraceSTDP + Astrocyte / CalciumGate, event-driven) against a naive
+dense numpy implementation of the spec (tests/kernels/nalsm_reference.py)."""
 import numpy as np
 import pytest
 
 from snn.connectors import FixedProbability, FromList, OneToOne
 from snn.engine import Simulator
-from snn.plasticity import Astrocyte, TraceSTDP
+from snn.plasticity import Astrocyte, CalciumGate, TraceSTDP
 from snn.spec import Network, Population, Projection
 
 from nalsm_reference import dense_reference
 
 N_SRC, N_IN, N_E, N_I = 12, 12, 32, 8
+# A gate whose windows the test's calcium (start values uniform in [0, 20], tau 50 steps) moves through:
+# LTD (5, 10), LTP (10, 15), no change below 5 or above 15.
+GATE = CalciumGate(theta=10.0, width=5.0, tau_C=50.0)
 
 
-def small_net(seed=3, astro=True, lr_decay=0.99, w_in=3.0):
+def small_net(seed=3, astro=True, lr_decay=0.99, w_in=3.0, gate=None):
     rng = np.random.default_rng(seed)
     pre = rng.integers(0, N_IN, 120)
     post = rng.integers(0, N_E + N_I, 120)
@@ -36,6 +39,7 @@ def small_net(seed=3, astro=True, lr_decay=0.99, w_in=3.0):
             projs.append(Projection(src, dst, FixedProbability(0.25, allow_self_connections=False), weight=3.0,
                                     receptor_type=rec, plasticity=rule))
     mods = (Astrocyte(plus=("exc", "inh"), minus=("input",), w_A=0.015, decay=lr_decay),) if astro else ()
+    mods += (gate,) if gate is not None else ()
     return Network(pops, projs, schedule="nalsm", seed=seed, modulators=mods)
 
 
@@ -60,19 +64,21 @@ def dense_setup(sim):
     return n, is_cell, W, plastic, wmin, wmax, mirrored
 
 
-@pytest.mark.parametrize("astro", [True, False])
-def test_schedule_matches_dense_reference(astro):
-    """Same spikes (exactly), same weights and traces to 1e-12 over 150 steps. Weights/traces agree to rounding:
-    the kernel keeps I_syn as a running sum (decayed by e^-1, raised at spikes and weight changes) where the
-    reference recomputes W @ e^-age, so V differs at ~1e-13; a spike could only flip if V came within that of
-    the threshold."""
-    net = small_net(astro=astro)
+@pytest.mark.parametrize("astro,gate", [(True, None), (False, None), (False, GATE), (True, GATE)],
+                         ids=["astrocyte", "plain", "gate", "gate+astrocyte"])
+def test_schedule_matches_dense_reference(astro, gate):
+    """Same spikes (exactly), same weights, traces and calcium to 1e-12 over 150 steps. Weights/traces agree to
+    rounding: the kernel keeps I_syn as a running sum (decayed by e^-1, raised at spikes and weight changes)
+    where the reference recomputes W @ e^-age, so V differs at ~1e-13; a spike could only flip if V came within
+    that of the threshold."""
+    net = small_net(astro=astro, gate=gate)
     sim = Simulator(net)
     T = 150
     rng = np.random.default_rng(7)
     ev = rng.random((1, N_SRC, T)) < 0.08
     x0 = np.random.default_rng(8).random(sim.lowered.coefs.shape[1]) * 0.2
-    res = sim.run(float(T), batch=1, stimuli={"events": ev}, traces=x0)
+    c0 = np.random.default_rng(9).random(sim.lowered.coefs.shape[1]) * 20.0
+    res = sim.run(float(T), batch=1, stimuli={"events": ev}, traces=x0, calcium=c0)
     n, is_cell, W, plastic, wmin, wmax, mirrored = dense_setup(sim)
     events = np.zeros((n, T), bool)
     events[sim.offsets["events"]:] = ev[0]
@@ -83,8 +89,9 @@ def test_schedule_matches_dense_reference(astro):
         minus = np.zeros(n, bool)
         minus[sim.offsets["input"]:sim.offsets["input"] + N_IN] = True
         astro_ref = dict(plus=plus, minus=minus, w_A=0.015, b_A=0.15, tau_A=100.0, A0=0.15, decay=0.99)
-    spikes, W_ref, x_ref, _ = dense_reference(n, is_cell, 20.0, 64.0, 2, W, plastic, wmin, wmax, mirrored,
-                                              events, T, x0, lr_decay=0.99, astro=astro_ref)
+    gate_ref = None if gate is None else dict(c0=c0, tau=gate.tau_C, theta=gate.theta, width=gate.width)
+    spikes, W_ref, x_ref, _, c_ref = dense_reference(n, is_cell, 20.0, 64.0, 2, W, plastic, wmin, wmax, mirrored,
+                                                     events, T, x0, lr_decay=0.99, astro=astro_ref, calcium=gate_ref)
     t_ref, i_ref = np.nonzero(spikes)
     order = np.lexsort((i_ref, t_ref))
     got_t, got_i = res._times[0], res._index[0]
@@ -101,6 +108,14 @@ def test_schedule_matches_dense_reference(astro):
             changed += np.sum(np.abs(w_got - sim.initial_plastic_weights[m.index]) > 1e-6)
     assert changed > 100, "STDP must have changed many weights"
     np.testing.assert_allclose(res.traces[0], x_ref, rtol=0, atol=1e-12)
+    if gate is not None:
+        np.testing.assert_allclose(res.calcium[0], c_ref, rtol=0, atol=1e-12)
+        liquid_c = c_ref[:N_E + N_I]
+        for lo, hi in ((5, 10), (10, 15)):       # both windows held liquid neurons at the end
+            assert np.sum((liquid_c > lo) & (liquid_c < hi)) >= 3, liquid_c
+        free = Simulator(small_net(astro=astro)).run(float(T), batch=1, stimuli={"events": ev}, traces=x0)
+        assert np.sum(np.abs(free.plastic_weights[0] - res.plastic_weights[0]) > 1e-6) > 100, \
+            "the gate must have held back many of the changes the free rule makes"
 
 
 def test_carry_over_equals_sequential_runs():

@@ -1,5 +1,8 @@
-"""`snn nalsm` on scikit-learn's digits, small: the whole pipeline through the command line."""
+"""`snn nalsm` on scikit-learn's digits (and a few N-MNIST files), small: the whole pipeline through the command
+line."""
 import json
+
+import numpy as np
 
 from snn.experiments.cli import main
 
@@ -16,6 +19,7 @@ def test_digits_end_to_end(tmp_path):
     assert 0.5 < r["branching_factor"] < 2.0
     assert r["config"]["variant"] == "nalsm" and r["seed"] == 1 and "numba" in r["versions"]
     assert r["samples_per_second"] > 0 and r["wall_seconds"] > 0
+    assert set(r["readouts"]) == {"logreg"} and r["kernel_quality"] is None
 
 
 def test_user_errors_are_one_line(tmp_path, capsys):
@@ -23,3 +27,50 @@ def test_user_errors_are_one_line(tmp_path, capsys):
     assert "neurons=999 must be a cube" in capsys.readouterr().err
     assert main(["nalsm", "--dataset", "mnist", "--out", str(tmp_path)]) == 2
     assert "needs --data-dir" in capsys.readouterr().err
+
+
+def _run(tmp_path, *args):
+    out = tmp_path / "run"
+    assert main(["nalsm", *args, "--out", str(out), "--no-progress"]) == 0
+    return json.loads((out / "results.json").read_text()), out
+
+
+def test_apstdp_with_kernel_quality_and_both_readouts(tmp_path):
+    """lsm-apstdp on a 343-neuron liquid, both readouts (the default), kernel quality on 150 test samples. The
+    paper readout is reported at the top level and both sit under 'readouts'; SP and AP are ranks of
+    10 x 10-sample draws, so at most 100; the noisy pass made its own features (not a copy of the clean ones)."""
+    r, out = _run(tmp_path, "--dataset", "digits", "--neurons", "343", "--train", "200", "--val", "100", "--test",
+                  "150", "--variant", "lsm-apstdp", "--epochs", "200", "--kernel-quality", "--kq-per-class", "10",
+                  "--kq-resamples", "10")
+    assert r["readout"] == "paper" and set(r["readouts"]) == {"paper", "logreg"}
+    assert r["test_accuracy"] == r["readouts"]["paper"]["test_accuracy"]
+    assert r["readouts"]["paper"]["epochs_run"] <= 200 and r["readouts"]["logreg"]["C"] > 0
+    assert min(v["test_accuracy"] for v in r["readouts"].values()) > 0.5
+    assert (r["config"]["theta_C"], r["config"]["dC"]) == (37.0, 22.0)
+    kq = r["kernel_quality"]
+    assert (kq["samples"], kq["resamples"]) == (100, 10)
+    assert 0 < kq["ap"] <= 100 and 0 < kq["sp"] <= 100 and kq["sp_minus_ap"] == kq["sp"] - kq["ap"]
+    clean = np.load(out / "features" / "test_0000000.npz")["value"]
+    noisy = np.load(out / "features" / "test-noisy_0000000.npz")["value"]
+    assert clean.shape == noisy.shape == (150, 343) and np.mean(clean != noisy) > 0.1
+
+
+def test_nmnist_kernel_quality_shifts_recordings(tmp_path, data_dir):
+    """N-MNIST's AP pass (one reflected time shift per recording) end to end on a few files, lsm-apstdp with
+    the N-MNIST windows (theta 10, dC 2.5), logistic readout only."""
+    r, _ = _run(tmp_path, "--dataset", "nmnist", "--data-dir", str(data_dir), "--neurons", "216", "--train", "40",
+                "--val", "20", "--test", "30", "--val-start-id", "801", "--variant", "lsm-apstdp", "--readout",
+                "logreg", "--kernel-quality", "--kq-per-class", "2", "--kq-resamples", "5")
+    assert set(r["readouts"]) == {"logreg"} and r["readout"] == "logreg"
+    assert (r["config"]["theta_C"], r["config"]["dC"]) == (10.0, 2.5)
+    assert 0 < r["kernel_quality"]["ap"] <= r["kernel_quality"]["samples"] <= 20
+
+
+def test_new_flags_are_checked(tmp_path, capsys):
+    for args, message in ((["--theta-C", "30"], "--theta-C / --delta-C set the calcium gate of --variant "
+                                                "lsm-apstdp, not 'nalsm'"),
+                          (["--variant", "lsm-apstdp", "--delta-C", "0"], "dC=0.0 must be a finite number > 0"),
+                          (["--kq-per-class", "0"], "kq_per_class=0 must be an integer in [1, 1000000]"),
+                          (["--kernel-quality", "--test", "0"], "--kernel-quality measures the test split")):
+        assert main(["nalsm", *args, "--out", str(tmp_path)]) == 2
+        assert message in capsys.readouterr().err, args

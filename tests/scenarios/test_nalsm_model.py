@@ -52,8 +52,53 @@ def test_weights_and_bounds_by_source(liquid):
     assert len(net.modulators) == 1 and net.modulators[0].w_A == 0.015
     lsm = build_liquid(64, variant="lsm", w_init=0.8, seed=4)
     assert all(p.plasticity is None for p in lsm.projections) and lsm.modulators == ()
-    with pytest.raises(SpecError, match="lsm-apstdp.*not implemented"):
-        build_liquid(64, variant="lsm-apstdp")
+    with pytest.raises(SpecError, match="theta_C and dC set the calcium gate of variant 'lsm-apstdp', not 'nalsm'"):
+        build_liquid(64, variant="nalsm", theta_C=30.0)
+
+
+def test_apstdp_liquid_gates_phase_one_and_freezes_phase_two():
+    """lsm-apstdp (specs 3.5): |w| = 1, phase 1 = STDP 0.15 both ways under a CalciumGate (default 37 / 22),
+    phase 2 = no plasticity. From its initial weights, phase 2 gives exactly the features of the static lsm
+    liquid (|w| = 1, same synapses): the frozen rule changes nothing and costs no arithmetic difference."""
+    init = build_liquid(64, shape=(5, 5, 5), variant="lsm-apstdp", phase="init", seed=1)
+    gate = init.modulators[0]
+    assert (gate.theta, gate.width, gate.tau_C) == (37.0, 22.0, 1000.0)
+    assert {(p.plasticity.eta_plus, p.plasticity.eta_minus) for p in init.projections if p.plasticity} == {(0.15, 0.15)}
+    feat = build_liquid(64, shape=(5, 5, 5), variant="lsm-apstdp", phase="features", seed=1)
+    assert feat.modulators == ()
+    sim = Simulator(feat, record=())
+    w0 = sim.initial_plastic_weights
+    assert np.all(np.abs(w0) == 1.0)
+    rates = np.random.default_rng(3).random((4, 64)) * 0.3
+    counts, r = liquid_counts(sim, rates, w0, seed=5, duration=100)
+    lsm, _ = liquid_counts(Simulator(build_liquid(64, shape=(5, 5, 5), variant="lsm", seed=1), record=()), rates,
+                           np.zeros(0), seed=5, duration=100)
+    np.testing.assert_array_equal(counts, lsm)
+    assert counts.sum() > 0
+    kept = sim.run(100.0, batch=4, stimuli={"events": rates}, seed=5, plastic_weights=w0)
+    np.testing.assert_array_equal(kept.plastic_weights, np.broadcast_to(w0, kept.plastic_weights.shape))
+
+
+def test_apstdp_phase_one_learns_only_inside_the_windows():
+    """Phase 1 with windows a 5x5x5 liquid reaches (theta 5, dC 4: C of its active neurons is 0-17 after 600 ms)
+    changes weights both ways, within bounds; with the LTP window out of reach (theta 1000, LTD window (0.1,
+    1000)) only depression happens; with both windows out of reach (theta 1e6, dC 10) nothing changes."""
+    rates = np.random.default_rng(1).random((30, 64)) * 0.3
+
+    def phase1(theta, dc):
+        net = build_liquid(64, shape=(5, 5, 5), variant="lsm-apstdp", phase="init", seed=1, theta_C=theta, dC=dc)
+        w0 = Simulator(net, record=()).initial_plastic_weights
+        return initialise(net, rates, seed=2, chunk=7), w0, Simulator(net, record=())
+
+    w, w0, sim = phase1(5.0, 4.0)
+    assert np.mean(w > w0) > 0.01 and np.mean(w < w0) > 0.05
+    for name, lo, hi in (("exc->exc", 0, 3), ("inh->exc", -3, 0), ("input->exc", -3, 3)):
+        v = w[sim.synapses[name].index]
+        assert v.min() >= lo and v.max() <= hi
+    w, w0, _ = phase1(1000.0, 999.9)
+    assert np.mean(w < w0) > 0.05 and not np.any(w > w0)
+    w, w0, _ = phase1(1e6, 10.0)
+    np.testing.assert_array_equal(w, w0)
 
 
 def test_same_seed_same_features_whatever_the_batch(liquid):
