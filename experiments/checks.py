@@ -62,6 +62,11 @@ def nalsm_args(args):
                                                "val_start_id", "w_A", "w_init", "astro_density", "variant",
                                                "theta_C", "dC", "chunk", "workers", "kq_per_class",
                                                "kq_resamples")})
+    if args.w_sweep is not None:
+        from .nalsm_sweep import parse_values
+        parse_values(args.w_sweep)
+        if args.w_init is not None:
+            raise SpecError("give either --w-init or --w-sweep, not both")
 
 
 def continual_args(args):

@@ -317,6 +317,9 @@ def add_arguments(parser):
     parser.add_argument("--epochs", type=int, default=DEFAULTS["epochs"], help="readout epochs (max)")
     parser.add_argument("--w-A", dest="w_A", type=float, default=None, help="astrocyte weight (default 0.015 for 1000 neurons, 0.0075 for 8000)")
     parser.add_argument("--w-init", type=float, default=None, help="initial |w| (lsm, lsm-apstdp default 1, else 3)")
+    parser.add_argument("--w-sweep", default=None,
+                        help="run once per initial |w| in a comma list (the LSM weight sweep): OUT/w<value>/, "
+                             "OUT/sweep.json, OUT/sweep.png")
     parser.add_argument("--astro-density", type=float, default=1.0,
                         help="fraction of neurons the astrocyte listens to (ablation)")
     parser.add_argument("--theta-C", dest="theta_C", type=float, default=None,
@@ -343,6 +346,16 @@ def main(args):
                                             "val", "test", "seed", "readout", "epochs", "w_A", "w_init",
                                             "astro_density", "theta_C", "dC", "val_start_id", "chunk", "workers",
                                             "scheduler", "kernel_quality", "kq_per_class", "kq_resamples")}
+    if args.w_sweep is not None:
+        from .nalsm_sweep import parse_values, sweep
+        res = sweep(config, parse_values(args.w_sweep), args.out, progress=not args.no_progress)
+        for row in res["runs"]:
+            bf = "n/a" if row["branching_factor"] is None else f"{row['branching_factor']:.2f}"
+            print(f"|w| {row['w_init']:g}: test {row['test_accuracy']:.4f}  val {row['val_accuracy']:.4f}  BF {bf}")
+        best = res["selected_by_val"]
+        print(f"selected by validation: |w| {best['w_init']:g}, test {best['test_accuracy']:.4f}; "
+              f"wrote {Path(args.out) / 'sweep.json'}")
+        return 0
     r = run(config, args.out, progress=not args.no_progress)
     bf = "n/a" if r["branching_factor"] is None else f"{r['branching_factor']:.2f}"
     sps = "features reused" if r["samples_per_second"] is None else f"{r['samples_per_second']:.1f} samples/s"

@@ -74,3 +74,22 @@ def test_new_flags_are_checked(tmp_path, capsys):
                           (["--kernel-quality", "--test", "0"], "--kernel-quality measures the test split")):
         assert main(["nalsm", *args, "--out", str(tmp_path)]) == 2
         assert message in capsys.readouterr().err, args
+
+
+def test_lsm_weight_sweep_selects_by_validation(tmp_path, capsys):
+    """`--w-sweep`: one run per |w| (each the same as a run with `--w-init` at that value), the selection is the
+    best validation accuracy, and a silent liquid (|w| tiny) shows up as a lower branching factor."""
+    base = ["nalsm", "--variant", "lsm", "--neurons", "125", "--readout", "logreg", "--no-progress"]
+    assert main(base + ["--w-sweep", "0.3,1.2", "--out", str(tmp_path / "sweep")]) == 0
+    res = json.loads((tmp_path / "sweep" / "sweep.json").read_text())
+    rows = {row["w_init"]: row for row in res["runs"]}
+    assert sorted(rows) == [0.3, 1.2]
+    assert res["selected_by_val"] == max(res["runs"], key=lambda r: r["val_accuracy"])
+    assert rows[0.3]["branching_factor"] < rows[1.2]["branching_factor"]
+    assert main(base + ["--w-init", "1.2", "--out", str(tmp_path / "single")]) == 0
+    single = json.loads((tmp_path / "single" / "results.json").read_text())
+    assert single["test_accuracy"] == rows[1.2]["test_accuracy"]
+    assert (tmp_path / "sweep" / "sweep.png").exists()
+    capsys.readouterr()
+    assert main(base + ["--w-sweep", "1,1", "--out", str(tmp_path / "x")]) == 2
+    assert "distinct" in capsys.readouterr().err
