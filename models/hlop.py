@@ -75,18 +75,23 @@ class HLOPLayer:
             return
         m = self.momentum
         scale = self.dtype(1.0 / len(x))
+        # the fixed rows' part of the residual, x - H_old^T y_old, does not change between iterations: once per batch
+        base = self.project_activity(x)
+        H_new = self.H[a:]                                     # a view: updated in place below
         for _ in range(self.iterations if iterations is None else iterations):
-            y = self.infer(x)                                  # B x m
-            resid = x - y @ self.H                             # x - H^T y
-            dH = (y[:, a:].T @ resid) * scale                  # new rows only
+            y = self._quantise(x @ H_new.T)                    # B x m_new
+            resid = base - y @ H_new                           # x - H^T y, all rows
+            dH = (y.T @ resid) * scale
             np.clip(dH, -self.clip, self.clip, out=dH)
             self.V[a:] = m * self.V[a:] + (1.0 - m) * dH
-            self.H[a:] += self.lr * self.V[a:]
+            H_new += self.lr * self.V[a:]
 
     def infer(self, x, rows=None):
         """Outputs ``y = H x`` of the subspace neurons ``H[:rows]`` (default all) for the rows of ``x``, quantised
         to spike rates when the neurons are spiking."""
-        y = x @ (self.H if rows is None else self.H[:rows]).T
+        return self._quantise(x @ (self.H if rows is None else self.H[:rows]).T)
+
+    def _quantise(self, y):
         if self.spiking is None:
             return y
         s, steps = self.spiking

@@ -163,3 +163,32 @@ def test_activity_projection_equals_gradient_projection_when_not_quantised(train
         _, Gq, _, _ = model.gradients(x, y, project=[h.project_activity for h in layers])
         err = max(np.abs(gq - h.project_gradient(g)).max() for h, g, gq in zip(layers, G, Gq))
         assert (err < 1e-5) == close, (steps, err)
+
+
+@pytest.mark.parametrize("spiking", [None, (2.0, 40)])
+def test_update_matches_a_naive_transcription_of_the_rule(spiking):
+    """The update computes the fixed rows' share of the residual once per batch; the spec's form recomputes
+    ``y = q(H x)`` for all rows, ``x - H^T y`` and ``y_new^T (x - H^T y) / B`` every iteration. Same numbers."""
+    rng = np.random.default_rng(5)
+    x = np.abs(rng.standard_normal((48, 30)))
+    h = HLOPLayer(30, 0.05, spiking=spiking, dtype=np.float64)
+    h.add_neurons(6, np.random.default_rng(1))
+    h.merge()
+    h.add_neurons(4, np.random.default_rng(2))
+    H, V = h.H.copy(), h.V.copy()
+
+    def q(y):
+        if spiking is None:
+            return y
+        s, steps = spiking
+        return np.round(np.clip(y, -s, s) / s * steps) / steps * s
+
+    for _ in range(3):
+        h.update(x)
+        for _ in range(5):
+            y = q(x @ H.T)
+            dH = np.clip(y[:, 6:].T @ (x - y @ H) / len(x), -10, 10)
+            V[6:] = 0.9 * V[6:] + 0.1 * dH
+            H[6:] += 0.05 * V[6:]
+    np.testing.assert_allclose(h.H, H, rtol=1e-9, atol=1e-12)
+    np.testing.assert_array_equal(h.H[:6], H[:6])
