@@ -104,6 +104,8 @@ def add_arguments(parser):
     parser.add_argument("--ewc-lambda", type=float, default=ContinualConfig.ewc_lambda, help="EWC penalty strength")
     parser.add_argument("--hlop-spiking-steps", type=int, default=0,
                         help="HLOP: quantised spiking lateral neurons over Ts steps (the README's 40; 0: off)")
+    parser.add_argument("--hlop-orthonormalise", action="store_true",
+                        help="HLOP: make the fixed subspace rows orthonormal at each merge (not in the authors' code)")
     parser.add_argument("--hlop-spiking-scale", type=float, default=ContinualConfig.hlop_spiking_scale,
                         help="HLOP: output range [-s, s] of the spiking lateral neurons (default 20)")
     parser.add_argument("--threads", type=int, default=None,
@@ -116,7 +118,7 @@ def config_from_args(args):
         method=args.method, training=args.training, hidden=_parse_hidden(args.hidden), epochs=args.epochs,
         batch_size=args.batch_size, lr=args.lr, seed=args.seed, T=args.time_steps, eval_every=args.eval_every,
         eval_subset=args.eval_subset, ewc_lambda=args.ewc_lambda, hlop_spiking_steps=args.hlop_spiking_steps,
-        hlop_spiking_scale=args.hlop_spiking_scale,
+        hlop_spiking_scale=args.hlop_spiking_scale, hlop_orthonormalise=args.hlop_orthonormalise,
         extra={"benchmark": args.benchmark, "tasks": args.tasks, "train_per_task": args.train_per_task,
                "test_per_task": args.test_per_task,
                **({"scenario": args.scenario or "class"} if args.benchmark != "pmnist" else {})})

@@ -70,6 +70,7 @@ class ContinualConfig:
     hlop_momentum: float = 0.9
     hlop_spiking_steps: int = 0                # > 0: quantised "spiking" lateral neurons over this many steps
     hlop_spiking_scale: float = 20.0           # their output range [-s, s] (the code's spiking_scale)
+    hlop_orthonormalise: bool = False          # not in the code: orthonormal fixed rows at each merge
     hlop_counts: tuple | None = None           # per task, per layer; None: PMNIST's schedule (scaled to widths)
     ewc_lambda: float = 10000.0                # chosen on a 3-task subsample (docs/hlop.md), not tuned
     ewc_samples: int = 1024
@@ -332,7 +333,7 @@ def run_continual(tasks, config, *, checkpoint=None, stop_after=None, progress=F
             R[p, j] = evaluate(learner.model, tasks, j)
         if cfg.method == "hlop":
             for h in learner.hlop:
-                h.merge()
+                h.merge(cfg.hlop_orthonormalise)
         if cfg.method == "ewc":
             learner.ewc_consolidate(k)
         if ckpt is not None:

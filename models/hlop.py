@@ -62,8 +62,17 @@ class HLOPLayer:
             self.H = np.vstack([self.H, orthogonal_rows(k, self.n_in, rng, self.dtype)])
             self.V = np.vstack([self.V, np.zeros((k, self.n_in), self.dtype)])
 
-    def merge(self):
-        """End of a task: every neuron so far joins the fixed subspace used for projection."""
+    def merge(self, orthonormalise=False):
+        """End of a task: every neuron so far joins the fixed subspace used for projection. ``orthonormalise``
+        (not in the authors' code) replaces the rows by an orthonormal basis of the space they span, so that
+        ``I - H^T H`` is a projection: rows that Oja's rule has not brought to unit length and mutual
+        orthogonality (neurons beyond the directions that carry variance, or a rule made unstable by large
+        activities) otherwise give ``H^T H`` eigenvalues above 1, and the "projected" gradient is reversed
+        and amplified along them."""
+        if orthonormalise and self.n_neurons:
+            u, sv, vt = np.linalg.svd(self.H.astype(np.float64), full_matrices=False)
+            self.H = vt.astype(self.dtype)               # same span, rows orthonormal (min(m, n) of them)
+            self.V = np.zeros_like(self.H)
         self.n_fixed = self.n_neurons
 
     def update(self, x, iterations=None):

@@ -192,3 +192,20 @@ def test_update_matches_a_naive_transcription_of_the_rule(spiking):
             H[6:] += 0.05 * V[6:]
     np.testing.assert_allclose(h.H, H, rtol=1e-9, atol=1e-12)
     np.testing.assert_array_equal(h.H[:6], H[:6])
+
+
+def test_orthonormalise_at_merge_keeps_the_span_and_makes_a_projection():
+    """Rows far from orthonormal (scaled, sheared): after ``merge(orthonormalise=True)`` H H^T = I, every old row
+    lies in the new span, and I - H^T H is idempotent (a projection); without it, H^T H has eigenvalues > 1."""
+    rng = np.random.default_rng(2)
+    h = HLOPLayer(12, 0.01, dtype=np.float64)
+    h.add_neurons(4, rng)
+    h.H = h.H * np.array([[3.0], [1.0], [0.5], [2.0]]) + 0.4 * h.H[[1, 2, 3, 0]]
+    old = h.H.copy()
+    assert np.linalg.eigvalsh(old.T @ old).max() > 1.5
+    h.merge(orthonormalise=True)
+    np.testing.assert_allclose(h.H @ h.H.T, np.eye(4), atol=1e-12)
+    np.testing.assert_allclose(old - (old @ h.H.T) @ h.H, 0.0, atol=1e-12)
+    P = np.eye(12) - h.H.T @ h.H
+    np.testing.assert_allclose(P @ P, P, atol=1e-12)
+    assert h.n_fixed == 4
