@@ -36,7 +36,8 @@ def build_tasks(benchmark, n_tasks, data_dir, *, seed, train_per_task=None, test
     permutation (``task_permutations(n_tasks, seed)``; all tasks permuted, as HLOP's loader), one shared 10-way
     head. ``split-*``: tasks of two classes each ((0, 1), (2, 3), ...; at most 5), ``scenario`` 'class'
     (class-incremental: one 10-way head, no task identity at test) or 'task' (task-incremental: the logits
-    outside a task's classes are masked in training and test). ``train_per_task`` / ``test_per_task`` keep the first N samples.
+    outside a task's classes are masked in training and test). ``train_per_task`` / ``test_per_task`` keep the
+    first N samples.
     """
     check_choice("benchmark", benchmark, BENCHMARKS)
     check_choice("scenario", scenario, SCENARIOS)

@@ -28,7 +28,8 @@ def load_run(run_dir):
     z = read_npz(path)
     cfg = json.loads(str(z["config_json"]))
     ex = cfg["extra"]
-    model = SpikingMLP((z["W0"].shape[1], *cfg["hidden"], cfg["n_out"]), cfg["training"], seed=cfg["seed"], T=cfg["T"])
+    sizes = (z["W0"].shape[1], *cfg["hidden"], cfg["n_out"])
+    model = SpikingMLP(sizes, cfg["training"], seed=cfg["seed"], T=cfg["T"])
     model.load_state(z)
     return model, cfg, int(z["phases_done"]) if cfg["method"] != "multitask" else ex["tasks"]
 

@@ -315,7 +315,8 @@ def add_arguments(parser):
     parser.add_argument("--readout", choices=READOUTS, default="both",
                         help="both: the paper's L1 readout (reported first) and logistic regression; or only one")
     parser.add_argument("--epochs", type=int, default=DEFAULTS["epochs"], help="readout epochs (max)")
-    parser.add_argument("--w-A", dest="w_A", type=float, default=None, help="astrocyte weight (default 0.015 for 1000 neurons, 0.0075 for 8000)")
+    parser.add_argument("--w-A", dest="w_A", type=float, default=None,
+                        help="astrocyte weight (default 0.015 for 1000 neurons, 0.0075 for 8000)")
     parser.add_argument("--w-init", type=float, default=None, help="initial |w| (lsm, lsm-apstdp default 1, else 3)")
     parser.add_argument("--w-sweep", default=None,
                         help="run once per initial |w| in a comma list (the LSM weight sweep): OUT/w<value>/, "

@@ -15,8 +15,9 @@ How a ``spec.Network`` maps to PyNN:
 * projections: every connector is expanded here, with ``snn.lowering.expand_projections`` (the same function,
   generator as the engine), to a ``FromListConnector`` of (pre, post, weight, delay) rows: same seed, same
   synapses. Rows are sorted by source (stable): sPyNNaker 7.4.1 estimates its row lengths by grouping
-  consecutive rows of one source, and unsorted rows overflow its 256-synapse rows. Weights are magnitudes in the spec; an inhibitory projection onto a current-based cell gets
-  negative weights, as PyNN requires (sPyNNaker takes their absolute value).
+  consecutive rows of one source, and unsorted rows overflow its 256-synapse rows. Weights are magnitudes in
+  the spec; an inhibitory projection onto a current-based cell gets negative weights, as PyNN requires
+  (sPyNNaker takes their absolute value).
 * ``SpikePairSTDP`` -> ``STDPMechanism(SpikePairRule(tau_plus, tau_minus, A_plus, A_minus),
   AdditiveWeightDependence(w_min, w_max))``. In the spec, A is an *absolute* weight step (sPyNNaker 7-era).
   sPyNNaker 1!7.4.1 writes ``A_plus * global_weight_scale`` to the board (``weight_dependence_additive.py``:
