@@ -28,10 +28,10 @@ import math
 
 import numpy as np
 
-from snn.connectors import FromList
 from snn.errors import SpecError
-from snn.spec import Network, Population, Projection
+from snn.spec import Network, Population
 
+from .deploy import signed_projections
 from .spiking_mlp import SpikingMLP
 
 HEAD_TAU_M = 1.0e4         # ms: the head integrates the whole run (leak < 2 % over 200 ms)
@@ -100,21 +100,9 @@ def deployable_mlp(model, *, duration=200.0, mean=0.1307, std=0.3081, max_rate=D
 
 
 def signed_dense(pre, post, W, quantise):
-    """A dense signed weight matrix ``W`` (post x pre, nA) as an excitatory and an inhibitory ``FromList``
-    projection (delay 1 ms); zeros dropped. ``quantise``: round to sPyNNaker's 16-bit step for the receptor."""
-    from snn.hardware.capabilities import weight_resolution
-    out = []
-    for sign, receptor in ((1.0, "excitatory"), (-1.0, "inhibitory")):
-        w = np.where(sign * W > 0, sign * W, 0.0)
-        if quantise and w.max() > 0:
-            res = weight_resolution(float(w.max()))
-            w = np.round(w / res) * res
-        pre_i, post_i = np.nonzero(w.T)
-        if post_i.size:
-            rows = np.c_[pre_i, post_i, w[post_i, pre_i]]
-            out.append(Projection(pre, post, FromList(rows), delay=1.0, receptor_type=receptor,
-                                  label=f"{pre}->{post}:{receptor[:3]}"))
-    return out
+    """A dense signed weight matrix ``W`` (post x pre, nA) as excitatory and inhibitory projections."""
+    pre_i, post_i = np.nonzero(W.T)
+    return signed_projections(pre, post, pre_i, post_i, W[post_i, pre_i], name=f"{pre}->{post}", quantise=quantise)
 
 
 def engine_logits(net, pixels, duration, *, max_rate=DEFAULT_MAX_RATE, seed=0, sample_offset=0, chunk=100):

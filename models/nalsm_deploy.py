@@ -22,10 +22,11 @@ import math
 
 import numpy as np
 
-from snn.connectors import FromList, OneToOne
+from snn.connectors import OneToOne
 from snn.engine import Simulator
 from snn.spec import Network, Population, Projection
 
+from .deploy import signed_projections
 from .nalsm import build_liquid
 
 LIQUID_CELL = dict(cm=1.0 - math.exp(-1.0), tau_m=64.0, tau_refrac=2.0, tau_syn_E=1.0, tau_syn_I=1.0,
@@ -55,10 +56,5 @@ def frozen_liquid(n_inputs, w_plastic=None, shape=(10, 10, 10), variant="nalsm",
         w = w_all[m.index] if m.table == "plastic" else sim.lowered.s_w[m.index]
         src, dst = name.split("->")
         pre, post = m.pre - sim.offsets[src], m.post - sim.offsets[dst]
-        for sign, receptor in ((1.0, "excitatory"), (-1.0, "inhibitory")):
-            keep = sign * w > 0
-            if keep.any():
-                rows = np.c_[pre[keep], post[keep], sign * w[keep]]
-                projs.append(Projection(src, dst, FromList(rows), delay=1.0, receptor_type=receptor,
-                                        label=f"{name}:{receptor[:3]}"))
+        projs += signed_projections(src, dst, pre, post, w, name=name)
     return Network(pops, projs, dt=1.0, schedule="exact", seed=seed)
