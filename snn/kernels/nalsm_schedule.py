@@ -30,16 +30,23 @@ e^-100 |w| per synapse).
 
 Work per step is event-driven where the rule allows it (docs/performance.md, NALSM):
 - ages are not stepped: a cell's age is min(t - (step of its last spike), 100) (a spike source's stays 20), read
-  from a table of e^-age only for cells that spiked (propagation, STDP columns) or whose synapses STDP touches (rows);
+  from a table of e^-age only for cells that spiked (propagation, STDP columns) or whose synapses STDP touches
+  (rows);
 - the threshold test of step t+1 is fused into the V update of step t (nothing changes v in between), so one
   O(n) pass per step remains besides the trace decay;
 - Bernoulli inputs draw only where p > 0 (a draw against p = 0 never fires), with the same (step, input) keys;
-- the STDP row pass reads by-post copies of the pre index and rule (``q_pre``, ``q_rule``): one scattered load
-  per synapse (its weight) instead of three;
+- plastic weights are kept in by-post order (``run_nalsm`` permutes them in and out): the STDP rows of spiking
+  posts, the larger share of the work, stream their weights and pre indices; a spiking pre reaches its synapses
+  through ``p_q`` (its by-pre index into that order);
+- propagation and the STDP columns are one pass over a spiking pre's synapses: each delivers its old weight,
+  then takes its column term; the change of g waits in ``dg`` until the V update has read g (step 7b moves
+  before step 4: it depends on the spikes only);
+- the row and column loops are branch-free over runs of one rule (``_row``, ``_column``);
 - with every rate 0 and no astrocyte (static weights kept in the plastic table, e.g. LSM+AP-STDP's phase 2)
   step 8 is skipped: it would add 0 to every weight.
-The arithmetic and its order are those of the dense rule written out step by step, so results are bitwise those
-of the straightforward kernel.
+Each weight sees the arithmetic of the dense rule; the sums into g (and FMA contraction in the STDP loops) run in
+another order, so results equal the straightforward kernel's to rounding (``tests/kernels/test_nalsm_schedule.py``:
+1e-12), not bitwise.
 """
 import math
 
@@ -51,15 +58,11 @@ from .rng import stream_key, uniform
 from ..cells import C_NL_BIAS, C_NL_LEAK, C_REF_STEPS, C_V_RESET, C_V_THRESH, NALSM_LIF
 
 AGE_START, AGE_CAP = 20, 100
+FAST = {"reassoc", "nsz", "arcp", "contract"}    # the STDP passes: sums in any order (rounding-level), no NaN tricks
 # TraceSTDP rule columns (snn.plasticity.TraceSTDP.columns) and astrocyte row (snn.schedule_nalsm)
 R_A, R_DECAY, R_ETA_P, R_ETA_M, R_WMIN, R_WMAX, R_MIRROR, R_LR_DECAY = range(8)
 AS_ON, AS_WA, AS_BA, AS_TAU, AS_A0, AS_DECAY = range(6)
 GATE_ON, GATE_TAU, GATE_LO, GATE_THETA, GATE_HI = range(5)     # CalciumGate row (snn.schedule_nalsm)
-
-
-@njit
-def _clip(w, lo, hi):
-    return lo if w < lo else (hi if w > hi else w)
 
 
 @njit
@@ -72,16 +75,69 @@ def _gated(ep, em, c, gate):
     return (ep if (ltp if ep > 0.0 else ltd) else 0.0), (em if (ltd if em > 0.0 else ltp) else 0.0)
 
 
+@njit(fastmath=FAST)
+def _row(w, pre, x, fired, tsp, is_cell, exp_age, u0, u1, a_pre, post_term, lo, hi, t1):
+    """STDP on the synapses u0..u1 (one rule) of a spiking post: w += a_pre x_pre (+ post_term where the pre
+    spiked too), clipped; returns sum (new - old) e^-age_pre, with ages at step t1. Written without branches so
+    that it vectorises (the sum in any order: rounding-level)."""
+    dg = 0.0
+    for u in range(u0, u1):
+        j = pre[u]
+        old = w[u]
+        nw = min(max(old + (a_pre * x[j] + (post_term if fired[j] else 0.0)), lo), hi)
+        w[u] = nw
+        dg += (nw - old) * exp_age[min(t1 - tsp[j], AGE_CAP) if is_cell[j] else AGE_START]
+    return dg
+
+
+@njit(fastmath=FAST)
+def _column(w, post, pos, into, dg, fired, x, c, gate, gated, s0, s1, f, ep, em, mirrored, lo, hi, kj):
+    """The synapses s0..s1 (one rule) of a spiking pre: deliver w f into ``into``; where the post did not spike,
+    the pre-spike STDP term (eta_plus x_post if mirrored, else -eta_minus x_post), clipped, its change of g
+    (times kj) into dg."""
+    for s in range(s0, s1):
+        i = post[s]
+        u = pos[s]
+        old = w[u]
+        into[i] += old * f
+        e_p, e_m = _gated(ep, em, c[i], gate) if gated else (ep, em)
+        nw = old if fired[i] else min(max(old + (e_p if mirrored else -e_m) * x[i], lo), hi)
+        w[u] = nw
+        dg[i] += (nw - old) * kj
+
+
 @njit
-def _init_g(net, ext, w, k0, g):
+def _learns(net, ext):
+    """Can step 8 change a weight? (The rates only decay, so their start values tell.)"""
+    if net.p_post.shape[0] == 0:
+        return False
+    if ext.astro[AS_ON] > 0.0:
+        return True
+    for r in range(net.rules.shape[0]):
+        if net.rules[r, R_ETA_P] != 0.0 or net.rules[r, R_ETA_M] != 0.0:
+            return True
+    return False
+
+
+@njit
+def _init_g(net, ext, w, w_is_by_pre, k0, g):
     """g_i = sum_j w_ij e^-age_j with every age at AGE_START (the start of a sample)."""
     n = g.shape[0]
     for j in range(n):
         if ext.is_cell[j]:
             for s in range(net.s_ptr[j], net.s_ptr[j + 1]):
                 g[net.s_post[s]] += net.s_w[s] * k0
-            for s in range(net.p_ptr[j], net.p_ptr[j + 1]):
-                g[net.p_post[s]] += w[s] * k0
+            if w_is_by_pre:
+                for s in range(net.p_ptr[j], net.p_ptr[j + 1]):
+                    g[net.p_post[s]] += w[s] * k0
+    if w_is_by_pre:
+        return
+    for i in range(n):
+        gi = g[i]
+        for u in range(ext.q_ptr[i], ext.q_ptr[i + 1]):
+            if ext.is_cell[ext.q_pre[u]]:
+                gi += w[u] * k0
+        g[i] = gi
 
 
 @njit
@@ -91,6 +147,7 @@ def nalsm_sample(net, ext, stim, b, sample_id, n_steps, w, x, c, counts, out_t, 
     refr = np.zeros(n, np.int32)
     tsp = np.full(n, -AGE_START, np.int64)     # step of the last spike: age at step t = min(t - tsp, AGE_CAP)
     g = np.zeros(n, np.float64)
+    dg = np.zeros(n, np.float64)               # STDP column changes of g this step, added after the V update
     iext = np.zeros(n, np.float64)
     fired = np.zeros(n, np.bool_)
     n_prob = stim.prob_idx.shape[0]
@@ -114,15 +171,9 @@ def nalsm_sample(net, ext, stim, b, sample_id, n_steps, w, x, c, counts, out_t, 
     tr_a, tr_d = ext.trace[0], ext.trace[1]
     gated = ext.gate[GATE_ON] > 0.0
     gate = ext.gate
-    learn = astro                              # step 8 can change a weight (rates only decay: checked once)
-    for r in range(n_rules):
-        learn = learn or eta_p[r] != 0.0 or eta_m[r] != 0.0
-    learn = learn and net.p_post.shape[0] > 0
-    max_in = 0
-    for i in range(n):
-        max_in = max(max_in, ext.q_ptr[i + 1] - ext.q_ptr[i])
-    wrow = np.empty(max_in, np.float64)        # one STDP row of weights, gathered
-    _init_g(net, ext, w, exp_age[AGE_START], g)
+    learn = _learns(net, ext)
+    w_by_pre = w if learn else w[ext.p_q]      # fixed weights: propagation streams them in its own order
+    _init_g(net, ext, w_by_pre, not learn, exp_age[AGE_START], g)
     key = stream_key(stim.seed, sample_id)
     eb = np.int64(b) if stim.ev_ptr.shape[0] > 1 else np.int64(0)
     pb = np.int64(b) if stim.prob.shape[0] > 1 else np.int64(0)
@@ -163,7 +214,15 @@ def nalsm_sample(net, ext, stim, b, sample_id, n_steps, w, x, c, counts, out_t, 
                 spiking[n_sp] = stim.prob_idx[k]
                 fired[stim.prob_idx[k]] = True
                 n_sp += 1
-        # 3-4. record, propagate
+        # 7b. calcium of every neuron, this step's spikes included (it depends on the spikes only; the gate of
+        #     step 8 reads it)
+        if gated:
+            for i in range(n):
+                c[i] = c[i] - c[i] / gate[GATE_TAU] + (1.0 if fired[i] else 0.0)
+        # 3-4. record, propagate; 8 (columns). A plastic synapse j -> i of a spiking pre j delivers its weight and,
+        #      unless i spiked too (its row below does both terms), takes its STDP column term at once; the
+        #      change of g, (nw - old) e^-age_j with age_j after this step's increment, waits in dg until the V
+        #      update has read g.
         n_plus = 0
         n_minus = 0
         for q in range(n_sp):
@@ -178,18 +237,30 @@ def nalsm_sample(net, ext, stim, b, sample_id, n_steps, w, x, c, counts, out_t, 
                 n_plus += 1
             elif ext.astro_w[j] < 0:
                 n_minus += 1
-            if ext.is_cell[j]:
+            if ext.is_cell[j]:                 # its current into i becomes w_ij e^0: g_i += w_ij (1 - e^-age_j)
                 f = 1.0 - exp_age[min(t - tsp[j], AGE_CAP)]
-                for s in range(net.s_ptr[j], net.s_ptr[j + 1]):
-                    g[net.s_post[s]] += net.s_w[s] * f
-                for s in range(net.p_ptr[j], net.p_ptr[j + 1]):
-                    g[net.p_post[s]] += w[s] * f
                 tsp[j] = t
-            else:
-                for s in range(net.s_ptr[j], net.s_ptr[j + 1]):
-                    iext[net.s_post[s]] += net.s_w[s]
+                kj = exp_age[1]
+                into = g
+            else:                              # a source's one-step pulse
+                f = 1.0
+                kj = exp_age[AGE_START]
+                into = iext
+            for s in range(net.s_ptr[j], net.s_ptr[j + 1]):
+                into[net.s_post[s]] += net.s_w[s] * f
+            if not learn:
                 for s in range(net.p_ptr[j], net.p_ptr[j + 1]):
-                    iext[net.p_post[s]] += w[s]
+                    into[net.p_post[s]] += w_by_pre[s] * f
+                continue
+            s0, z = net.p_ptr[j], net.p_ptr[j + 1]
+            while s0 < z:                      # runs of one rule (one target population)
+                r = net.p_rule[s0]
+                s1 = s0 + 1
+                while s1 < z and net.p_rule[s1] == r:
+                    s1 += 1
+                _column(w, net.p_post, ext.p_q, into, dg, fired, x, c, gate, gated, s0, s1, f, eta_p[r],
+                        A if astro else eta_m[r], mirror[r], w_lo[r], w_hi[r], kj)
+                s0 = s1
         # 5-7. V update, (ages: implicit), refractory counts; threshold test of step t + 1
         n_nxt = 0
         for p in range(net.pop_model.shape[0]):
@@ -197,7 +268,11 @@ def nalsm_sample(net, ext, stim, b, sample_id, n_steps, w, x, c, counts, out_t, 
             if net.pop_model[p] != NALSM_LIF:
                 for i in range(a, z):
                     iext[i] = 0.0
-                    g[i] *= e1
+                    if learn:
+                        g[i] = g[i] * e1 + dg[i]
+                        dg[i] = 0.0
+                    else:
+                        g[i] *= e1
                 continue
             for i in range(a, z):
                 vi = v[i] + g[i] + iext[i] + net.coefs[C_NL_BIAS, i] - v[i] * net.coefs[C_NL_LEAK, i]
@@ -209,22 +284,20 @@ def nalsm_sample(net, ext, stim, b, sample_id, n_steps, w, x, c, counts, out_t, 
                     ri -= 1
                 refr[i] = ri
                 iext[i] = 0.0
-                g[i] *= e1
+                if learn:
+                    g[i] = g[i] * e1 + dg[i]
+                    dg[i] = 0.0
+                else:
+                    g[i] *= e1
                 if (vi if ri <= 0 else 0.0) >= net.coefs[C_V_THRESH, i]:
                     nxt[n_nxt] = i
                     n_nxt += 1
-        # 7b. calcium of every neuron, this step's spikes included (the gate of step 8 reads it)
-        if gated:
-            for i in range(n):
-                c[i] = c[i] - c[i] / gate[GATE_TAU] + (1.0 if fired[i] else 0.0)
-        # 8. trace STDP: rows of spiking posts (both terms where the pre spiked too), then columns of spiking pres;
+        # 8. trace STDP, rows of spiking posts (both terms where the pre spiked too; the columns were done above);
         #    e^-age after this step's age increment: age = min(t + 1 - tsp, AGE_CAP)
         if learn:
             for q in range(n_sp):
                 i = spiking[q]
                 a, z = ext.q_ptr[i], ext.q_ptr[i + 1]
-                for u in range(a, z):              # gather first: many independent loads in flight
-                    wrow[u - a] = w[ext.q_syn[u]]
                 xi = x[i]
                 gi = g[i]
                 u0 = a
@@ -237,47 +310,12 @@ def nalsm_sample(net, ext, stim, b, sample_id, n_steps, w, x, c, counts, out_t, 
                     ep = eta_p[r]
                     if gated:
                         ep, em = _gated(ep, em, c[i], gate)
-                    lo, hi = w_lo[r], w_hi[r]
-                    if mirror[r]:
-                        for u in range(u0, u1):
-                            j = ext.q_pre[u]
-                            dw = -em * x[j]
-                            if fired[j]:
-                                dw = dw + ep * xi
-                            old = wrow[u - a]
-                            nw = _clip(old + dw, lo, hi)
-                            wrow[u - a] = nw
-                            gi += (nw - old) * exp_age[min(t + 1 - tsp[j], AGE_CAP) if ext.is_cell[j] else AGE_START]
-                    else:
-                        for u in range(u0, u1):
-                            j = ext.q_pre[u]
-                            dw = ep * x[j]
-                            if fired[j]:
-                                dw = dw - em * xi
-                            old = wrow[u - a]
-                            nw = _clip(old + dw, lo, hi)
-                            wrow[u - a] = nw
-                            gi += (nw - old) * exp_age[min(t + 1 - tsp[j], AGE_CAP) if ext.is_cell[j] else AGE_START]
+                    # mirrored (inhibitory) rule: eta_minus on the pre trace, eta_plus on the post's
+                    a_pre, a_post = (-em, ep) if mirror[r] else (ep, -em)
+                    gi += _row(w, ext.q_pre, x, fired, tsp, ext.is_cell, exp_age, u0, u1, a_pre, a_post * xi,
+                               w_lo[r], w_hi[r], t + 1)
                     u0 = u1
                 g[i] = gi
-                for u in range(a, z):
-                    w[ext.q_syn[u]] = wrow[u - a]
-            for q in range(n_sp):
-                j = spiking[q]
-                kj = exp_age[min(t + 1 - tsp[j], AGE_CAP) if ext.is_cell[j] else AGE_START]
-                for s in range(net.p_ptr[j], net.p_ptr[j + 1]):
-                    i = net.p_post[s]
-                    if fired[i]:
-                        continue
-                    r = net.p_rule[s]
-                    ep, em = eta_p[r], (A if astro else eta_m[r])
-                    if gated:
-                        ep, em = _gated(ep, em, c[i], gate)
-                    dw = ep * x[i] if mirror[r] else -em * x[i]
-                    old = w[s]
-                    nw = _clip(old + dw, w_lo[r], w_hi[r])
-                    w[s] = nw
-                    g[i] += (nw - old) * kj
         # 9. traces
         for i in range(n):
             x[i] = tr_d * (x[i] + (tr_a if fired[i] else 0.0))
@@ -301,8 +339,8 @@ def nalsm_sample(net, ext, stim, b, sample_id, n_steps, w, x, c, counts, out_t, 
 def _independent(net, ext, stim, b, sample_offset, n_steps, w, x, c, counts, out_t, out_i, n_out, mod_out,
                  shared):
     """Sample b of a batch of independent samples: from its own weights ``w[b]``, or (``shared``) from a private
-    copy of ``w[0]`` that is dropped afterwards."""
-    wb = w[0].copy() if shared else w[b]
+    copy of ``w[0]`` that is dropped afterwards (``w[0]`` itself when no weight can change)."""
+    wb = w[b] if not shared else w[0].copy() if _learns(net, ext) else w[0]
     nalsm_sample(net, ext, stim, b, sample_offset + b, n_steps, wb, x[b], c[b], counts, out_t, out_i, n_out,
                  mod_out)
 
