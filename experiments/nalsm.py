@@ -124,9 +124,12 @@ def load(cfg):
 
 
 def _key(cfg, *names):
-    """Hash of the settings that determine a cached array, and of the code (commit) that made it."""
-    from .provenance import git_commit
-    blob = json.dumps({**{k: cfg[k] for k in names}, "_code": git_commit()}, sort_keys=True, default=str)
+    """Hash of the settings that determine a cached array, and of the code that made it: the simulator, the models
+    and this pipeline (experiments/nalsm*.py), so that commits elsewhere leave the caches valid."""
+    from .provenance import code_digest
+    here = Path(__file__).parent
+    code = code_digest(*sorted(str(p) for p in here.glob("nalsm*.py")))
+    blob = json.dumps({**{k: cfg[k] for k in names}, "_code": code}, sort_keys=True, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 

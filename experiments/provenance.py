@@ -1,5 +1,7 @@
 """What every result file records so that a number can be traced: seed, config, versions, git commit."""
 import functools
+import hashlib
+import os
 import platform
 import subprocess
 import sys
@@ -35,6 +37,28 @@ def git_commit():
         return sha.stdout.strip() + ("+dirty" if dirty else "")
     except (OSError, subprocess.SubprocessError):
         return None
+
+
+def code_files(*extra):
+    """The Python sources of the simulator (snn: engine, kernels, data) and of the models, then ``extra``."""
+    import snn
+    import snn.models
+    files = []
+    for root in (Path(snn.__file__).parent, Path(snn.models.__file__).parent):
+        for folder, dirs, names in os.walk(root):        # links (to other packages) are not followed
+            dirs[:] = sorted(d for d in dirs if not d.startswith("__"))
+            files += [Path(folder, n) for n in sorted(names) if n.endswith(".py")]
+    return files + [Path(f) for f in extra]
+
+
+@functools.lru_cache(maxsize=None)
+def code_digest(*extra):
+    """sha256 of ``code_files(*extra)``: what an array they compute depends on. A cache keyed on it survives
+    commits elsewhere (docs, tests, other experiments) and notices uncommitted edits, which the commit does not."""
+    h = hashlib.sha256()
+    for f in code_files(*extra):
+        h.update(f.name.encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()
 
 
 def provenance(config, seed):

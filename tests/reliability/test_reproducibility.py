@@ -102,3 +102,21 @@ def test_every_experiment_that_writes_results_json_records_provenance():
         text = f.read_text()
         if '"results.json"' in text:
             assert "provenance(" in text, f.name
+
+
+def test_code_digest_of_the_nalsm_caches_follows_the_sources(tmp_path):
+    """The caches of `snn nalsm` are keyed on a hash of the code: an edit to a file it hashes changes it, the same
+    files give the same hash, and every simulator kernel and the model are among the files hashed."""
+    from pathlib import Path
+    import snn.kernels
+    from snn.experiments.provenance import code_digest, code_files
+    extra = tmp_path / "nalsm_extra.py"
+    extra.write_text("A = 1\n")
+    first = code_digest(str(extra))
+    code_digest.cache_clear()
+    assert code_digest(str(extra)) == first
+    extra.write_text("A = 2\n")
+    code_digest.cache_clear()
+    assert code_digest(str(extra)) != first
+    hashed = {p.name for p in code_files()}
+    assert {p.name for p in Path(snn.kernels.__file__).parent.glob("*.py")} <= hashed and "nalsm.py" in hashed
