@@ -21,7 +21,7 @@ from .plasticity import Astrocyte, CalciumGate, TraceSTDP
 from .monitors import run_in_chunks
 from .stimuli import take_samples
 
-NalsmExt = namedtuple("NalsmExt", "q_ptr q_syn q_pre q_rule p_q is_cell astro_w astro trace gate exp_age")
+NalsmExt = namedtuple("NalsmExt", "q_ptr q_syn q_pre q_rule p_pre is_cell astro_w astro trace gate exp_age")
 
 
 def lower_extras(net, low, offsets):
@@ -29,8 +29,6 @@ def lower_extras(net, low, offsets):
     q_ptr, q_syn, p_pre = by_post(low.p_ptr, low.p_post.astype(np.int64), n)
     q_pre = np.ascontiguousarray(p_pre[q_syn])            # by-post copies: the STDP row pass reads them in order
     q_rule = np.ascontiguousarray(low.p_rule[q_syn])
-    p_q = np.empty_like(q_syn)                            # where synapse s sits in the by-post order
-    p_q[q_syn] = np.arange(q_syn.size)
     is_cell = np.zeros(n, np.bool_)
     for p in net.populations:
         is_cell[offsets[p.label]:offsets[p.label] + p.size] = not CATALOGUE[p.cell_type].is_source
@@ -60,7 +58,7 @@ def lower_extras(net, low, offsets):
                     astro_w[offsets[lab] + idx] = sign
             astro[:] = [1.0, mod.w_A, mod.b_A, mod.tau_A / net.dt, mod.A0, mod.decay]
     exp_age = np.exp(-np.arange(AGE_CAP + 1, dtype=np.float64))
-    return NalsmExt(q_ptr, q_syn, q_pre, q_rule, p_q, is_cell, astro_w, astro, trace, gate, exp_age)
+    return NalsmExt(q_ptr, q_syn, q_pre, q_rule, p_pre, is_cell, astro_w, astro, trace, gate, exp_age)
 
 
 def _neuron_state(name, given, rows, n):
@@ -89,22 +87,15 @@ def run_nalsm(sim, stim, batch, sample_offset, n_steps, w, traces, carry_over, c
     mod = np.zeros((batch, 3))
     times, index = [None] * batch, [None] * batch
 
-    by_post = sim._ext.q_syn                  # the kernel keeps weights in by-post order (its STDP rows stream)
-    w_shared = w[:, by_post] if shared else None
-
     def run_chunk(a, z, out_t, out_i, n_out):
         cnt, mo = np.zeros((z - a, n), np.int64), np.zeros((z - a, 3))
         kernel = nalsm_chain if carry_over else \
             nalsm_batch if z - a > 1 and numba.get_num_threads() > 1 else nalsm_serial
-        wq = w_shared if shared else (w if carry_over else w[a:z])[:, by_post]
+        wb = w if shared else w.copy() if carry_over else w[a:z].copy()
         xb, cb = (x.copy(), c.copy()) if carry_over else (x[a:z].copy(), c[a:z].copy())
-        args = (sim.lowered, sim._ext, take_samples(stim, a, z), z - a, sample_offset + a, n_steps, wq, xb, cb,
+        args = (sim.lowered, sim._ext, take_samples(stim, a, z), z - a, sample_offset + a, n_steps, wb, xb, cb,
                 cnt, out_t, out_i, n_out, mo)
         kernel(*args) if carry_over else kernel(*args, shared)
-        wb = None
-        if not shared:
-            wb = np.empty_like(wq)
-            wb[:, by_post] = wq
         return cnt, mo, wb, xb, cb
 
     for a, z, (cnt, mo, wb, xb, cb), spikes in run_in_chunks(batch, chunk, int(sim.lowered.record.sum()), n_steps,
