@@ -39,7 +39,7 @@ Work per step is event-driven where the rule allows it (docs/performance.md, NAL
   work once phase 1 has quietened the liquid, each input spike reaching 15 % of it) are contiguous; the STDP row
   of a spiking post gathers its weights through by-post copies of the synapse index, pre and rule (``q_syn``,
   ``q_pre``, ``q_rule``), works on them in a contiguous buffer and scatters them back (storing weights by post
-  instead was measured 1.4x slower at 8000 neurons on phase-1 weights);
+  instead was measured about 1.8x slower at 8000 neurons on phase-1 weights);
 - propagation and the STDP columns are one pass over a spiking pre's synapses: each delivers its old weight,
   then takes its column term; the change of g waits in ``dg`` until the V update has read g (step 7b moves
   before step 4: it depends on the spikes only);
