@@ -78,16 +78,16 @@ def _gated(ep, em, c, gate):
 
 
 @njit(fastmath=FAST)
-def _row(wrow, k, pre, x, fired, tsp, is_cell, exp_age, u0, u1, a_pre, post_term, lo, hi, t1):
+def _row(wrows, k, pre, x, fired, tsp, is_cell, exp_age, u0, u1, a_pre, post_term, lo, hi, t1):
     """STDP on the by-post synapses u0..u1 (one rule) of a spiking post, whose weights are gathered in
-    ``wrow[k:]``: w += a_pre x_pre (+ post_term where the pre spiked too), clipped; returns sum (new - old)
+    ``wrows[k:]``: w += a_pre x_pre (+ post_term where the pre spiked too), clipped; returns sum (new - old)
     e^-age_pre, with ages at step t1. No branches in the loop (mispredicted clips and spike tests were its cost)."""
     dg = 0.0
     for u in range(u0, u1):
         j = pre[u]
-        old = wrow[k + u - u0]
+        old = wrows[k + u - u0]
         nw = min(max(old + (a_pre * x[j] + (post_term if fired[j] else 0.0)), lo), hi)
-        wrow[k + u - u0] = nw
+        wrows[k + u - u0] = nw
         dg += (nw - old) * exp_age[min(t1 - tsp[j], AGE_CAP) if is_cell[j] else AGE_START]
     return dg
 
@@ -164,10 +164,7 @@ def nalsm_sample(net, ext, stim, b, sample_id, n_steps, w, x, c, counts, out_t, 
     gated = ext.gate[GATE_ON] > 0.0
     gate = ext.gate
     learn = _learns(net, ext)
-    max_in = 0
-    for i in range(n):
-        max_in = max(max_in, ext.q_ptr[i + 1] - ext.q_ptr[i])
-    wrow = np.empty(max_in, np.float64)        # one STDP row of weights, gathered
+    wrows = np.empty(0, np.float64)            # the STDP rows of one step's spiking posts, gathered
     _init_g(net, ext, w, exp_age[AGE_START], g)
     key = stream_key(stim.seed, sample_id)
     eb = np.int64(b) if stim.ev_ptr.shape[0] > 1 else np.int64(0)
@@ -290,11 +287,22 @@ def nalsm_sample(net, ext, stim, b, sample_id, n_steps, w, x, c, counts, out_t, 
         # 8. trace STDP, rows of spiking posts (both terms where the pre spiked too; the columns were done above);
         #    e^-age after this step's age increment: age = min(t + 1 - tsp, AGE_CAP)
         if learn:
+            # gather every row first (thousands of independent scattered loads in flight), then update, then
+            # scatter back: rows of different posts are disjoint
+            m = 0
+            for q in range(n_sp):
+                m += ext.q_ptr[spiking[q] + 1] - ext.q_ptr[spiking[q]]
+            if m > wrows.shape[0]:
+                wrows = np.empty(2 * m, np.float64)
+            k = 0
+            for q in range(n_sp):
+                for u in range(ext.q_ptr[spiking[q]], ext.q_ptr[spiking[q] + 1]):
+                    wrows[k] = w[ext.q_syn[u]]
+                    k += 1
+            k = 0
             for q in range(n_sp):
                 i = spiking[q]
                 a, z = ext.q_ptr[i], ext.q_ptr[i + 1]
-                for u in range(a, z):              # gather first: many independent loads in flight
-                    wrow[u - a] = w[ext.q_syn[u]]
                 xi = x[i]
                 gi = g[i]
                 u0 = a
@@ -309,12 +317,16 @@ def nalsm_sample(net, ext, stim, b, sample_id, n_steps, w, x, c, counts, out_t, 
                         ep, em = _gated(ep, em, c[i], gate)
                     # mirrored (inhibitory) rule: eta_minus on the pre trace, eta_plus on the post's
                     a_pre, a_post = (-em, ep) if mirror[r] else (ep, -em)
-                    gi += _row(wrow, u0 - a, ext.q_pre, x, fired, tsp, ext.is_cell, exp_age, u0, u1, a_pre,
+                    gi += _row(wrows, k + u0 - a, ext.q_pre, x, fired, tsp, ext.is_cell, exp_age, u0, u1, a_pre,
                                a_post * xi, w_lo[r], w_hi[r], t + 1)
                     u0 = u1
                 g[i] = gi
-                for u in range(a, z):
-                    w[ext.q_syn[u]] = wrow[u - a]
+                k += z - a
+            k = 0
+            for q in range(n_sp):
+                for u in range(ext.q_ptr[spiking[q]], ext.q_ptr[spiking[q] + 1]):
+                    w[ext.q_syn[u]] = wrows[k]
+                    k += 1
         # 9. traces
         for i in range(n):
             x[i] = tr_d * (x[i] + (tr_a if fired[i] else 0.0))
