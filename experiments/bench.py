@@ -5,8 +5,8 @@
     snn bench nalsm --neurons 1000 --samples 50 --data-dir ../shared/data --json --against brian2
 
 ``nalsm``: phase-2 feature extraction (250 ms per sample, STDP + astrocyte on, every sample from the same start
-weights) of a NALSM liquid on MNIST rates (the first ``--samples`` training images; without ``--data-dir``,
-random images with MNIST's sparsity). snn: ``liquid_counts`` over all samples in one call (numba threads over
+weights: the liquid's initial ones, or with ``--weights`` a run's phase-1 weights) of a NALSM liquid on MNIST
+rates (the first ``--samples`` training images; without ``--data-dir``, random images with MNIST's sparsity). snn: ``liquid_counts`` over all samples in one call (numba threads over
 samples), best of ``--repeats`` after a warm-up; brian2: ``hardware/brian2_nalsm.py`` twice: in runtime mode
 (cython, ``Network.run`` once per sample as an interactive user would, ``--runtime-samples`` samples after a
 first compiling one) and in cpp_standalone (one thread, the samples one after another in one run of the binary,
@@ -47,6 +47,9 @@ def add_arguments(parser):
     parser.add_argument("--neurons", type=int, default=1000, help="nalsm: liquid size, a cube (1000, 8000)")
     parser.add_argument("--samples", type=int, default=50, help="nalsm: samples of 250 ms")
     parser.add_argument("--data-dir", default=None, help="nalsm: folder holding mnist/ (else synthetic images)")
+    parser.add_argument("--weights", default=None,
+                        help="nalsm: start weights, the w_init.npz of a `snn nalsm` run with the same --neurons and "
+                             "--seed (its phase-1 weights; default: the liquid's initial weights)")
     parser.add_argument("--runtime-samples", type=int, default=5,
                         help="nalsm: samples timed in brian2's runtime mode (one Network.run per sample)")
     parser.add_argument("--duration", type=float, default=1.0, help="biological time to simulate, seconds")
@@ -193,8 +196,10 @@ def _mnist_rates(n, data_dir, seed):
     return rate_probabilities(images, on_zero="zero")[0]
 
 
-def bench_nalsm(neurons=1000, samples=50, against=(), repeats=3, seed=0, data_dir=None, runtime_samples=5):
-    """Phase-2 samples per second of snn (and brian2) on one NALSM liquid; see the module docstring."""
+def bench_nalsm(neurons=1000, samples=50, against=(), repeats=3, seed=0, data_dir=None, runtime_samples=5,
+                weights=None):
+    """Phase-2 samples per second of snn (and brian2) on one NALSM liquid; see the module docstring. ``weights``:
+    the path of a run's ``w_init.npz`` to start every sample from (else the liquid's initial weights)."""
     import numba
     import snn
     from snn.engine import Simulator
@@ -209,7 +214,7 @@ def bench_nalsm(neurons=1000, samples=50, against=(), repeats=3, seed=0, data_di
     t0 = time.perf_counter()
     sim = Simulator(build_liquid(rates.shape[1], shape=_cube(neurons), phase="features", seed=seed), record=())
     build = time.perf_counter() - t0
-    w = sim.initial_plastic_weights
+    w = sim.initial_plastic_weights if weights is None else _run_weights(weights, sim.initial_plastic_weights.size)
     liquid_counts(sim, rates[:2], w, seed=seed)            # compile / load the kernels
     times = []
     for _ in range(repeats):
@@ -218,7 +223,8 @@ def bench_nalsm(neurons=1000, samples=50, against=(), repeats=3, seed=0, data_di
         times.append(time.perf_counter() - t0)
     out = dict(benchmark="nalsm", neurons=neurons, samples=samples, sample_ms=250, inputs=int(rates.shape[1]),
                input_pulses_per_ms=float(rates.sum(1).mean()), data="mnist" if data_dir else "synthetic",
-               seed=seed, repeats=repeats, date=datetime.datetime.now().isoformat(timespec="seconds"),
+               seed=seed, weights=str(weights) if weights else "initial", repeats=repeats,
+               date=datetime.datetime.now().isoformat(timespec="seconds"),
                machine=machine(), numba_threads=numba.get_num_threads(),
                versions=dict(snn=snn.__version__, numba=numba.__version__),
                sim_seconds=min(times), sim_seconds_all=times, build_seconds=build,
@@ -243,12 +249,26 @@ def bench_nalsm(neurons=1000, samples=50, against=(), repeats=3, seed=0, data_di
     return out
 
 
+def _run_weights(path, n_plastic):
+    """The phase-1 weights a `snn nalsm` run saved (OUT/w_init.npz), checked against the liquid's synapse count."""
+    from snn.errors import DataError
+    from snn.io import read_npz
+    z = read_npz(path)
+    if "value" not in z:
+        raise DataError(f"--weights {path}: not a w_init.npz written by `snn nalsm` (no 'value' array)")
+    w = np.asarray(z["value"], np.float64)
+    if w.shape != (n_plastic,):
+        raise SpecError(f"--weights {path} holds {w.size} weights; this liquid has {n_plastic} plastic synapses "
+                        f"(use the --neurons and --seed of the run that wrote it)")
+    return w
+
+
 def main(args):
     peers = _peers(args.against)
     with _stdout_to_stderr() if args.json else contextlib.nullcontext():
         if args.network == "nalsm":
             out = bench_nalsm(args.neurons, args.samples, peers, args.repeats, args.seed, args.data_dir,
-                              args.runtime_samples)
+                              args.runtime_samples, args.weights)
         else:
             out = bench(args.network, args.duration, peers, args.repeats, args.seed, args.dtype)
     if args.json:
