@@ -70,8 +70,9 @@ class HLOPLayer:
         activities) otherwise give ``H^T H`` eigenvalues above 1, and the "projected" gradient is reversed
         and amplified along them."""
         if orthonormalise and self.n_neurons:
-            u, sv, vt = np.linalg.svd(self.H.astype(np.float64), full_matrices=False)
-            self.H = vt.astype(self.dtype)               # same span, rows orthonormal (min(m, n) of them)
+            _, sv, vt = np.linalg.svd(self.H.astype(np.float64), full_matrices=False)
+            rank = int(np.sum(sv > sv.max() * max(self.H.shape) * np.finfo(np.float64).eps))
+            self.H = vt[:rank].astype(self.dtype)        # same span, one orthonormal row per dimension of it
             self.V = np.zeros_like(self.H)
         self.n_fixed = self.n_neurons
 

@@ -209,3 +209,16 @@ def test_orthonormalise_at_merge_keeps_the_span_and_makes_a_projection():
     P = np.eye(12) - h.H.T @ h.H
     np.testing.assert_allclose(P @ P, P, atol=1e-12)
     assert h.n_fixed == 4
+
+
+def test_orthonormalise_drops_rows_outside_the_span_of_dependent_rows():
+    """Two equal rows span one dimension: the merge keeps one unit row along it, not an arbitrary second one."""
+    rng = np.random.default_rng(3)
+    h = HLOPLayer(8, 0.01, dtype=np.float64)
+    h.add_neurons(3, rng)
+    h.H[2] = 2.0 * h.H[0]
+    old = h.H.copy()
+    h.merge(orthonormalise=True)
+    assert h.H.shape == (2, 8) and h.n_fixed == 2
+    np.testing.assert_allclose(h.H @ h.H.T, np.eye(2), atol=1e-12)
+    np.testing.assert_allclose(old - (old @ h.H.T) @ h.H, 0.0, atol=1e-12)
