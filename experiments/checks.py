@@ -41,7 +41,7 @@ def nalsm_config(cfg):
     for name in ("train", "val", "test"):
         _int(cfg, name, 0, none_ok=True)
     _int(cfg, "init_samples", 0, none_ok=True, hi=10 ** 7)   # phase 1 runs its samples one after another
-    _int(cfg, "epochs", 1)
+    readout_config(cfg)
     _int(cfg, "val_start_id", 0)
     _real(cfg, "w_A", none_ok=True, lo=-1e9, hi=1e9)
     _real(cfg, "w_init", none_ok=True, lo=-1e9, hi=1e9)
@@ -57,11 +57,18 @@ def nalsm_config(cfg):
     _int(cfg, "kq_resamples", 1, none_ok=True, hi=10 ** 6)
 
 
+def readout_config(cfg):
+    """The paper readout's settings (``snn nalsm``, ``snn nalsm-readout``)."""
+    _int(cfg, "epochs", 1)
+    _int(cfg, "patience", 0, none_ok=True)
+    _int(cfg, "readout_batch", 1, none_ok=True)
+
+
 def nalsm_args(args):
     nalsm_config({k: getattr(args, k) for k in ("neurons", "seed", "init_samples", "train", "val", "test", "epochs",
-                                               "val_start_id", "w_A", "w_init", "astro_density", "variant",
-                                               "theta_C", "dC", "chunk", "workers", "kq_per_class",
-                                               "kq_resamples")})
+                                               "patience", "readout_batch", "val_start_id", "w_A", "w_init",
+                                               "astro_density", "variant", "theta_C", "dC", "chunk", "workers",
+                                               "kq_per_class", "kq_resamples")})
     if args.w_sweep is not None:
         from .nalsm_sweep import parse_values
         parse_values(args.w_sweep)
@@ -120,5 +127,9 @@ def fidelity_args(args):
     _real(cfg, "max_rate", lo=0.0, lo_open=True, hi=1.0, none_ok=True)
 
 
-CHECKS = {"nalsm": nalsm_args, "continual": continual_args, "cam": cam_args, "demo": demo_args,
-          "bench": bench_args, "export": export_args, "fidelity": fidelity_args}
+def nalsm_readout_args(args):
+    readout_config(vars(args))
+
+
+CHECKS = {"nalsm": nalsm_args, "nalsm-readout": nalsm_readout_args, "continual": continual_args, "cam": cam_args,
+          "demo": demo_args, "bench": bench_args, "export": export_args, "fidelity": fidelity_args}

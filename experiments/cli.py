@@ -11,6 +11,8 @@ from snn.errors import SnnError
 # subcommand -> (module, one-line help). Modules are imported only to build their own parser.
 COMMANDS = {
     "nalsm": ("snn.experiments.nalsm", "NALSM / LSM baselines: two-phase protocol, spike-count features, readout"),
+    "nalsm-readout": ("snn.experiments.nalsm_readout",
+                      "the readouts again on a finished snn nalsm run's saved features (no simulation)"),
     "cam": ("snn.experiments.cam", "CA3 content-addressable memory: replay a recording or run an operation schedule"),
     "export": ("snn.experiments.export", "export a model to PyNN: a script, a NEST run, or a SpiNNaker mapping"),
     "bench": ("snn.experiments.bench", "time CUBA / COBA against brian2 (C++ standalone) and NEST"),

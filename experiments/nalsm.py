@@ -38,10 +38,19 @@ DATASETS = ("digits", "mnist", "fashion-mnist", "nmnist")
 # both: the paper's readout (reported at the top level) and logistic regression (cheap) beside it
 READOUTS = ("both", "paper", "logreg")
 DEFAULTS = dict(dataset="digits", data_dir=None, neurons=1000, variant="nalsm", init_samples=None, train=None,
-                val=None, test=None, seed=0, readout="both", epochs=5000, patience=500, readout_batch=250,
+                val=None, test=None, seed=0, readout="both", epochs=5000, patience=500, readout_batch=None,
                 w_A=None, w_init=None, astro_density=1.0, theta_C=None, dC=None, bf_samples=20, chunk=250,
                 val_start_id=50_001, workers=None, scheduler=None, kernel_quality=False, kq_per_class=20,
                 kq_resamples=50)
+# the paper readout's batch (specs 3.3, 4: one Adadelta step and one max-normalisation per batch): the authors'
+# 250 for 1000-neuron liquids and 50 for 8000; here 250 up to 1000 neurons, 50 above
+PAPER_BATCH = ((1000, 250), (None, 50))
+
+
+def paper_batch(neurons):
+    return next(b for n, b in PAPER_BATCH if n is None or neurons <= n)
+
+
 # lsm-apstdp calcium windows (theta_C, dC) by dataset (specs 3.5: N-MNIST theta 10, dC 2-3); others: MNIST's
 APSTDP_WINDOWS = {"nmnist": (10.0, 2.5)}
 
@@ -157,6 +166,8 @@ def run(config, out, progress=True):
         cfg["theta_C"] = theta if cfg["theta_C"] is None else cfg["theta_C"]
         cfg["dC"] = dc if cfg["dC"] is None else cfg["dC"]
     shape = _cube(int(cfg["neurons"]))
+    if cfg["readout_batch"] is None:         # resolved here, so results.json names the batch it used
+        cfg["readout_batch"] = paper_batch(int(cfg["neurons"]))
     seed = int(cfg["seed"])
     out = Path(out)
     t0 = time.perf_counter()
@@ -233,13 +244,13 @@ def run(config, out, progress=True):
 
     # readouts: the first named is the one reported at the top level
     t3 = time.perf_counter()
-    readouts = _readouts(cfg, *[(feats[s], data.labels[s]) for s in ("train", "val", "test")])
+    readouts = train_readouts(cfg, *[(feats[s], data.labels[s]) for s in ("train", "val", "test")])
     t_ro = time.perf_counter() - t3
     name, (ro, _) = next(iter(readouts.items()))
     results = {
         "test_accuracy": ro.test_accuracy, "val_accuracy": ro.val_accuracy, "train_accuracy": ro.train_accuracy,
         "readout_best_epoch": ro.best_epoch, "readout_epochs_run": ro.epochs_run, "readout": name,
-        "readouts": {k: _readout_summary(k, r) for k, (r, _) in readouts.items()},
+        "readouts": {k: readout_summary(k, r) for k, (r, _) in readouts.items()},
         "branching_factor": bf if bf == bf else None, "kernel_quality": kq,
         "samples_per_second": n_feat / t_feat if n_feat and t_feat > 0 else None,
         "features_reused": n_feat == 0, "workers": cfg["workers"], "scheduler": cfg["scheduler"],
@@ -256,7 +267,7 @@ def run(config, out, progress=True):
     return results
 
 
-def _readouts(cfg, train, val, test):
+def train_readouts(cfg, train, val, test, progress=False):
     """{name: (ReadoutResult, seconds)} of the readouts ``cfg['readout']`` asks for, the reported one first."""
     names = ("paper", "logreg") if cfg["readout"] == "both" else (cfg["readout"],)
     out = {}
@@ -264,14 +275,14 @@ def _readouts(cfg, train, val, test):
         t = time.perf_counter()
         if name == "paper":
             ro = train_paper_readout(train, val, test, batch_size=cfg["readout_batch"], epochs=cfg["epochs"],
-                                     patience=cfg["patience"])
+                                     patience=cfg["patience"], progress=progress)
         else:
             ro = train_logistic_readout(train, val, test)
         out[name] = (ro, time.perf_counter() - t)
     return out
 
 
-def _readout_summary(name, ro):
+def readout_summary(name, ro):
     s = {"test_accuracy": ro.test_accuracy, "val_accuracy": ro.val_accuracy, "train_accuracy": ro.train_accuracy}
     if name == "paper":              # its epochs; logistic regression has the C chosen on validation instead
         s.update(best_epoch=ro.best_epoch, epochs_run=ro.epochs_run)
@@ -317,7 +328,7 @@ def add_arguments(parser):
     parser.add_argument("--seed", type=int, default=0, help="seed of the liquid, the data split and every random draw")
     parser.add_argument("--readout", choices=READOUTS, default="both",
                         help="both: the paper's L1 readout (reported first) and logistic regression; or only one")
-    parser.add_argument("--epochs", type=int, default=DEFAULTS["epochs"], help="readout epochs (max)")
+    add_readout_arguments(parser)
     parser.add_argument("--w-A", dest="w_A", type=float, default=None,
                         help="astrocyte weight (default 0.015 for 1000 neurons, 0.0075 for 8000)")
     parser.add_argument("--w-init", type=float, default=None, help="initial |w| (lsm, lsm-apstdp default 1, else 3)")
@@ -345,9 +356,20 @@ def add_arguments(parser):
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
+def add_readout_arguments(parser):
+    """The paper readout's settings, shared with ``snn nalsm-readout``."""
+    parser.add_argument("--epochs", type=int, default=DEFAULTS["epochs"], help="paper readout: epochs (max)")
+    parser.add_argument("--patience", type=int, default=DEFAULTS["patience"],
+                        help="paper readout: stop after this many epochs without a better validation accuracy")
+    parser.add_argument("--readout-batch", type=int, default=None,
+                        help="paper readout: samples per Adadelta step and per max-normalisation (default: the "
+                             "authors', 250 for liquids up to 1000 neurons, 50 above)")
+
+
 def main(args):
     config = {k: getattr(args, k) for k in ("dataset", "data_dir", "neurons", "variant", "init_samples", "train",
-                                            "val", "test", "seed", "readout", "epochs", "w_A", "w_init",
+                                            "val", "test", "seed", "readout", "epochs", "patience",
+                                            "readout_batch", "w_A", "w_init",
                                             "astro_density", "theta_C", "dC", "val_start_id", "chunk", "workers",
                                             "scheduler", "kernel_quality", "kq_per_class", "kq_resamples")}
     if args.w_sweep is not None:

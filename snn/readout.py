@@ -1,6 +1,7 @@
 """Linear readouts over spike-count features.
 
-- :func:`train_paper_readout`: the NALSM readout (specs/nalsm.md 4) in numpy: per-sample L1 normalisation then
+- :func:`train_paper_readout`: the NALSM readout (specs/nalsm.md 4), its loops in numba over sparse features
+  (snn/kernels/readout.py): per-sample L1 normalisation then
   division by the maximum of each batch, a zero-initialised linear layer, softmax cross-entropy against soft
   targets softmax(+1 true / -1 other), L2 (beta/2 sum W^2), Adadelta (lr 0.1, rho 0.95, eps 1e-8; TF1's form),
   one step per batch in a fixed order, accuracy on validation after each epoch; the reported test accuracy is the
@@ -53,12 +54,16 @@ def l1_normalise(counts):
 
 
 def normalise_batches(counts, batch_size):
-    """L1 per sample, then each consecutive batch of ``batch_size`` samples divided by its own maximum."""
-    x = l1_normalise(counts)
-    for a in range(0, len(x), batch_size):
-        m = x[a:a + batch_size].max(initial=0.0)
-        if m > 0:
-            x[a:a + batch_size] /= m
+    """L1 per sample, then each consecutive batch of ``batch_size`` samples divided by its own maximum; returned
+    as a float64 CSR matrix (spike counts are mostly zeros)."""
+    from scipy import sparse
+    x = sparse.csr_matrix(np.asarray(counts)).astype(np.float64)
+    rows = np.repeat(np.arange(x.shape[0]), np.diff(x.indptr))
+    x.data /= np.asarray(x.sum(axis=1)).ravel()[rows]        # a row with entries has a positive sum
+    for a in range(0, x.shape[0], batch_size):
+        seg = x.data[x.indptr[a]:x.indptr[min(a + batch_size, x.shape[0])]]
+        if seg.size and seg.max() > 0:
+            seg /= seg.max()
     return x
 
 
@@ -69,18 +74,17 @@ def soft_targets(labels, n_classes):
     return e / e.sum(axis=1, keepdims=True)
 
 
-def _softmax(z):
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
+def _predict(x, W, b):
+    from .kernels.readout import predict
+    return predict(x.indptr, x.indices, x.data, W, b)
 
 
 def _accuracy(x, y, W, b):
-    return float(np.mean(np.argmax(x @ W + b, axis=1) == y)) if len(y) else float("nan")
+    return float(np.mean(_predict(x, W, b) == y)) if len(y) else float("nan")
 
 
-@_one_blas_thread
 def train_paper_readout(train, val, test, n_classes=10, batch_size=250, epochs=5000, patience=500, lr=0.1,
-                        rho=0.95, eps=1e-8, beta=5e-10):
+                        rho=0.95, eps=1e-8, beta=5e-10, progress=False):
     """``train``/``val``/``test``: (counts (n, features), labels (n,)) pairs. Returns a ReadoutResult."""
     for name, v, lo in (("batch_size", batch_size, 1), ("epochs", epochs, 1), ("patience", patience, 0)):
         if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < lo:
@@ -92,24 +96,16 @@ def train_paper_readout(train, val, test, n_classes=10, batch_size=250, epochs=5
                                           for c, y in (train, val, test)]
     if len(ytr) == 0 or len(yva) == 0:
         raise SpecError("the readout needs at least one training and one validation sample")
-    d = xtr.shape[1]
-    W, b = np.zeros((d, n_classes)), np.zeros(n_classes)
-    acc = {k: np.zeros_like(v) for k, v in (("W", W), ("b", b))}
-    acc_up = {k: np.zeros_like(v) for k, v in (("W", W), ("b", b))}
+    from .kernels.readout import adadelta_epoch
+    W, b = np.zeros((xtr.shape[1], n_classes)), np.zeros(n_classes)
+    state = (np.zeros_like(W), np.zeros_like(W), np.zeros_like(b), np.zeros_like(b))   # Adadelta accumulators
     q = soft_targets(ytr, n_classes)
-    hist = {"val": [], "test": [], "train": []}
+    hist = {"val": []}
     best, best_epoch, since = -1.0, -1, 0
     best_state = (W.copy(), b.copy())
+    bar = _epoch_bar(epochs, progress)
     for epoch in range(epochs):
-        for a in range(0, len(xtr), batch_size):
-            xb, qb = xtr[a:a + batch_size], q[a:a + batch_size]
-            g = (_softmax(xb @ W + b) - qb) / len(xb)
-            grads = {"W": xb.T @ g + beta * W, "b": g.sum(axis=0)}
-            for k, var in (("W", W), ("b", b)):
-                acc[k] = rho * acc[k] + (1 - rho) * grads[k] ** 2
-                up = np.sqrt(acc_up[k] + eps) / np.sqrt(acc[k] + eps) * grads[k]
-                acc_up[k] = rho * acc_up[k] + (1 - rho) * up ** 2
-                var -= lr * up
+        adadelta_epoch(xtr.indptr, xtr.indices, xtr.data, q, W, b, state, batch_size, lr, rho, eps, beta)
         va = _accuracy(xva, yva, W, b)
         hist["val"].append(va)
         if va > best:
@@ -117,11 +113,19 @@ def train_paper_readout(train, val, test, n_classes=10, batch_size=250, epochs=5
             best_state = (W.copy(), b.copy())
         else:
             since += 1
-            if since >= patience:
-                break
+        bar.update()
+        bar.set_postfix(val=f"{va:.4f}", best=f"{best:.4f}@{best_epoch}", refresh=False)
+        if since >= max(patience, 1):      # only after an epoch without improvement
+            break
+    bar.close()
     W, b = best_state
     return ReadoutResult(_accuracy(xtr, ytr, W, b), best, _accuracy(xte, yte, W, b), best_epoch, epoch + 1, hist,
-                         (W, b), np.argmax(xte @ W + b, axis=1) if len(yte) else np.zeros(0, np.int64))
+                         (W, b), _predict(xte, W, b) if len(yte) else np.zeros(0, np.int64))
+
+
+def _epoch_bar(epochs, progress):
+    from tqdm.auto import tqdm
+    return tqdm(total=epochs, unit="epoch", desc="readout", disable=not progress)
 
 
 @_one_blas_thread

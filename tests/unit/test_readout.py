@@ -14,7 +14,7 @@ def test_soft_targets_values():
 
 def test_normalisation_per_sample_then_batch_max():
     c = np.array([[1, 3], [2, 2], [0, 0], [4, 0]], float)
-    x = normalise_batches(c, 2)
+    x = normalise_batches(c, 2).toarray()
     np.testing.assert_allclose(x[:2], np.array([[0.25, 0.75], [0.5, 0.5]]) / 0.75)
     np.testing.assert_allclose(x[2:], [[0, 0], [1, 0]])    # a silent sample stays 0 (the original gives NaN)
 
@@ -39,7 +39,44 @@ def test_first_adadelta_step_is_tf1s():
     rng = np.random.default_rng(3)
     counts, y = rng.poisson(3.0, (8, 5)).astype(float), rng.integers(0, 3, 8)
     r = train_paper_readout((counts, y), (counts, y), (counts, y), n_classes=3, batch_size=8, epochs=1)
-    x = normalise_batches(counts, 8)
+    x = normalise_batches(counts, 8).toarray()
     g = x.T @ (np.full((8, 3), 1 / 3) - soft_targets(y, 3)) / 8
     expected = -0.1 * np.sqrt(1e-8) / np.sqrt(0.05 * g ** 2 + 1e-8) * g
     np.testing.assert_allclose(r.model[0], expected, rtol=1e-12, atol=1e-300)
+
+
+def _dense_reference(x, q, batch_size, epochs, lr=0.1, rho=0.95, eps=1e-8, beta=5e-10):
+    """The readout's training written out in dense numpy (specs/nalsm.md 4), one Adadelta step per batch."""
+    W, b = np.zeros((x.shape[1], q.shape[1])), np.zeros(q.shape[1])
+    acc = [np.zeros_like(W), np.zeros_like(b)]
+    acc_up = [np.zeros_like(W), np.zeros_like(b)]
+    for _ in range(epochs):
+        for a in range(0, len(x), batch_size):
+            xb, qb = x[a:a + batch_size], q[a:a + batch_size]
+            z = xb @ W + b
+            p = np.exp(z - z.max(axis=1, keepdims=True))
+            g = (p / p.sum(axis=1, keepdims=True) - qb) / len(xb)
+            for i, (var, grad) in enumerate(((W, xb.T @ g + beta * W), (b, g.sum(axis=0)))):
+                acc[i] = rho * acc[i] + (1 - rho) * grad ** 2
+                up = np.sqrt(acc_up[i] + eps) / np.sqrt(acc[i] + eps) * grad
+                acc_up[i] = rho * acc_up[i] + (1 - rho) * up ** 2
+                var -= lr * up
+    return W, b
+
+
+@pytest.mark.parametrize("batch_size", [7, 50])
+def test_sparse_kernel_matches_dense_reference(batch_size):
+    """The numba readout over CSR features equals the dense numpy form after several epochs (a partial last
+    batch, silent samples and sparse counts included), and so do its predictions."""
+    rng = np.random.default_rng(5)
+    counts = rng.poisson(0.3, (103, 40)) * (rng.random((103, 40)) < 0.4)
+    counts[[4, 60]] = 0
+    y = rng.integers(0, 4, 103)
+    epochs = 6
+    r = train_paper_readout((counts, y), (counts, y), (counts, y), n_classes=4, batch_size=batch_size,
+                            epochs=epochs, patience=epochs)
+    x = normalise_batches(counts, batch_size).toarray()
+    W, b = _dense_reference(x, soft_targets(y, 4), batch_size, r.best_epoch + 1)
+    np.testing.assert_allclose(r.model[0], W, rtol=1e-9, atol=1e-15)
+    np.testing.assert_allclose(r.model[1], b, rtol=1e-9, atol=1e-15)
+    np.testing.assert_array_equal(r.test_predictions, np.argmax(x @ W + b, axis=1))
