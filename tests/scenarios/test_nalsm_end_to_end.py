@@ -71,7 +71,9 @@ def test_new_flags_are_checked(tmp_path, capsys):
                                                 "lsm-apstdp, not 'nalsm'"),
                           (["--variant", "lsm-apstdp", "--delta-C", "0"], "dC=0.0 must be a finite number > 0"),
                           (["--kq-per-class", "0"], "kq_per_class=0 must be an integer in [1, 1000000]"),
-                          (["--kernel-quality", "--test", "0"], "--kernel-quality measures the test split")):
+                          (["--kernel-quality", "--test", "0"], "--kernel-quality measures the test split"),
+                          (["--readout-batch", "0"], "readout_batch=0 must be an integer >= 1"),
+                          (["--patience", "-1"], "patience=-1 must be an integer >= 0")):
         assert main(["nalsm", *args, "--out", str(tmp_path)]) == 2
         assert message in capsys.readouterr().err, args
 
@@ -93,3 +95,28 @@ def test_lsm_weight_sweep_selects_by_validation(tmp_path, capsys):
     capsys.readouterr()
     assert main(base + ["--w-sweep", "1,1", "--out", str(tmp_path / "x")]) == 2
     assert "distinct" in capsys.readouterr().err
+
+
+def test_nalsm_readout_retrains_on_saved_features(tmp_path, capsys):
+    """`snn nalsm-readout` on a finished run: with the run's readout settings it gives the run's numbers (same
+    features, same labels); with another batch it records that batch and the run's commit; a missing feature
+    chunk is a one-line error naming the sample where the gap starts."""
+    r, out = _run(tmp_path, "--dataset", "digits", "--neurons", "125", "--train", "200", "--val", "100", "--test",
+                  "100", "--init-samples", "50", "--epochs", "100", "--chunk", "64")
+    assert r["config"]["readout_batch"] == 250       # the authors' batch for liquids up to 1000 neurons
+    same = tmp_path / "same.json"
+    assert main(["nalsm-readout", str(out), "--readout", "both", "--readout-batch", "250", "--epochs", "100",
+                 "--out", str(same), "--no-progress"]) == 0
+    again = json.loads(same.read_text())
+    assert again["readouts"] == r["readouts"] and again["features"]["commit"] == r["commit"]
+    assert main(["nalsm-readout", str(out), "--readout-batch", "20", "--epochs", "50", "--no-progress"]) == 0
+    b20 = json.loads((out / "readout-batch20.json").read_text())
+    assert b20["config"]["readout_batch"] == 20 and set(b20["readouts"]) == {"paper"}
+    assert b20["readouts"]["paper"]["epochs_run"] <= 50
+    # 10 steps per epoch instead of 1: 500 Adadelta steps get further than the run's 100 (val 0.45 vs 0.30)
+    assert b20["val_accuracy"] > r["val_accuracy"] + 0.05
+    (out / "features" / "train_0000064.npz").unlink()
+    capsys.readouterr()
+    assert main(["nalsm-readout", str(out), "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert "train features have no chunk starting at sample 64" in err and err.count("\n") == 1
