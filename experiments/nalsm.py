@@ -32,7 +32,7 @@ from snn.readout import train_logistic_readout, train_paper_readout
 from .checks import nalsm_config
 from .nalsm_features import dask_client, extract
 from .nalsm_quality import KQ_PIXEL_SIGMA, KQ_SHIFT_MS, kernel_quality
-from .provenance import provenance
+from .provenance import git_commit, provenance
 
 DATASETS = ("digits", "mnist", "fashion-mnist", "nmnist")
 # both: the paper's readout (reported at the top level) and logistic regression (cheap) beside it
@@ -165,6 +165,7 @@ def run(config, out, progress=True):
         theta, dc = APSTDP_WINDOWS.get(cfg["dataset"], (THETA_C, D_C))
         cfg["theta_C"] = theta if cfg["theta_C"] is None else cfg["theta_C"]
         cfg["dC"] = dc if cfg["dC"] is None else cfg["dC"]
+    git_commit()                   # read now (cached): results.json names the code the run started with
     shape = _cube(int(cfg["neurons"]))
     if cfg["readout_batch"] is None:         # resolved here, so results.json names the batch it used
         cfg["readout_batch"] = paper_batch(int(cfg["neurons"]))
@@ -368,10 +369,10 @@ def add_readout_arguments(parser):
 
 def main(args):
     config = {k: getattr(args, k) for k in ("dataset", "data_dir", "neurons", "variant", "init_samples", "train",
-                                            "val", "test", "seed", "readout", "epochs", "patience",
-                                            "readout_batch", "w_A", "w_init",
-                                            "astro_density", "theta_C", "dC", "val_start_id", "chunk", "workers",
-                                            "scheduler", "kernel_quality", "kq_per_class", "kq_resamples")}
+                                            "val", "test", "seed", "readout", "epochs", "patience", "readout_batch",
+                                            "w_A", "w_init", "astro_density", "theta_C", "dC", "val_start_id",
+                                            "chunk", "workers", "scheduler", "kernel_quality", "kq_per_class",
+                                            "kq_resamples")}
     if args.w_sweep is not None:
         from .nalsm_sweep import parse_values, sweep
         res = sweep(config, parse_values(args.w_sweep), args.out, progress=not args.no_progress)
