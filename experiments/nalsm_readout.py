@@ -28,7 +28,10 @@ def saved_features(run, sizes):
         for path in sorted((Path(run) / "features").glob(f"{split}_*.npz")):
             if at >= n:
                 break
-            first = int(path.stem.rsplit("_", 1)[1])
+            first = path.stem.rsplit("_", 1)[1]
+            if not first.isdigit():
+                raise DataError(f"{run}: {path.name} is not a feature chunk (<split>_<first sample>.npz)")
+            first = int(first)
             if first != at:
                 raise DataError(f"{run}: the {split} features have no chunk starting at sample {at} (next: "
                                 f"{path.name}); rerun the snn nalsm command to finish them")

@@ -83,6 +83,29 @@ def _accuracy(x, y, W, b):
     return float(np.mean(_predict(x, W, b) == y)) if len(y) else float("nan")
 
 
+def _check_splits(splits, n_classes):
+    """What the kernels assume (they do not check bounds): 2-D non-negative counts with one feature count across
+    the non-empty splits, one label per sample, labels in [0, n_classes)."""
+    features = None
+    for name, (counts, labels) in zip(("train", "val", "test"), splits):
+        counts, labels = np.asarray(counts), np.asarray(labels)
+        if counts.ndim != 2 or labels.ndim != 1 or len(counts) != len(labels):
+            raise SpecError(f"readout {name}: counts {counts.shape} and labels {labels.shape} must be (samples, "
+                            f"features) and (samples,)")
+        if len(labels) == 0:
+            if name != "test":
+                raise SpecError("the readout needs at least one training and one validation sample")
+            continue
+        if features is None:
+            features = counts.shape[1]
+        if counts.shape[1] != features:
+            raise SpecError(f"readout {name}: {counts.shape[1]} features, the training split has {features}")
+        if not np.all(np.isfinite(counts)) or counts.min() < 0:
+            raise SpecError(f"readout {name}: counts must be finite and >= 0")
+        if not np.issubdtype(labels.dtype, np.integer) or labels.min() < 0 or labels.max() >= n_classes:
+            raise SpecError(f"readout {name}: labels must be integers in [0, {n_classes})")
+
+
 def train_paper_readout(train, val, test, n_classes=10, batch_size=250, epochs=5000, patience=500, lr=0.1,
                         rho=0.95, eps=1e-8, beta=5e-10, progress=False):
     """``train``/``val``/``test``: (counts (n, features), labels (n,)) pairs. Returns a ReadoutResult."""
@@ -92,10 +115,9 @@ def train_paper_readout(train, val, test, n_classes=10, batch_size=250, epochs=5
     for name, v in (("lr", lr), ("rho", rho), ("eps", eps), ("beta", beta)):
         if not (isinstance(v, (int, float, np.floating)) and np.isfinite(v) and v >= 0):
             raise SpecError(f"readout {name}={v!r} must be a finite number >= 0")
+    _check_splits((train, val, test), n_classes)
     (xtr, ytr), (xva, yva), (xte, yte) = [(normalise_batches(c, batch_size), np.asarray(y, np.int64))
                                           for c, y in (train, val, test)]
-    if len(ytr) == 0 or len(yva) == 0:
-        raise SpecError("the readout needs at least one training and one validation sample")
     from .kernels.readout import adadelta_epoch
     W, b = np.zeros((xtr.shape[1], n_classes)), np.zeros(n_classes)
     state = (np.zeros_like(W), np.zeros_like(W), np.zeros_like(b), np.zeros_like(b))   # Adadelta accumulators

@@ -1,7 +1,10 @@
 """The NALSM readout pieces: normalisation, soft targets, Adadelta training on separable data."""
+import re
+
 import numpy as np
 import pytest
 
+from snn.errors import SpecError
 from snn.readout import normalise_batches, soft_targets, train_logistic_readout, train_paper_readout
 
 
@@ -80,3 +83,19 @@ def test_sparse_kernel_matches_dense_reference(batch_size):
     np.testing.assert_allclose(r.model[0], W, rtol=1e-9, atol=1e-15)
     np.testing.assert_allclose(r.model[1], b, rtol=1e-9, atol=1e-15)
     np.testing.assert_array_equal(r.test_predictions, np.argmax(x @ W + b, axis=1))
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda tr, va: (tr, (va[0][:, :-1], va[1])), "val: 3 features, the training split has 4"),
+    (lambda tr, va: ((tr[0], tr[1][:-1]), va), "must be (samples, features) and (samples,)"),
+    (lambda tr, va: ((tr[0], tr[1] + 3), va), "labels must be integers in [0, 3)"),
+    (lambda tr, va: ((-tr[0], tr[1]), va), "counts must be finite and >= 0"),
+    (lambda tr, va: (tr, (va[0][:0], va[1][:0])), "at least one training and one validation sample"),
+])
+def test_bad_splits_get_a_clear_error(change, message):
+    """The kernels do not check bounds: mismatched or out-of-range input is refused before they run."""
+    rng = np.random.default_rng(1)
+    tr, va = (rng.poisson(2.0, (12, 4)), rng.integers(0, 3, 12)), (rng.poisson(2.0, (6, 4)), rng.integers(0, 3, 6))
+    tr, va = change(tr, va)
+    with pytest.raises(SpecError, match=re.escape(message)):
+        train_paper_readout(tr, va, va, n_classes=3, batch_size=4, epochs=1)
