@@ -37,11 +37,14 @@ from .provenance import git_commit, provenance
 DATASETS = ("digits", "mnist", "fashion-mnist", "nmnist")
 # both: the paper's readout (reported at the top level) and logistic regression (cheap) beside it
 READOUTS = ("both", "paper", "logreg")
+# what the image test set's rates are divided by (specs 2.1, 7.7): its own max of x/sum(x), as the authors' code
+# does, or the training set's, so that train and test images deliver the same input pulses per ms
+TEST_SCALES = ("test", "train")
 DEFAULTS = dict(dataset="digits", data_dir=None, neurons=1000, variant="nalsm", init_samples=None, train=None,
                 val=None, test=None, seed=0, readout="both", epochs=5000, patience=500, readout_batch=None,
                 w_A=None, w_init=None, astro_density=1.0, theta_C=None, dC=None, bf_samples=20, chunk=250,
                 val_start_id=50_001, workers=None, scheduler=None, kernel_quality=False, kq_per_class=20,
-                kq_resamples=50)
+                kq_resamples=50, test_scale="test")
 # the paper readout's batch (specs 3.3, 4: one Adadelta step and one max-normalisation per batch): the authors'
 # 250 for 1000-neuron liquids and 50 for 8000; here 250 up to 1000 neurons, 50 above
 PAPER_BATCH = ((1000, 250), (None, 50))
@@ -63,15 +66,18 @@ def _cube(n):
 
 
 class _Images:
-    """Image splits as NALSM rate codes: p = (x / x.sum()) / global max (train+val share one max, test its own)."""
+    """Image splits as NALSM rate codes: p = (x / x.sum()) / global max; train+val share one max, test has its own
+    (``test_scale="test"``, the authors') or the training set's (``"train"``)."""
 
-    def __init__(self, splits):
+    def __init__(self, splits, test_scale="test"):
         from snn.data import rate_probabilities
         self.n_inputs = int(np.prod(splits.train.images.shape[1:]))
         self.test_images = splits.test.images
         tv = np.concatenate([splits.train.images, splits.val.images])
-        p_tv, _ = rate_probabilities(tv, on_zero="zero")
-        p_te, _ = rate_probabilities(splits.test.images, on_zero="zero") if len(splits.test) else (np.zeros((0, 1)), 0)
+        p_tv, tv_max = rate_probabilities(tv, on_zero="zero")
+        self.test_max = None if test_scale == "test" else tv_max     # None: the test set's own
+        p_te, _ = rate_probabilities(splits.test.images, self.test_max, on_zero="zero") if len(splits.test) else \
+            (np.zeros((0, 1)), 0)
         n_tr = len(splits.train)
         self.p = {"train": p_tv[:n_tr], "val": p_tv[n_tr:], "test": p_te}
         self.labels = {k: np.asarray(splits.get(k).labels, np.int64) for k in ("train", "val", "test")}
@@ -81,11 +87,12 @@ class _Images:
 
     def noisy_test(self, rng):
         """Test rates from images + N(0, sigma) per pixel, sigma = 125/255 of the pixel range (MNIST: 125;
-        digits: 7.8 of 16), clipped to [0, clean maximum], then coded as the clean test set (its own max)."""
+        digits: 7.8 of 16), clipped to [0, clean maximum], then coded as the clean test set (its own max, or the
+        training set's)."""
         from snn.data import gaussian_pixel_noise, rate_probabilities
         vmax = float(self.test_images.max(initial=0.0))
         p, _ = rate_probabilities(gaussian_pixel_noise(self.test_images, KQ_PIXEL_SIGMA * vmax, rng, vmax=vmax),
-                                  on_zero="zero")
+                                  self.test_max, on_zero="zero")
         return lambda idx: np.ascontiguousarray(p[idx])
 
 
@@ -112,10 +119,11 @@ class _Events:
 
 def load(cfg):
     ds = check_choice("dataset", cfg["dataset"], DATASETS)
+    scale = check_choice("test_scale", cfg["test_scale"], TEST_SCALES)
     n = dict(n_train=cfg["train"], n_val=cfg["val"], n_test=cfg["test"])
     if ds == "digits":
         from snn.data import load_digits
-        return _Images(load_digits(seed=cfg["seed"], **n))
+        return _Images(load_digits(seed=cfg["seed"], **n), scale)
     if cfg["data_dir"] is None:
         raise SpecError(f"--dataset {ds} needs --data-dir (the folder holding {ds}/)")
     try:
@@ -123,13 +131,15 @@ def load(cfg):
     except ImportError as exc:
         raise DataError(f"the dataset loaders (snn.data) are not available: {exc}") from None
     if ds == "nmnist":
+        if scale != "test":
+            raise SpecError(f"--test-scale {scale} scales image rates; N-MNIST's events have no scale")
         splits = data.nmnist_splits(cfg["data_dir"], val_start_id=cfg["val_start_id"], **n)
         if not splits.val:
             raise SpecError(f"N-MNIST: no training file has an id >= {cfg['val_start_id']} for validation; on a "
                             f"subset pass --val-start-id (e.g. 801 for ids 1-1000)")
         return _Events(splits)
     loader = data.load_mnist if ds == "mnist" else data.load_fashion_mnist
-    return _Images(loader(cfg["data_dir"], **n))
+    return _Images(loader(cfg["data_dir"], **n), scale)
 
 
 def _key(cfg, *names):
@@ -206,7 +216,7 @@ def run(config, out, progress=True):
     offsets = {"train": 0, "val": sizes["train"], "test": sizes["train"] + sizes["val"]}
     feats, t2, made = {}, time.perf_counter(), 0
     job = dict(n_inputs=data.n_inputs, net=net_kw, seed=seed, w_ini=w_ini)
-    key = _key({**cfg, "k": k_init}, *base, "init_samples")
+    key = _key({**cfg, "k": k_init}, *base, "init_samples", "test_scale")
     with dask_client(cfg["workers"], cfg["scheduler"]) as client:
         for split in ("train", "val", "test"):
             feats[split], k = extract(job, split, sizes[split],
@@ -348,6 +358,9 @@ def add_arguments(parser):
                         help="kernel quality: test samples per class in each draw (the paper: 100)")
     parser.add_argument("--kq-resamples", type=int, default=DEFAULTS["kq_resamples"],
                         help="kernel quality: draws averaged (the paper: 1000)")
+    parser.add_argument("--test-scale", choices=TEST_SCALES, default="test",
+                        help="images: divide the test set's rates by its own max of x/sum(x) (the authors' code) "
+                             "or by the training set's (the same input pulses per ms as in training)")
     parser.add_argument("--val-start-id", type=int, default=50_001,
                         help="N-MNIST: training files with this id or above form the validation split")
     parser.add_argument("--chunk", type=int, default=DEFAULTS["chunk"], help="phase-2 samples per saved chunk")
@@ -372,7 +385,7 @@ def main(args):
                                             "val", "test", "seed", "readout", "epochs", "patience", "readout_batch",
                                             "w_A", "w_init", "astro_density", "theta_C", "dC", "val_start_id",
                                             "chunk", "workers", "scheduler", "kernel_quality", "kq_per_class",
-                                            "kq_resamples")}
+                                            "kq_resamples", "test_scale")}
     if args.w_sweep is not None:
         from .nalsm_sweep import parse_values, sweep
         res = sweep(config, parse_values(args.w_sweep), args.out, progress=not args.no_progress)

@@ -16,7 +16,7 @@ import numpy as np
 from snn.errors import DataError
 from snn.io import read_json, read_npz, write_json
 
-from .nalsm import READOUTS, add_readout_arguments, load, paper_batch, readout_summary, train_readouts
+from .nalsm import DEFAULTS, READOUTS, add_readout_arguments, load, paper_batch, readout_summary, train_readouts
 from .provenance import provenance
 
 
@@ -51,7 +51,7 @@ def saved_features(run, sizes):
 def main(args):
     run = Path(args.run)
     done = read_json(run / "results.json", "the results of a finished snn nalsm run")
-    cfg = dict(done["config"])
+    cfg = {**DEFAULTS, **done["config"]}      # settings added since the run take their defaults
     if args.data_dir is not None:
         cfg["data_dir"] = args.data_dir
     batch = args.readout_batch or paper_batch(int(cfg["neurons"]))
