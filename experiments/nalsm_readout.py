@@ -76,7 +76,7 @@ def main(args):
         **origin,
     })
     scores = "; ".join(f"{k} test {v['test_accuracy']:.4f} (val {v['val_accuracy']:.4f})" for k, v in summaries.items())
-    print(f"{run.name}, readout batch {batch}: {scores}")
+    print(f"{run.name}{f', readout batch {batch}' if 'paper' in summaries else ''}: {scores}")
     print(f"wrote {out}")
     return 0
 

@@ -73,9 +73,33 @@ def test_new_flags_are_checked(tmp_path, capsys):
                           (["--kq-per-class", "0"], "kq_per_class=0 must be an integer in [1, 1000000]"),
                           (["--kernel-quality", "--test", "0"], "--kernel-quality measures the test split"),
                           (["--readout-batch", "0"], "readout_batch=0 must be an integer >= 1"),
-                          (["--patience", "-1"], "patience=-1 must be an integer >= 0")):
+                          (["--patience", "-1"], "patience=-1 must be an integer >= 0"),
+                          (["--dataset", "nmnist", "--data-dir", str(tmp_path), "--test-scale", "train"],
+                           "N-MNIST's events have no scale")):
         assert main(["nalsm", *args, "--out", str(tmp_path)]) == 2
         assert message in capsys.readouterr().err, args
+
+
+def test_test_scale_divides_test_rates_by_the_chosen_max():
+    """--test-scale: the test images' rates divided by the test set's own max of x/sum(x) (the authors') or by
+    the training set's; train and validation rates are the same either way. Maxima computed here image by image."""
+    from snn.data import load_digits
+    from snn.experiments.nalsm import DEFAULTS, load
+    cfg = {**DEFAULTS, "train": 300, "val": 100, "test": 200}
+    own, by_train = load(cfg), load({**cfg, "test_scale": "train"})
+    splits = load_digits(seed=0, n_train=300, n_val=100, n_test=200)
+
+    def max_share(images):
+        return max(float(im.max()) / float(im.sum()) for im in images)
+    tv_max = max(max_share(splits.train.images), max_share(splits.val.images))
+    test_max = max_share(splits.test.images)
+    assert tv_max != test_max
+    for split in ("train", "val"):
+        np.testing.assert_array_equal(own.p[split], by_train.p[split])
+        np.testing.assert_allclose(own.p[split].sum(1), 1 / tv_max)
+    np.testing.assert_allclose(own.p["test"].sum(1), 1 / test_max)
+    np.testing.assert_allclose(by_train.p["test"].sum(1), 1 / tv_max)
+    np.testing.assert_allclose(by_train.p["test"], own.p["test"] * test_max / tv_max)
 
 
 def test_lsm_weight_sweep_selects_by_validation(tmp_path, capsys):
