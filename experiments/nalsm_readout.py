@@ -76,7 +76,8 @@ def main(args):
         **origin,
     })
     scores = "; ".join(f"{k} test {v['test_accuracy']:.4f} (val {v['val_accuracy']:.4f})" for k, v in summaries.items())
-    print(f"{run.name}{f', readout batch {batch}' if 'paper' in summaries else ''}: {scores}")
+    batch_note = f", readout batch {batch}" if "paper" in summaries else ""
+    print(f"{run.name}{batch_note}: {scores}")
     print(f"wrote {out}")
     return 0
 
