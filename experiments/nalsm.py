@@ -358,7 +358,7 @@ def add_arguments(parser):
                         help="kernel quality: test samples per class in each draw (the paper: 100)")
     parser.add_argument("--kq-resamples", type=int, default=DEFAULTS["kq_resamples"],
                         help="kernel quality: draws averaged (the paper: 1000)")
-    parser.add_argument("--test-scale", choices=TEST_SCALES, default="test",
+    parser.add_argument("--test-scale", choices=TEST_SCALES, default=DEFAULTS["test_scale"],
                         help="images: divide the test set's rates by its own max of x/sum(x) (the authors' code) "
                              "or by the training set's (the same input pulses per ms as in training)")
     parser.add_argument("--val-start-id", type=int, default=50_001,

@@ -124,7 +124,7 @@ def test_lsm_weight_sweep_selects_by_validation(tmp_path, capsys):
 def test_nalsm_readout_retrains_on_saved_features(tmp_path, capsys):
     """`snn nalsm-readout` on a finished run: with the run's readout settings it gives the run's numbers (same
     features, same labels); with another batch it records that batch and the run's commit; a missing feature
-    chunk is a one-line error naming the sample where the gap starts."""
+    chunk is a one-line error naming the sample where the gap starts; a run older than a setting takes its default."""
     r, out = _run(tmp_path, "--dataset", "digits", "--neurons", "125", "--train", "200", "--val", "100", "--test",
                   "100", "--init-samples", "50", "--epochs", "100", "--chunk", "64")
     assert r["config"]["readout_batch"] == 250       # the authors' batch for liquids up to 1000 neurons
@@ -139,6 +139,13 @@ def test_nalsm_readout_retrains_on_saved_features(tmp_path, capsys):
     assert b20["readouts"]["paper"]["epochs_run"] <= 50
     # 10 steps per epoch instead of 1: 500 Adadelta steps get further than the run's 100 (val 0.45 vs 0.30)
     assert b20["val_accuracy"] > r["val_accuracy"] + 0.05
+    # a run made before a setting existed (its config lacks the key) reads it at its default
+    old = json.loads((out / "results.json").read_text())
+    del old["config"]["test_scale"]
+    (out / "results.json").write_text(json.dumps(old))
+    assert main(["nalsm-readout", str(out), "--readout", "logreg", "--out", str(tmp_path / "old.json"),
+                 "--no-progress"]) == 0
+    assert json.loads((tmp_path / "old.json").read_text())["readouts"]["logreg"] == r["readouts"]["logreg"]
     (out / "features" / "train_0000064.npz").unlink()
     capsys.readouterr()
     assert main(["nalsm-readout", str(out), "--no-progress"]) == 2
