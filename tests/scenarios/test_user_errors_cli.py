@@ -65,16 +65,24 @@ def test_probe_fails_in_one_line_before_any_work(folder, capsys, argv, words):
     assert _tree(folder) == before, "a result file was written"
 
 
-def test_read_only_output_folder(folder, capsys):
+def test_read_only_output_folder(folder, capsys, monkeypatch):
+    """A folder the user may not write in. As root every folder is writable, so there the kernel's answer for
+    this one folder is replaced by a refusal (what access(2) says to a user without permission)."""
     ro = folder / "read_only"
     ro.mkdir()
     ro.chmod(0o500)
     try:
         if os.access(ro, os.W_OK):
-            pytest.skip("running with permission to write anywhere (root): no read-only folder to probe")
-        assert cli_main(["demo", "--out", "read_only/run"]) == 2
-        err = capsys.readouterr().err
-        assert err.count("\n") == 1 and "no permission to write" in err and "read_only" in err
+            import snn.outputs
+            real = os.access
+            monkeypatch.setattr(snn.outputs.os, "access",
+                                lambda p, mode: False if os.path.abspath(p) == str(ro) else real(p, mode))
+        for argv in (["demo", "--out", "read_only/run"], ["demo", "--out", "read_only"],
+                     CAM + ["--out", "read_only/r.json"]):
+            assert cli_main(argv) == 2
+            err = capsys.readouterr().err
+            assert err.count("\n") == 1 and "no permission to write" in err and "read_only" in err, err
+        assert not any(ro.iterdir())
     finally:
         ro.chmod(0o700)
 
@@ -108,8 +116,9 @@ def test_os_error_naming_a_file_is_one_line_and_a_bug_keeps_its_traceback(folder
 
 def test_the_real_command_exits_2_with_one_line(folder):
     """Through ``python -m snn`` (the installed entry point's code path), not only ``cli.main``."""
+    before = _tree(folder)
     proc = subprocess.run([sys.executable, "-m", "snn", "demo", "--out", "a_file"], capture_output=True, text=True,
                           cwd=folder, timeout=120)
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1 and "a_file" in proc.stderr and "Traceback" not in proc.stderr
-    assert _tree(folder) == sorted(_tree(folder))
+    assert _tree(folder) == before
