@@ -27,6 +27,9 @@ COMMANDS = {
 }
 
 
+MAX_LINE = 1000       # characters of a user error's line on stderr
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # argparse's own errors: one line, exit 2, no usage dump
         self.exit(2, f"{self.prog}: error: {message}\n")
@@ -47,7 +50,10 @@ def _one_line(exc):
     """The message of a user error on one line (a network's list of problems is joined with '; ')."""
     parts = [p.strip() for p in str(exc).splitlines() if p.strip()] or [exc.__class__.__name__]
     rest = [p.lstrip("- ") for p in parts[1:]]
-    return parts[0] if not rest else f"{parts[0]} {'; '.join(rest)}"
+    line = parts[0] if not rest else f"{parts[0]} {'; '.join(rest)}"
+    if len(line) > MAX_LINE:      # a huge value echoed back (a 900-deep list): keep both ends, readable
+        line = f"{line[:MAX_LINE - 200]} ... {line[-150:]}"
+    return line
 
 
 def main(argv=None):

@@ -122,3 +122,14 @@ def test_the_real_command_exits_2_with_one_line(folder):
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1 and "a_file" in proc.stderr and "Traceback" not in proc.stderr
     assert _tree(folder) == before
+
+
+def test_a_huge_value_echoed_in_an_error_is_shortened(folder, capsys):
+    """A 900-deep list where a content bit belongs: one line, both ends kept, at most cli.MAX_LINE characters."""
+    from snn.experiments.cli import MAX_LINE
+    (folder / "nested.json").write_text(json.dumps([{"op": "learn", "cue": 0, "content": json.loads("[" * 900 +
+                                                                                                   "]" * 900)}]))
+    assert cli_main(["cam", "run", "nested.json", "--cue-size", "2", "--content-size", "2"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and len(err) <= MAX_LINE + len("snn cam: error: \n")
+    assert "nested.json: operation 0 (learn): content bit=" in err and err.rstrip().endswith("must be an integer")
