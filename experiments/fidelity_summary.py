@@ -30,8 +30,9 @@ def cam(out):
     for recording, backends in out.items():
         for backend, r in backends.items():
             verdict = "reproduces the recording" if r["mismatches"] == 0 else "does not reproduce the recording"
-            lines.append(f"{recording} on {backend}: {r['mismatches']} of {r['recorded']} recorded spikes differ "
-                         f"({r['mismatches_at_best_latency']} at each population's best latency); "
+            lines.append(f"{recording} on {backend}: {r['mismatches']} spikes missing or extra against "
+                         f"{r['recorded']} recorded ({r['mismatches_at_best_latency']} at each population's best "
+                         f"latency); "
                          f"{r['ops_right']} of {r['operations']} operations decoded as on SpiNNaker -> {verdict}")
     return lines
 

@@ -28,9 +28,10 @@ def test_fidelity_summaries_of_every_kind():
                       "nest": dict(recorded=262, mismatches=526, mismatches_at_best_latency=184, operations=9,
                                    ops_right=3)}}
     text = summary("cam", cam).splitlines()
-    assert text[0].endswith("0 of 262 recorded spikes differ (0 at each population's best latency); 9 of 9 "
-                            "operations decoded as on SpiNNaker -> reproduces the recording")
-    assert text[1].endswith("-> does not reproduce the recording")
+    assert text[0] == ("1.json on engine: 0 spikes missing or extra against 262 recorded (0 at each population's "
+                       "best latency); 9 of 9 operations decoded as on SpiNNaker -> reproduces the recording")
+    assert text[1].startswith("1.json on nest: 526 spikes missing or extra against 262 recorded (184 at")
+    assert text[1].endswith("3 of 9 operations decoded as on SpiNNaker -> does not reproduce the recording")
     acc = dict(nalsm_test_accuracy=0.964, nalsm_liquid_rate_hz=35.1, frozen_test_accuracy=0.969,
                frozen_liquid_rate_hz=41.8, frozen_val_accuracy=0.95, sizes={"train": 1079, "val": 359, "test": 359})
     # two standard errors of 0.964 on 359 images: 2 * sqrt(0.964 * 0.036 / 359) = 0.0197
