@@ -105,3 +105,13 @@ def test_script_run_with_another_backend_than_it_was_mapped_for_warns(tmp_path):
         warned = "warning: this network was mapped for 'spinnaker'" in run.stderr
         assert warned == (mapped == "spinnaker"), run.stderr[-2000:]
         assert "with --sim nest it is not the same model" in run.stderr or mapped == "nest"
+
+
+def test_unreachable_board_is_one_line_exit_2(tmp_path):
+    """--machine at an address nothing answers (192.0.2.1, TEST-NET-1, reserved for documentation): sPyNNaker
+    retries, gives up, and the command says so in one line naming the address; no output folder is left."""
+    pytest.importorskip("spynnaker")
+    proc = _snn("stdp_relay", "--target", "spinnaker", "--machine", "192.0.2.1", "--out", "out", cwd=tmp_path)
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    assert proc.stderr.count("\n") == 1 and "machine='192.0.2.1'" in proc.stderr and "could not reach" in proc.stderr
+    assert not (tmp_path / "out").exists()
