@@ -133,3 +133,14 @@ def test_a_huge_value_echoed_in_an_error_is_shortened(folder, capsys):
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and len(err) <= MAX_LINE + len("snn cam: error: \n")
     assert "nested.json: operation 0 (learn): content bit=" in err and err.rstrip().endswith("must be an integer")
+
+
+def test_snn_demo_does_not_write_into_the_folder_of_make_run():
+    """`make run` writes runs/default (Makefile's OUT); `snn demo` must not overwrite its results.json."""
+    import re
+    from pathlib import Path
+    from snn.experiments.cli import build_parser
+    makefile = (Path(__file__).resolve().parents[2] / "Makefile").read_text()
+    make_out = re.search(r"^OUT\s*\?=\s*(\S+)", makefile, re.M).group(1)
+    demo_out = build_parser().parse_args(["demo"]).out
+    assert demo_out == "runs/demo" and make_out == "runs/default"

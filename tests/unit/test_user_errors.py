@@ -161,3 +161,28 @@ def test_cam_operation_time_beyond_the_range_names_the_operation():
     with pytest.raises(SpecError, match=r"operation 0 \(learn\): time=10000000000 ms must lie in \[0, "):
         mem.extend([{"op": "learn", "cue": 0, "content": [0], "time": 10 ** 10}])
 
+
+
+def test_cam_figure_population_names_and_legend_do_not_overlap():
+    """The CAM raster's population names (one-neuron populations sit next to each other) and the legend: their
+    drawn boxes, measured by matplotlib after layout, do not intersect each other or the spikes' axes."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from snn.experiments.cam import draw_cam
+    from snn.models.cam_memory import CAM
+    mem = CAM(5, 10)
+    mem.learn(0, [0, 1])
+    mem.recall_cue(0)
+    mem.recall_content([1])
+    fig, ax = plt.subplots(figsize=(8, 4))          # a figure in a notebook cell (plot_cam's is 6 high)
+    draw_cam(ax, mem.run().result, mem.operations)
+    fig.tight_layout()
+    fig.canvas.draw()
+    boxes = sorted((t.get_window_extent() for t in ax.get_yticklabels()), key=lambda b: b.y0)
+    assert len(boxes) == 10
+    for lower, upper in zip(boxes, boxes[1:]):
+        assert lower.y1 <= upper.y0, "two population names overlap"
+    legend = ax.get_legend().get_window_extent()
+    assert legend.x0 >= ax.get_window_extent().x1 - 1e-6, "the legend covers the spikes"
+    plt.close(fig)
