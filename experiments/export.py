@@ -7,9 +7,10 @@
   exits 1 with the list of problems when the network cannot run there.
 
 Models resolve through ``MODELS`` ({name: builder(**options) -> Network}, the options named in ``OPTIONS``):
-stdp_relay (``build_demo``: not the network of ``snn demo``), ca3_cam, ca3_cam_16x6, cuba, nalsm (NALSM's deployable variant: phase-1 weights frozen onto IF_curr_exp,
-``models/nalsm_deploy.py``) and continual (the trained MLP of a ``snn continual`` run, ``--run DIR``, on
-IF_curr_exp with Poisson pixels of one test image: ``models/continual_deploy.py``).
+stdp_relay (``build_demo``: not the network of ``snn demo``), ca3_cam, ca3_cam_16x6, cuba, nalsm (NALSM's
+deployable variant: phase-1 weights frozen onto IF_curr_exp, ``models/nalsm_deploy.py``) and continual (the
+trained MLP of a ``snn continual`` run, ``--run DIR``, on IF_curr_exp with Poisson pixels of one test image:
+``models/continual_deploy.py``).
 """
 import json
 from pathlib import Path

@@ -276,8 +276,8 @@ def _bounds_problems(where, proj, w):
             or not np.all(np.isfinite(w)):
         return []
     if np.any(w > rule.w_max) or np.any(w < rule.w_min):
-        return [f"{where}: weight={proj.weight!r} lies outside the rule's [w_min, w_max] = [{rule.w_min}, {rule.w_max}]; "
-                f"the first update would clamp it"]
+        return [f"{where}: weight={proj.weight!r} lies outside the rule's [w_min, w_max] = "
+                f"[{rule.w_min}, {rule.w_max}]; the first update would clamp it"]
     return []
 
 

@@ -61,8 +61,8 @@ def lower_stimuli(net, offsets, stimuli, batch, n_steps, stamp_offset, seed):
             shared_ids.append(i + off)
         elif pop.cell_type == "SpikeSourceInput":
             if pop.label not in stimuli:     # forgotten (or a typo'd label): never a silent run by accident
-                raise SpecError(f"population {pop.label!r} (SpikeSourceInput) has no stimulus; pass "
-                                f"stimuli={{{pop.label!r}: array}}, or stimuli={{{pop.label!r}: None}} to keep it silent")
+                raise SpecError(f"population {pop.label!r} (SpikeSourceInput) has no stimulus; pass stimuli="
+                                f"{{{pop.label!r}: array}}, or stimuli={{{pop.label!r}: None}} to keep it silent")
             if stimuli[pop.label] is None:
                 continue  # a silent input, asked for
             try:
