@@ -96,7 +96,7 @@ def replay(file, out=None, plot=None, history=None):
     n, m, sim_time, input_spikes, recorded = parse_recording(read_json(file, "a CA3 CAM recording"), file)
     try:
         result = Simulator(build_cam(n, m, input_spikes, history=history)).run(float(sim_time))
-    except SpecError as exc:      # e.g. an input spike after simTime_ms
+    except SpecError as exc:      # e.g. a negative input spike time (one after simTime_ms is not delivered)
         raise DataError(f"{file}: {exc}") from None
     spikes = {label: [[int(round(t)) for t in tr] for tr in result.spike_trains(label)] for label in POPULATIONS}
     if out:
