@@ -42,3 +42,12 @@ def test_fidelity_summaries_of_every_kind():
     cont = dict(run="r", method="hlop", training="dsr", tasks_done=2, test_per_task=100, duration_ms=100.0,
                 trained_accuracy=[0.9, 0.8], deployed_accuracy=[0.88, 0.79], trained_mean=0.85, deployed_mean=0.835)
     assert "keeps the accuracy (-1.5 points; two standard errors on 200 test images: 5.0)" in summary("continual", cont)
+
+
+def test_fidelity_positional_and_seed_have_help():
+    from snn.experiments.cli import build_parser
+    sub = next(a for a in build_parser()._actions if a.dest == "command").choices["fidelity"]
+    helps = {a.dest: a.help for a in sub._actions}
+    assert helps["what"] and "cam" in helps["what"] and "continual" in helps["what"]
+    assert helps["seed"] and "seed" in helps["seed"]
+    assert helps["json"]

@@ -186,3 +186,17 @@ def test_cam_figure_population_names_and_legend_do_not_overlap():
     legend = ax.get_legend().get_window_extent()
     assert legend.x0 >= ax.get_window_extent().x1 - 1e-6, "the legend covers the spikes"
     plt.close(fig)
+
+
+# -- item 7: the readouts show progress (they are half of `make run`) ----------------------------------------------
+def test_readouts_show_a_progress_bar_when_asked(capsys):
+    from snn.experiments.nalsm import DEFAULTS, train_readouts
+    rng = np.random.default_rng(0)
+    split = lambda n: (rng.poisson(3.0, (n, 20)), np.arange(n) % 10)          # noqa: E731
+    data = [split(40), split(20), split(20)]
+    cfg = {**DEFAULTS, "readout": "both", "epochs": 3, "patience": 3, "readout_batch": 10}
+    train_readouts(cfg, *data, progress=True)
+    err = capsys.readouterr().err
+    assert "readout:" in err and "3/3" in err and "readout (logreg, C):" in err and "5/5" in err
+    train_readouts(cfg, *data, progress=False)
+    assert capsys.readouterr().err == ""
