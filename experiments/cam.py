@@ -13,6 +13,7 @@ from pathlib import Path
 from snn.engine import Simulator
 from snn.errors import DataError, SpecError
 from snn.io import read_json, write_json
+from snn.outputs import check_figure, check_file
 from snn.models.ca3_cam import INPUT, MEMORY_POPULATIONS, OUTPUT, build_cam
 from snn.models.cam_memory import CAM, OPS
 
@@ -85,11 +86,17 @@ def count_mismatches(recorded, simulated):
 
 
 # -- actions -------------------------------------------------------------------------------------------------
+def _outputs(out, plot):
+    """Check both outputs before any work; returns them with the figure's real name (a bare name gets .png)."""
+    return (None if out is None else check_file(out)), (None if plot is None else check_figure(plot))
+
+
 def replay(file, out=None, plot=None, history=None):
+    out, plot = _outputs(out, plot)
     n, m, sim_time, input_spikes, recorded = parse_recording(read_json(file, "a CA3 CAM recording"), file)
     try:
         result = Simulator(build_cam(n, m, input_spikes, history=history)).run(float(sim_time))
-    except SpecError as exc:      # e.g. an input spike after simTime_ms
+    except SpecError as exc:      # e.g. a negative input spike time (one after simTime_ms is not delivered)
         raise DataError(f"{file}: {exc}") from None
     spikes = {label: [[int(round(t)) for t in tr] for tr in result.spike_trains(label)] for label in POPULATIONS}
     if out:
@@ -106,6 +113,7 @@ def replay(file, out=None, plot=None, history=None):
 
 
 def run_schedule(file, cue_size, content_size, out=None, plot=None, history=None):
+    out, plot = _outputs(out, plot)
     ops = read_json(file, 'a list of operations such as [{"op": "learn", "cue": 0, "content": [0, 1]}]')
     mem = CAM(cue_size, content_size, history=history)
     try:
@@ -150,12 +158,13 @@ def draw_cam(ax, result, operations=(), title=None):
     from snn.plot import raster
     labels = (INPUT, *MEMORY_POPULATIONS, OUTPUT)
     trains = {label: result.spike_trains(label) for label in labels}
-    raster(ax, trains, sizes={label: result.net.population(label).size for label in labels}, separators=True,
-           marker_size=4.0)
+    sizes = {label: result.net.population(label).size for label in labels}
+    # every band at least 1/25 of the total height: the names of one-neuron populations stay apart
+    raster(ax, trains, sizes=sizes, separators=True, marker_size=4.0, min_band=-(-sum(sizes.values()) // 25))
     mark_operations(ax, operations)
     ax.set_xlim(-1, result.duration)
     if operations:
-        ax.legend(loc="upper right", fontsize=6, handles=ax.get_lines()[-len(OPS):])
+        ax.legend(loc="upper left", bbox_to_anchor=(1.005, 1.0), fontsize=6, handles=ax.get_lines()[-len(OPS):])
     if title:
         ax.set_title(title, pad=14)
     return ax
@@ -169,6 +178,7 @@ def plot_cam(path, result, operations=(), title=None):
     fig, ax = plt.subplots(figsize=(min(40, 8 + result.duration / 60), 6))
     draw_cam(ax, result, operations, title)
     fig.tight_layout()
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=120)
     plt.close(fig)
     return path

@@ -3,10 +3,15 @@
 
 ``cli.main`` calls ``CHECKS[command](args)`` before dispatching; an experiment's ``run(config)`` may call the
 same function on its config dict.
+Every command's output locations (``--out``, ``--plot``) are checked here too (``snn/outputs.py``): writable,
+a folder where a folder is needed, a figure format matplotlib knows. ``check_run`` is the one check of a
+``run(config, out)`` called from Python: unknown config keys (against the experiment's ``DEFAULTS``) and ``out``.
 """
+import difflib
 import math
 
 from snn.errors import SpecError
+from snn.outputs import check_dir, check_figure, check_file
 
 MAX_NALSM_NEURONS = 64 ** 3      # the liquid is wired pair by pair (O(n^2) draws): beyond this it would not finish
 
@@ -29,6 +34,26 @@ def _real(cfg, name, *, lo=None, hi=None, none_ok=False, lo_open=False):
         lo_s = "" if lo is None else f"{'>' if lo_open else '>='} {lo}"
         hi_s = "" if hi is None else f"<= {hi}"
         raise SpecError(f"{name}={v!r} must be a finite number {' and '.join(t for t in (lo_s, hi_s) if t)}".strip())
+
+
+def check_keys(config, defaults, what):
+    """Refuse keys of ``config`` that ``defaults`` (an experiment's DEFAULTS, the one list of its settings) does
+    not name: a typo must not silently run the default."""
+    if not isinstance(config, dict):
+        raise SpecError(f"{what}: config must be a dict of settings, got {type(config).__name__}")
+    unknown = sorted(set(config) - set(defaults), key=str)
+    if unknown:
+        near = {k: difflib.get_close_matches(str(k), list(map(str, defaults)), n=1) for k in unknown}
+        hint = "".join(f" ({k!r}: did you mean {m[0]!r}?)" for k, m in near.items() if m)
+        raise SpecError(f"{what}: unknown setting(s) {', '.join(map(repr, unknown))}{hint}; known settings: "
+                        f"{', '.join(sorted(map(str, defaults)))}")
+
+
+def check_run(config, defaults, what, out=None):
+    """The checks of an experiment's ``run(config, out)`` before any work: known keys, a usable ``out`` folder."""
+    check_keys(config, defaults, what)
+    if out is not None:
+        check_dir(out, "out")
 
 
 def nalsm_config(cfg):
@@ -69,6 +94,7 @@ def nalsm_args(args):
                                                "patience", "readout_batch", "val_start_id", "w_A", "w_init",
                                                "astro_density", "variant", "theta_C", "dC", "chunk", "workers",
                                                "kq_per_class", "kq_resamples")})
+    check_dir(args.out)
     if args.w_sweep is not None:
         from .nalsm_sweep import parse_values
         parse_values(args.w_sweep)
@@ -92,6 +118,7 @@ def continual_args(args):
     _real(cfg, "ewc_lambda", lo=0.0, hi=1e12)
     _int(cfg, "hlop_spiking_steps", 0, hi=10 ** 9)
     _real(cfg, "hlop_spiking_scale", lo=0.0, lo_open=True, hi=1e9)
+    check_dir(args.out)
 
 
 def cam_args(args):
@@ -100,10 +127,15 @@ def cam_args(args):
     if getattr(args, "cam_command", None) == "run":
         _int(cfg, "cue_size", 1, hi=1 << 16)
         _int(cfg, "content_size", 1, hi=1 << 16)
+    if args.out is not None:
+        check_file(args.out)
+    if args.plot is not None:
+        args.plot = str(check_figure(args.plot))    # the file matplotlib will write (a bare name gets .png)
 
 
 def demo_args(args):
     _int(vars(args), "seed", 0, hi=2 ** 32 - 1)     # the duration is checked by demo.run (and the memory check)
+    check_dir(args.out)
 
 
 def bench_args(args):
@@ -118,6 +150,10 @@ def export_args(args):
     _int(cfg, "task", 0)
     _int(cfg, "image", 0)
     _real(cfg, "max_rate", lo=0.0, lo_open=True, hi=1.0, none_ok=True)
+    check_dir(args.out)
+    if args.machine and args.target == "spinnaker":
+        from snn.hardware.spinnaker import check_machine
+        check_machine(args.machine)
 
 
 def fidelity_args(args):
@@ -125,10 +161,16 @@ def fidelity_args(args):
     _real(cfg, "duration", lo=0.0, lo_open=True, hi=1e6)
     _int(cfg, "test_per_task", 1)
     _real(cfg, "max_rate", lo=0.0, lo_open=True, hi=1.0, none_ok=True)
+    if args.what == "liquid-accuracy":          # the only one that writes (its NALSM run's cache)
+        check_dir(args.out)
 
 
 def nalsm_readout_args(args):
     readout_config(vars(args))
+    if args.out is not None:
+        check_file(args.out)
+    else:                                       # RUN/readout-batch<B>.json
+        check_dir(args.run, "RUN")
 
 
 CHECKS = {"nalsm": nalsm_args, "nalsm-readout": nalsm_readout_args, "continual": continual_args, "cam": cam_args,

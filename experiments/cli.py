@@ -1,6 +1,11 @@
 """The `snn` command: a thin dispatcher. Each subcommand lives in its experiment module, which provides
 ``add_arguments(parser)`` and ``main(args) -> int``; this file only parses argv and turns user errors into
-one clear line on stderr with exit status 2."""
+one clear line on stderr with exit status 2.
+
+User errors: every ``SnnError`` (raised where the input is checked, naming the parameter, file or path), and an
+``OSError`` that names a file (a disk that filled up, a folder that vanished mid-run, a file that can not be
+read): both are about the user's files and settings, not the code. Anything else is a bug and keeps its
+traceback (exit 1)."""
 import argparse
 import importlib
 import sys
@@ -22,6 +27,9 @@ COMMANDS = {
 }
 
 
+MAX_LINE = 1000       # characters of a user error's line on stderr
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # argparse's own errors: one line, exit 2, no usage dump
         self.exit(2, f"{self.prog}: error: {message}\n")
@@ -38,6 +46,16 @@ def build_parser():
     return parser
 
 
+def _one_line(exc):
+    """The message of a user error on one line (a network's list of problems is joined with '; ')."""
+    parts = [p.strip() for p in str(exc).splitlines() if p.strip()] or [exc.__class__.__name__]
+    rest = [p.lstrip("- ") for p in parts[1:]]
+    line = parts[0] if not rest else f"{parts[0]} {'; '.join(rest)}"
+    if len(line) > MAX_LINE:      # a huge value echoed back (a 900-deep list): keep both ends, readable
+        line = f"{line[:MAX_LINE - 200]} ... {line[-150:]}"
+    return line
+
+
 def main(argv=None):
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -50,7 +68,13 @@ def main(argv=None):
             CHECKS[args.command](args)     # every flag checked before any work starts
         return int(importlib.import_module(args._module).main(args) or 0)
     except SnnError as exc:
-        print(f"snn {args.command}: error: {exc}", file=sys.stderr)
+        print(f"snn {args.command}: error: {_one_line(exc)}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        if exc.filename is None:     # not about a path the user named: a bug or the system, keep the traceback
+            raise
+        where = exc.filename if exc.filename2 is None else f"{exc.filename} -> {exc.filename2}"
+        print(f"snn {args.command}: error: {where}: {exc.strerror or exc.__class__.__name__}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"snn {args.command}: interrupted; rerun the same command to resume where supported", file=sys.stderr)

@@ -17,11 +17,14 @@ from snn.io import write_json
 from snn.models.continual import METHODS, ContinualConfig, Task, run_continual
 from snn.models.spiking_mlp import TRAININGS
 
+from .checks import check_run
 from .provenance import git_commit, provenance
 
 BENCHMARKS = ("pmnist", "split-mnist", "split-fashion-mnist")
 SCENARIOS = ("class", "task")              # split benchmarks: class- or task-incremental
 MNIST_MEAN_STD = (0.1307, 0.3081)          # torchvision Normalize of HLOP's PMNIST loader
+# the benchmark settings of ContinualConfig.extra (the training settings are ContinualConfig's own fields)
+DEFAULTS = dict(benchmark="pmnist", tasks=10, train_per_task=None, test_per_task=None, scenario="class")
 
 
 def _flat(images, mean, std):
@@ -127,8 +130,9 @@ def config_from_args(args):
 
 def run(config, data_dir, out, *, progress=True, stop_after=None):
     """Build the benchmark named in ``config.extra``, train, write results.json and figures into ``out``."""
+    check_run(config.extra, DEFAULTS, "continual.run: config.extra", out)
     git_commit()                   # read now (cached): results.json names the code the run started with
-    ex = config.extra
+    ex = {**DEFAULTS, **config.extra}
     tasks = build_tasks(ex["benchmark"], ex["tasks"], data_dir, seed=config.seed,
                         train_per_task=ex.get("train_per_task"), test_per_task=ex.get("test_per_task"),
                         scenario=ex.get("scenario", "class"))

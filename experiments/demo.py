@@ -14,13 +14,14 @@ from snn.errors import check_positive
 from snn.io import write_json
 from snn.models.random_liquid import build_random_liquid
 
+from .checks import check_run
 from .provenance import provenance
 
 DEFAULTS = dict(duration_ms=100.0, max_rate=0.2, n_exc=160, n_inh=40, test_fraction=0.3, seed=0)
 
 
 def add_arguments(parser):
-    parser.add_argument("--out", default="runs/default", help="output folder (default: runs/default)")
+    parser.add_argument("--out", default="runs/demo", help="output folder (default: runs/demo)")
     parser.add_argument("--duration", type=float, default=DEFAULTS["duration_ms"], help="ms per sample")
     parser.add_argument("--seed", type=int, default=DEFAULTS["seed"], help="seed of the liquid and the split")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -31,6 +32,7 @@ def run(config, out, progress=True):
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import train_test_split
 
+    check_run(config, DEFAULTS, "demo.run", out)
     cfg = {**DEFAULTS, **config}
     check_positive("duration_ms", cfg["duration_ms"])
     t_start = time.perf_counter()

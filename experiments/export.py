@@ -7,9 +7,10 @@
   exits 1 with the list of problems when the network cannot run there.
 
 Models resolve through ``MODELS`` ({name: builder(**options) -> Network}, the options named in ``OPTIONS``):
-demo, ca3_cam, ca3_cam_16x6, cuba, nalsm (NALSM's deployable variant: phase-1 weights frozen onto IF_curr_exp,
-``models/nalsm_deploy.py``) and continual (the trained MLP of a ``snn continual`` run, ``--run DIR``, on
-IF_curr_exp with Poisson pixels of one test image: ``models/continual_deploy.py``).
+stdp_relay (``build_demo``: not the network of ``snn demo``), ca3_cam, ca3_cam_16x6, cuba, nalsm (NALSM's
+deployable variant: phase-1 weights frozen onto IF_curr_exp, ``models/nalsm_deploy.py``) and continual (the
+trained MLP of a ``snn continual`` run, ``--run DIR``, on IF_curr_exp with Poisson pixels of one test image:
+``models/continual_deploy.py``).
 """
 import json
 from pathlib import Path
@@ -86,14 +87,15 @@ def build_continual(run=None, data_dir=None, task=0, image=0, duration=100.0, ma
 
 
 # name -> builder(**options) returning a spec.Network; OPTIONS: the export flags a builder takes
-MODELS = {"demo": build_demo, "ca3_cam": build_ca3_cam, "ca3_cam_16x6": lambda: build_ca3_cam(16, 6),
+MODELS = {"stdp_relay": build_demo, "ca3_cam": build_ca3_cam, "ca3_cam_16x6": lambda: build_ca3_cam(16, 6),
           "cuba": build_cuba, "nalsm": build_nalsm_frozen, "continual": build_continual}
 OPTIONS = {"continual": ("run", "data_dir", "task", "image", "duration", "max_rate")}
 
 
 def resolve(name, args=None):
     if name not in MODELS:
-        raise SpecError(f"unknown model {name!r}; choose one of {sorted(MODELS)}")
+        renamed = " ('demo' is now 'stdp_relay': `snn demo` runs a different network)" if name == "demo" else ""
+        raise SpecError(f"unknown model {name!r}{renamed}; choose one of {sorted(MODELS)}")
     return MODELS[name](**{k: getattr(args, k) for k in OPTIONS.get(name, ()) if args is not None})
 
 

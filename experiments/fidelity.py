@@ -6,7 +6,8 @@
     snn fidelity liquid-accuracy --out DIR      # digits accuracy of the frozen liquid next to NALSM's
     snn fidelity continual --run DIR --data-dir DATA   # a trained continual-learning MLP deployed (engine)
 
-Each prints one JSON object. NEST runs in a child process (``python -m snn.experiments.fidelity nest-...``):
+Each prints a short summary ending in a verdict (experiments/fidelity_summary.py), or with ``--json`` one JSON
+object. NEST runs in a child process (``python -m snn.experiments.fidelity nest-...``):
 NEST's OpenMP runtime and numba's 'omp' threading layer must not share a process (docs/deployment.md).
 
 CAM alignment: NEST cannot emit an array spike at t <= dt + min_delay, so every input time is shifted by
@@ -29,10 +30,15 @@ READ_LATENCY_MS = 6
 
 
 def add_arguments(parser):
-    parser.add_argument("what", choices=("cam", "cuba", "liquid", "liquid-accuracy", "continual"))
+    parser.add_argument("what", choices=("cam", "cuba", "liquid", "liquid-accuracy", "continual"),
+                        help="cam: CA3 CAM in NEST vs the SpiNNaker recordings; cuba, liquid: rates, engine vs NEST; "
+                             "liquid-accuracy: the frozen NALSM liquid's digits accuracy; continual: a trained MLP "
+                             "deployed")
     parser.add_argument("--golden", default=None, help="folder of the CA3 CAM recordings (default: ../shared/...)")
-    parser.add_argument("--duration", type=float, default=200.0, help="ms (cuba, liquid)")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--duration", type=float, default=200.0, help="ms (cuba, liquid, continual)")
+    parser.add_argument("--seed", type=int, default=0,
+                        help="seed of the network and its inputs (cuba, liquid, liquid-accuracy, continual)")
+    parser.add_argument("--json", action="store_true", help="print the raw JSON object instead of the summary")
     parser.add_argument("--out", default="runs/fidelity", help="liquid-accuracy: cache of the NALSM run")
     parser.add_argument("--run", default=None, help="continual: the --out folder of a `snn continual` run")
     parser.add_argument("--data-dir", default=None, help="continual: folder holding mnist/ and fashion-mnist/")
@@ -56,7 +62,11 @@ def main(args):
             raise SpecError("snn fidelity continual needs --run (a `snn continual` output folder) and --data-dir")
         out = deployed_accuracy(args.run, args.data_dir, test_per_task=args.test_per_task, duration=args.duration,
                                 max_rate=args.max_rate or DEFAULT_MAX_RATE, seed=args.seed)
-    print(json.dumps(out))
+    if getattr(args, "json", False):
+        print(json.dumps(out))
+    else:
+        from .fidelity_summary import summary
+        print(summary(args.what, out))
     return 0
 
 

@@ -29,7 +29,7 @@ from snn.models.nalsm import (D_C, FEATURE_MS, INIT_MS, THETA_C, VARIANTS, build
                               liquid_adjacency)
 from snn.readout import train_logistic_readout, train_paper_readout
 
-from .checks import nalsm_config
+from .checks import check_run, nalsm_config
 from .nalsm_features import dask_client, extract
 from .nalsm_quality import KQ_PIXEL_SIGMA, KQ_SHIFT_MS, kernel_quality
 from .provenance import git_commit, provenance
@@ -167,6 +167,7 @@ def _cached(path, key, make):
 
 
 def run(config, out, progress=True):
+    check_run(config, DEFAULTS, "experiments.nalsm.run", out)   # unknown keys, a usable out folder
     cfg = {**DEFAULTS, **{k: v for k, v in config.items() if v is not None or k in ("data_dir",)}}
     nalsm_config(cfg)     # the same checks as the command line's, for callers from Python
     check_choice("variant", cfg["variant"], VARIANTS)
@@ -255,7 +256,7 @@ def run(config, out, progress=True):
 
     # readouts: the first named is the one reported at the top level
     t3 = time.perf_counter()
-    readouts = train_readouts(cfg, *[(feats[s], data.labels[s]) for s in ("train", "val", "test")])
+    readouts = train_readouts(cfg, *[(feats[s], data.labels[s]) for s in ("train", "val", "test")], progress=progress)
     t_ro = time.perf_counter() - t3
     name, (ro, _) = next(iter(readouts.items()))
     results = {
@@ -288,7 +289,7 @@ def train_readouts(cfg, train, val, test, progress=False):
             ro = train_paper_readout(train, val, test, batch_size=cfg["readout_batch"], epochs=cfg["epochs"],
                                      patience=cfg["patience"], progress=progress)
         else:
-            ro = train_logistic_readout(train, val, test)
+            ro = train_logistic_readout(train, val, test, progress=progress)
         out[name] = (ro, time.perf_counter() - t)
     return out
 

@@ -12,6 +12,7 @@ numba): the job carries the liquid's build arguments, the phase-1 weights and ea
 """
 import contextlib
 from pathlib import Path
+import sys
 
 import numpy as np
 
@@ -96,6 +97,10 @@ def extract(job, split, n, stimuli, out_dir, key, sample_offset=0, chunk=250, cl
             done[a] = c["value"]
         else:
             todo.append(a)
+    if done:       # an earlier run of the same settings saved these chunks: say so, they are not recomputed
+        kept = sum(min(a + chunk, n) - a for a in done)
+        print(f"phase 2 ({split}): resuming with {kept} of {n} samples' features found in "
+              f"{Path(out_dir) / 'features'}; {n - kept} to simulate", file=sys.stderr, flush=True)
     bar = None
     if progress and todo:
         from tqdm.auto import tqdm

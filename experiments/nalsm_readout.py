@@ -51,6 +51,10 @@ def saved_features(run, sizes):
 def main(args):
     run = Path(args.run)
     done = read_json(run / "results.json", "the results of a finished snn nalsm run")
+    if not isinstance(done, dict) or not isinstance(done.get("config"), dict) or \
+            not isinstance(done.get("sizes"), dict) or "neurons" not in done["config"]:
+        raise DataError(f"{run / 'results.json'}: not the results of a snn nalsm run (no config with neurons, "
+                        f"no split sizes); point RUN at the --out folder of a finished snn nalsm run")
     cfg = {**DEFAULTS, **done["config"]}      # settings added since the run take their defaults
     if args.data_dir is not None:
         cfg["data_dir"] = args.data_dir

@@ -187,6 +187,7 @@ import argparse
 import importlib
 import json
 import os
+import sys
 
 # ---- runtime: the code snn itself uses to build PyNN networks (snn/hardware/_pynn_runtime.py) ----
 {runtime}
@@ -203,6 +204,10 @@ def main(argv=None):
     ap.add_argument("--out", default="spikes.npz", help="spike times per population (.npz)")
     ap.add_argument("--resources", default=None, help="SpiNNaker only: write cores/chips/SDRAM here (.json)")
     args = ap.parse_args(argv)
+    if args.sim != {backend!r}:
+        print("warning: this network was mapped for {backend!r} (STDP amplitudes and the other backend-specific "
+              "parameters); with --sim " + args.sim + " it is not the same model: rerun snn export with --sim "
+              + args.sim, file=sys.stderr)
     desc, conns = load_description(os.path.join(here, {data!r}))
     sim = importlib.import_module(SIM_MODULES[args.sim])
     spikes, res = run(desc, conns, sim, args.duration, resources=args.resources is not None)

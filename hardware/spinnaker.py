@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 
-from snn.errors import SpecError
+from snn.errors import BackendError, SpecError
 
 from .capabilities import check
 from .pynn import export_script
@@ -47,6 +47,10 @@ def write_config(directory, machine=None, version=5, extra=None):
     return path
 
 
+# what sPyNNaker logs when it can not talk to the board (spinn_front_end_common's machine generation, retried)
+MACHINE_FAILURE = "Error on machine_generation"
+
+
 def _run_script(script, workdir, args, machine, version, timeout):
     work = Path(workdir)
     cfg = config_text(machine, version)
@@ -56,9 +60,25 @@ def _run_script(script, workdir, args, machine, version, timeout):
     proc = subprocess.run([sys.executable, str(script), "--sim", "spinnaker", *args], cwd=work, env=env,
                           capture_output=True, text=True, timeout=timeout)
     if proc.returncode != 0:
-        tail = (proc.stdout + proc.stderr).strip().splitlines()[-15:]
-        raise RuntimeError("sPyNNaker run failed:\n" + "\n".join(tail))
+        lines = (proc.stdout + proc.stderr).strip().splitlines()
+        if machine and any(MACHINE_FAILURE in line for line in lines):   # it retried, then gave up on the board
+            why = [line.strip() for line in lines if line.strip().startswith("IO Error")] or lines[-1:]
+            raise BackendError(f"machine={machine!r}: sPyNNaker could not reach the SpiNNaker board "
+                               f"({why[-1] if why else 'no answer'}); check the address and that the board is on")
+        raise RuntimeError("sPyNNaker run failed:\n" + "\n".join(lines[-15:]))
     return proc
+
+
+def check_machine(machine):
+    """Refuse a board address that does not resolve, before anything is built (sPyNNaker itself would retry for
+    about 15 s). Returns ``machine``."""
+    import socket
+    try:
+        socket.getaddrinfo(str(machine), None)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise BackendError(f"machine={machine!r}: no such host ({exc.strerror if hasattr(exc, 'strerror') else exc})"
+                           ) from None
+    return machine
 
 
 def map_network(net, duration=10.0, machine=None, version=5, inputs=None, name="network", workdir=None,

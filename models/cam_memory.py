@@ -20,6 +20,7 @@ import numpy as np
 
 from snn.engine import Simulator
 from snn.errors import SpecError
+from snn.spec import MAX_MAGNITUDE
 
 from .ca3_cam import MEMORY_POPULATIONS, OUTPUT, build_cam, check_sizes
 
@@ -28,6 +29,8 @@ SPACING_MS = {"learn": 7, "recall_cue": 6, "recall_content": 6}   # spec 2.2: mi
 HOLD_MS = {"learn": 3, "recall_cue": 1, "recall_content": 1}      # input spikes at t0 .. t0 + hold - 1
 READ_LATENCY_MS = 6                                               # spec 2.2 / 2.5: OLayer read at t0 + 6
 TAIL_MS = 10                                                      # simulated time after the last operation
+# latest start of an operation: its input spikes and the run's tail stay within the spec's time range
+MAX_TIME_MS = int(MAX_MAGNITUDE) - TAIL_MS - max(HOLD_MS.values())
 _KEYS = {"learn": {"op", "cue", "content", "time"}, "recall_cue": {"op", "cue", "time"},
          "recall_content": {"op", "content", "time"}}
 
@@ -106,8 +109,8 @@ class CAM:
             time = earliest
         else:
             time = _int(time, f"{where}: time")
-            if time < 0:
-                raise SpecError(f"{where}: time={time} ms must be >= 0")
+            if not 0 <= time <= MAX_TIME_MS:
+                raise SpecError(f"{where}: time={time} ms must lie in [0, {MAX_TIME_MS}] ms")
             if time < earliest:
                 prev = self.operations[-1]
                 raise SpecError(f"{where} at t={time} ms is too early: the previous operation ({prev.op} at "

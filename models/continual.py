@@ -15,6 +15,7 @@ random stream is derived from (seed, purpose, task, epoch), never from a stream 
 from __future__ import annotations
 
 import json
+import sys
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -294,6 +295,7 @@ def run_continual(tasks, config, *, checkpoint=None, stop_after=None, progress=F
         curve_steps = list(arrays["curve_steps"])
         curve_acc = list(arrays["curve_acc"])
         done, step, wall = int(arrays["phases_done"]), int(arrays["step"]), float(arrays["wall_seconds"])
+        print(f"resuming from {ckpt}: {done} of {len(phases)} tasks already trained", file=sys.stderr, flush=True)
     t0 = time.perf_counter()
     for p in range(done, len(phases)):
         ks = phases[p]

@@ -19,7 +19,7 @@ from .kernels.schedules import EXACT, SPINNAKER, run_batch, run_serial
 from .lowering import STAMP_OFFSET, lower
 from .monitors import ProbePlan, Result, non_finite_error, run_in_chunks
 from .resources import check_run, estimate_run, memory_limit
-from .stimuli import lower_stimuli, take_samples
+from .stimuli import lower_stimuli, silent_inputs, take_samples
 
 SCHEDULE_IDS = {"exact": EXACT, "spinnaker": SPINNAKER}
 
@@ -66,7 +66,7 @@ class Simulator:
         """
         net = self.net
         n_steps, batch = _check_run_args(net, duration, batch, seed, sample_offset, chunk, carry_over)
-        stimuli = {} if stimuli is None else stimuli
+        stimuli = silent_inputs(net) if stimuli is None else stimuli     # no stimuli: every input silent
         if not isinstance(stimuli, dict):
             raise SpecError(f"stimuli must be a dict {{population label: array}}, got {type(stimuli).__name__}")
         shapes = {k: _shape(v) for k, v in stimuli.items()}

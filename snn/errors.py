@@ -16,6 +16,10 @@ class DataError(SnnError, ValueError):
     """A dataset file is missing, truncated or not in the expected format."""
 
 
+class BackendError(SnnError, RuntimeError):
+    """A backend's machine can not be reached or refused the job (a SpiNNaker board that does not answer)."""
+
+
 class NumericalError(SnnError, FloatingPointError):
     """The simulation produced NaN or inf (unstable parameters, overflowing weights). ``label``, ``neuron``,
     ``step`` and ``sample`` say where it was first seen."""

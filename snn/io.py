@@ -29,11 +29,19 @@ def safe_join(root, *parts):
     return path
 
 
+def _umask():
+    """The process's file-creation mask (read by setting it and putting it back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def _atomic(path, write):
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.chmod(tmp, 0o666 & ~_umask())   # mkstemp makes 0600; a result file gets the mode open() would give
         with os.fdopen(fd, "wb") as f:
             write(f)
             f.flush()
@@ -77,6 +85,8 @@ def read_json(path, what="a JSON file"):
     except json.JSONDecodeError as exc:
         raise DataError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno}); "
                         f"expected {what}") from None
+    except RecursionError:          # Python's parser recurses once per nested [ or {
+        raise DataError(f"{path}: JSON nested too deeply to read; expected {what}") from None
 
 
 def write_npz(path, **arrays):

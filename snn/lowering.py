@@ -9,7 +9,7 @@ import numpy as np
 
 from .cells import CATALOGUE, LOWER, N_COEF, SOURCE
 from .errors import SpecError
-from .resources import ResourceError, memory_limit
+from .resources import ResourceError, format_bytes, memory_limit
 from .kernels.stdp import RULE_COLUMNS
 
 Lowered = namedtuple("Lowered", "pop_start pop_model pop_uniform coefs v0 record n_slots hist "
@@ -72,8 +72,8 @@ def expand_projections(net):
         expected = expected_synapses(proj.connector, pre_pop.size, post_pop.size)
         if limit is not None and expected * SYNAPSE_BYTES > limit:
             raise ResourceError(f"projection {proj.name!r}: {type(proj.connector).__name__} would make about "
-                                f"{expected:.3g} synapses ({expected * SYNAPSE_BYTES / 2 ** 30:.1f} GiB while "
-                                f"lowering), more than the memory limit of {limit / 2 ** 30:.1f} GiB "
+                                f"{expected:.3g} synapses ({format_bytes(expected * SYNAPSE_BYTES)} while "
+                                f"lowering), more than the memory limit of {format_bytes(limit)} "
                                 f"(SNN_MEMORY_LIMIT overrides it)")
         conn = proj.connector.connect(pre_pop.size, post_pop.size, rng, pre_pop.positions, post_pop.positions)
         k = conn.pre.size
@@ -175,7 +175,7 @@ def lower(net, ftype=np.float64, record=None):
     need = sum(sizes) * (N_COEF + 8) * 8 * 2
     if limit is not None and need > limit:
         raise ResourceError(f"the network has {sum(sizes)} neurons; its arrays alone would take about "
-                            f"{need / 2 ** 30:.1f} GiB, more than the memory limit of {limit / 2 ** 30:.1f} GiB "
+                            f"{format_bytes(need)}, more than the memory limit of {format_bytes(limit)} "
                             f"(SNN_MEMORY_LIMIT overrides it)")
     pop_start = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
     offset = {p.label: int(pop_start[k]) for k, p in enumerate(net.populations)}

@@ -108,6 +108,7 @@ class Result:
         self._offsets = sim.offsets
         self._synapses = sim.synapses
         self._static_w = sim.lowered.s_w
+        self._recorded = sim.lowered.record      # per neuron: spike times kept (Simulator(record=...))
         self.n_steps = n_steps
         self.duration = n_steps * sim.net.dt
         self.seed = seed
@@ -161,8 +162,12 @@ class Result:
         return self.counts_all[:, a:z]
 
     def spikes(self, label, sample=0):
-        """(times in ms, neuron index within the population) of one sample, in time order."""
+        """(times in ms, neuron index within the population) of one sample, in time order. Raises SpecError for
+        a population whose spike times were not recorded (``Simulator(net, record=[...])``; counts always are)."""
         a, z = self._range(label)
+        if not self._recorded[a:z].all():
+            raise SpecError(f"spike times of {label!r} were not recorded; build the Simulator with "
+                            f"record=[..., {label!r}] (its spike counts are in counts({label!r}))")
         t, i = self._times[self._sample(sample)], self._index[self._sample(sample)]
         keep = (i >= a) & (i < z)
         return t[keep], (i[keep] - a).astype(np.int64)

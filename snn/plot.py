@@ -13,11 +13,12 @@ def _as_pairs(spikes):
     return t, i.astype(np.int64)
 
 
-def raster(ax, spikes_by_population, colors=None, marker_size=2.0, sizes=None, separators=False):
+def raster(ax, spikes_by_population, colors=None, marker_size=2.0, sizes=None, separators=False, min_band=1):
     """Spike raster: ``spikes_by_population`` maps a label to (times_ms, neuron_index) arrays or to a list of
     per-neuron spike trains (ms); populations are stacked bottom-up in the given order and coloured, with their
     names on the y axis. ``sizes`` (label -> neuron count) fixes each band's height (default: from the data, or
-    the number of trains); ``separators`` draws a thin line between bands."""
+    the number of trains); ``separators`` draws a thin line between bands; ``min_band`` is the least height of a
+    band (in neuron rows), so that the names of small populations next to each other do not overlap."""
     base = 0
     ticks, names = [], []
     cmap = colors or {}
@@ -27,7 +28,7 @@ def raster(ax, spikes_by_population, colors=None, marker_size=2.0, sizes=None, s
         size = sizes.get(label)
         if size is None:
             size = len(spikes) if not isinstance(spikes, tuple) else (int(i.max()) + 1 if i.size else 1)
-        size = max(int(size), 1)
+        size = max(int(size), 1, int(min_band))
         ax.scatter(t, i + base, s=marker_size, color=cmap.get(label, f"C{k % 10}"), label=label, linewidths=0)
         ticks.append(base + (size - 1) / 2)
         names.append(label)

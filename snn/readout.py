@@ -151,20 +151,24 @@ def _epoch_bar(epochs, progress):
 
 
 @_one_blas_thread
-def train_logistic_readout(train, val, test, Cs=(0.1, 1.0, 10.0, 100.0, 1000.0), max_iter=2000):
-    """Multinomial logistic regression on L1-normalised counts scaled by the training maximum; C by validation."""
+def train_logistic_readout(train, val, test, Cs=(0.1, 1.0, 10.0, 100.0, 1000.0), max_iter=2000, progress=False):
+    """Multinomial logistic regression on L1-normalised counts scaled by the training maximum; C by validation.
+    ``progress``: a bar over the values of C (one fit each)."""
     from sklearn.linear_model import LogisticRegression
+    from tqdm.auto import tqdm
 
     xtr = l1_normalise(train[0])
     scale = xtr.max(initial=0.0) or 1.0
     xtr, xva, xte = xtr / scale, l1_normalise(val[0]) / scale, l1_normalise(test[0]) / scale
     best = None
-    for C in Cs:
+    bar = tqdm(Cs, unit="fit", desc="readout (logreg, C)", disable=not progress)
+    for C in bar:
         clf = LogisticRegression(C=C, max_iter=max_iter)
         clf.fit(xtr, train[1])
         va = float(np.mean(clf.predict(xva) == val[1]))
         if best is None or va > best[0]:
             best = (va, C, clf)
+        bar.set_postfix(C=C, val=f"{va:.4f}", refresh=False)
     va, C, clf = best
     return ReadoutResult(float(np.mean(clf.predict(xtr) == train[1])), va, float(np.mean(clf.predict(xte) == test[1])),
                          best_epoch=-1, epochs_run=0, history={"C": C}, model=clf,

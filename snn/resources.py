@@ -81,6 +81,11 @@ def memory_limit(override=None):
     return int(total * LIMIT_FRACTION) if total else None
 
 
+def format_bytes(n):
+    """``n`` bytes in the largest binary unit that keeps it >= 1 (e.g. '1.5 MiB'): never '0.0 GiB'."""
+    return _fmt(n)
+
+
 def _fmt(n):
     for unit in ("B", "KiB", "MiB", "GiB", "TiB", "PiB"):
         if abs(n) < 1024 or unit == "PiB":

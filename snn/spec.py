@@ -10,7 +10,7 @@ import numpy as np
 from .cells import CATALOGUE
 from .connectors import CONNECTORS
 from .errors import SpecError
-from .plasticity import MODULATORS, PLASTICITY_RULES
+from .plasticity import MODULATORS, PLASTICITY_RULES, SpikePairSTDP
 
 RECEPTORS = ("excitatory", "inhibitory")
 # The per-step orders the engine knows (see snn/engine.py for each one written out).
@@ -86,6 +86,10 @@ class Network:
     modulators: tuple = ()
 
     def __post_init__(self):
+        for name in ("populations", "projections", "modulators"):    # a lone object or a non-sequence
+            value = getattr(self, name)
+            if isinstance(value, (Population, Projection, str, bytes, dict)) or not hasattr(value, "__iter__"):
+                raise SpecError(f"Network {name} must be a list (e.g. [pop_a, pop_b]), got {value!r}")
         object.__setattr__(self, "populations", tuple(self.populations))
         object.__setattr__(self, "projections", tuple(self.projections))
         object.__setattr__(self, "modulators", tuple(self.modulators))
@@ -257,10 +261,24 @@ def _projection_problems(proj, labels, net):
         else:
             out.extend(f"{where}: {p}" for p in proj.plasticity.problems())
             rule = type(proj.plasticity)
+            out.extend(_bounds_problems(where, proj, w))
             if net.schedule not in rule.schedules:
                 out.append(f"{where}: {rule.__name__} runs in the {' / '.join(map(repr, rule.schedules))} "
                            f"schedule only (schedule={net.schedule!r})")
     return out
+
+
+def _bounds_problems(where, proj, w):
+    """A SpikePairSTDP start weight outside [w_min, w_max]: its first update would clamp it (sPyNNaker's additive
+    rule clamps every update), so the run would not start from the weight asked for."""
+    rule = proj.plasticity
+    if not isinstance(rule, SpikePairSTDP) or w is None or w.ndim > 1 or rule.problems() \
+            or not np.all(np.isfinite(w)):
+        return []
+    if np.any(w > rule.w_max) or np.any(w < rule.w_min):
+        return [f"{where}: weight={proj.weight!r} lies outside the rule's [w_min, w_max] = "
+                f"[{rule.w_min}, {rule.w_max}]; the first update would clamp it"]
+    return []
 
 
 def signed_weights(net, proj):

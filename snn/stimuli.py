@@ -14,7 +14,8 @@ Stimuli = namedtuple("Stimuli", "ev_ptr ev_idx prob prob_idx seed")
 
 
 def _array_source_events(pop, n_steps, stamp_offset, dt):
-    """(step, index) pairs of a SpikeSourceArray's spike_times (ms)."""
+    """(step, index) pairs of a SpikeSourceArray's spike_times (ms). Times at or past the end of the run are not
+    delivered in this run and raise no error, as in PyNN (a spike source keeps its times for a later run)."""
     st = pop.parameters()["spike_times"]
     per_neuron = [st] * pop.size if len(st) == 0 or np.ndim(st[0]) == 0 else list(st)
     if len(per_neuron) != pop.size:
@@ -22,17 +23,27 @@ def _array_source_events(pop, n_steps, stamp_offset, dt):
     steps, idx = [], []
     for i, times in enumerate(per_neuron):
         s = np.rint(np.asarray(times, float) / dt).astype(np.int64) - stamp_offset
-        bad = (s < 0) | (s >= n_steps)
-        if bad.any():
-            first = np.asarray(times, float)[bad][0]
-            lo = stamp_offset * dt
-            raise SpecError(f"population {pop.label!r}: spike time {first} ms of neuron {i} lies outside the run "
-                            f"[{lo}, {lo + (n_steps - 1) * dt}] ms")
+        if (s < 0).any():
+            first = np.asarray(times, float)[s < 0][0]
+            raise SpecError(f"population {pop.label!r}: spike time {first} ms of neuron {i} lies before the first "
+                            f"step of the run ({stamp_offset * dt} ms)")
+        s = s[s < n_steps]      # at or past the run's end: not delivered in this run, as in PyNN (no error)
         if np.unique(s).size != s.size:
             raise SpecError(f"population {pop.label!r}: neuron {i} has two spikes in one time step")
         steps.append(s)
         idx.append(np.full(s.size, i))
     return (np.concatenate(steps), np.concatenate(idx)) if steps else (np.zeros(0, int), np.zeros(0, int))
+
+
+def silent_inputs(net):
+    """The stimuli of a run given none: every SpikeSourceInput population silent. (A stimuli dict that is given
+    must name every input population: one missing there is a mistake, not a wish for silence.)"""
+    return {p.label: None for p in net.populations if p.cell_type == "SpikeSourceInput"}
+
+
+def _samples(batch):
+    """The first dimension a stimulus may have, in words: 'batch or 1' (just '1' when the batch is 1)."""
+    return "1" if batch == 1 else f"{batch} or 1"
 
 
 def lower_stimuli(net, offsets, stimuli, batch, n_steps, stamp_offset, seed):
@@ -49,8 +60,11 @@ def lower_stimuli(net, offsets, stimuli, batch, n_steps, stamp_offset, seed):
             shared_steps.append(s)
             shared_ids.append(i + off)
         elif pop.cell_type == "SpikeSourceInput":
-            if pop.label not in stimuli:
-                continue  # a silent input
+            if pop.label not in stimuli:     # forgotten (or a typo'd label): never a silent run by accident
+                raise SpecError(f"population {pop.label!r} (SpikeSourceInput) has no stimulus; pass stimuli="
+                                f"{{{pop.label!r}: array}}, or stimuli={{{pop.label!r}: None}} to keep it silent")
+            if stimuli[pop.label] is None:
+                continue  # a silent input, asked for
             try:
                 x = np.asarray(stimuli[pop.label])
             except (TypeError, ValueError):
@@ -58,12 +72,12 @@ def lower_stimuli(net, offsets, stimuli, batch, n_steps, stamp_offset, seed):
             if x.ndim == 3 and x.dtype in (np.bool_, np.uint8):
                 if x.shape[0] not in (1, batch) or x.shape[1] != pop.size or x.shape[2] < n_steps:
                     raise SpecError(f"stimulus {pop.label!r}: events of shape {x.shape}; expected "
-                                    f"({batch} or 1, {pop.size}, >= {n_steps} steps)")
+                                    f"({_samples(batch)}, {pop.size}, >= {n_steps} steps)")
                 per_sample.append((x[:, :, :n_steps] != 0, off))
             elif x.ndim == 2 and np.issubdtype(x.dtype, np.floating):
                 if x.shape[0] not in (1, batch) or x.shape[1] != pop.size:
                     raise SpecError(f"stimulus {pop.label!r}: rates of shape {x.shape}; expected "
-                                    f"({batch} or 1, {pop.size})")
+                                    f"({_samples(batch)}, {pop.size})")
                 if not np.all((x >= 0) & (x <= 1)):
                     raise SpecError(f"stimulus {pop.label!r}: spike probabilities per step must lie in [0, 1]")
                 probs.append(np.broadcast_to(x, (batch, pop.size)) if x.shape[0] != 1 else x)

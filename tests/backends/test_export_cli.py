@@ -20,22 +20,22 @@ def _snn(*args, cwd):
 
 def test_spinnaker_target_writes_resources(tmp_path):
     pytest.importorskip("spynnaker")
-    proc = _snn("demo", "--target", "spinnaker", "--out", "out", cwd=tmp_path)
+    proc = _snn("stdp_relay", "--target", "spinnaker", "--out", "out", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr[-2000:]
     res = json.loads((tmp_path / "out" / "resources.json").read_text())
-    assert res["chips"] == 1 and res["cores"] == 4 and res["model"] == "demo"
+    assert res["chips"] == 1 and res["cores"] == 4 and res["model"] == "stdp_relay"
     assert not (tmp_path / "reports").exists() and not (tmp_path / "spynnaker.cfg").exists()
 
 
 def test_nest_and_script_targets(tmp_path):
     pytest.importorskip("pyNN.nest")
-    proc = _snn("demo", "--target", "nest", "--out", "nest", "--duration", "60", cwd=tmp_path)
+    proc = _snn("stdp_relay", "--target", "nest", "--out", "nest", "--duration", "60", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr[-2000:]
     with np.load(tmp_path / "nest" / "spikes.npz") as z:
         assert z["cue__times"].size == 13   # 8 + 5 of the 16 cue times fall in 60 ms and z["relay__times"].size > 0
-    proc = _snn("demo", "--target", "script", "--sim", "nest", "--out", "script", cwd=tmp_path)
-    assert proc.returncode == 0 and (tmp_path / "script" / "run_demo.py").exists()
-    assert (tmp_path / "script" / "demo_network.npz").exists()
+    proc = _snn("stdp_relay", "--target", "script", "--sim", "nest", "--out", "script", cwd=tmp_path)
+    assert proc.returncode == 0 and (tmp_path / "script" / "run_stdp_relay.py").exists()
+    assert (tmp_path / "script" / "stdp_relay_network.npz").exists()
 
 
 def test_failing_check_exits_nonzero_with_the_problems(monkeypatch, capsys):
@@ -49,7 +49,14 @@ def test_failing_check_exits_nonzero_with_the_problems(monkeypatch, capsys):
 def test_unknown_model_is_one_line_exit_2(capsys):
     assert cli.main(["export", "nope", "--target", "nest", "--out", "x"]) == 2
     err = capsys.readouterr().err.strip()
-    assert "unknown model 'nope'" in err and "demo" in err and len(err.splitlines()) == 1
+    assert "unknown model 'nope'" in err and "stdp_relay" in err and len(err.splitlines()) == 1
+
+
+def test_the_old_export_demo_name_points_to_its_new_name(capsys):
+    """`snn export demo` built another network than `snn demo`: renamed, and the old name says so."""
+    assert cli.main(["export", "demo", "--target", "nest", "--out", "x"]) == 2
+    err = capsys.readouterr().err
+    assert "'demo' is now 'stdp_relay'" in err and err.count("\n") == 1
 
 
 def test_continual_run_exports_and_reports_its_deployed_accuracy(tmp_path, data_dir):
@@ -66,7 +73,7 @@ def test_continual_run_exports_and_reports_its_deployed_accuracy(tmp_path, data_
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert (tmp_path / "script" / "run_continual.py").exists()
     fid = subprocess.run(base + ["fidelity", "continual", "--run", "run", "--data-dir", str(data_dir),
-                                 "--test-per-task", "100", "--duration", "100"],
+                                 "--test-per-task", "100", "--duration", "100", "--json"],
                          capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert fid.returncode == 0, fid.stderr[-2000:]
     out = json.loads(fid.stdout.strip().splitlines()[-1])
@@ -83,3 +90,28 @@ def test_continual_export_needs_a_run(tmp_path):
     assert proc.returncode == 2 and "checkpoint.npz" in proc.stderr
     proc = _snn("cuba", "--target", "script", "--max-rate", "3", "--out", "x", cwd=tmp_path)
     assert proc.returncode == 2 and "max_rate" in proc.stderr
+
+
+def test_script_run_with_another_backend_than_it_was_mapped_for_warns(tmp_path):
+    """A script exported for SpiNNaker (STDP amplitudes mapped for sPyNNaker) still runs with --sim nest, but
+    says on stderr that it is then not the same model; run with the backend it was mapped for, it says nothing."""
+    pytest.importorskip("pyNN.nest")
+    for mapped in ("spinnaker", "nest"):
+        proc = _snn("stdp_relay", "--target", "script", "--sim", mapped, "--out", mapped, cwd=tmp_path)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        run = subprocess.run([sys.executable, "run_stdp_relay.py", "--sim", "nest", "--duration", "20",
+                              "--out", "s.npz"], capture_output=True, text=True, timeout=300, cwd=tmp_path / mapped)
+        assert run.returncode == 0, run.stderr[-2000:]
+        warned = "warning: this network was mapped for 'spinnaker'" in run.stderr
+        assert warned == (mapped == "spinnaker"), run.stderr[-2000:]
+        assert "with --sim nest it is not the same model" in run.stderr or mapped == "nest"
+
+
+def test_unreachable_board_is_one_line_exit_2(tmp_path):
+    """--machine at an address nothing answers (192.0.2.1, TEST-NET-1, reserved for documentation): sPyNNaker
+    retries, gives up, and the command says so in one line naming the address; no output folder is left."""
+    pytest.importorskip("spynnaker")
+    proc = _snn("stdp_relay", "--target", "spinnaker", "--machine", "192.0.2.1", "--out", "out", cwd=tmp_path)
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    assert proc.stderr.count("\n") == 1 and "machine='192.0.2.1'" in proc.stderr and "could not reach" in proc.stderr
+    assert not (tmp_path / "out").exists()

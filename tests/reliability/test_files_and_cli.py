@@ -174,7 +174,7 @@ def test_continual_flags(tmp_path_factory, capsys, flag, value):
                              ["demo", "--duration=0.05"], ["demo", "--seed=-1"], ["bench", "cuba", "--duration=inf"],
                              ["bench", "cuba", "--duration=-1"], ["bench", "cuba", "--repeats=0"],
                              ["bench", "cuba", "--against=foo"], ["export", "nope", "--target", "script", "--out", "x"],
-                             ["export", "demo", "--target", "script", "--out", "x", "--duration", "nan"],
+                             ["export", "stdp_relay", "--target", "script", "--out", "x", "--duration", "nan"],
                              ["export", "continual", "--target", "script", "--out", "x"],
                              ["export", "cuba", "--target", "script", "--out", "x", "--max-rate", "0"],
                              ["fidelity", "continual"], ["fidelity", "continual", "--test-per-task", "0"],

@@ -84,7 +84,10 @@ def test_truncated_cache_file_is_recomputed_not_trusted(tmp_path):
     chunk = sorted((out / "features").glob("val_*.npz"))[0]
     raw = chunk.read_bytes()
     chunk.write_bytes(raw[: len(raw) // 2])
-    subprocess.run(_cmd(*args), check=True, env=_env(), capture_output=True)
+    rerun = subprocess.run(_cmd(*args), check=True, env=_env(), capture_output=True, text=True)
+    # the rerun says what it reused (train, test) and recomputes the damaged val chunk without claiming it
+    assert f"phase 2 (train): resuming with 40 of 40 samples' features found in {out / 'features'}" in rerun.stderr
+    assert "phase 2 (test): resuming with 20 of 20" in rerun.stderr and "(val): resuming" not in rerun.stderr
     np.testing.assert_array_equal(split_features(out, "val"), good)
     assert _numbers(out / "results.json") == first
 
@@ -111,7 +114,8 @@ def test_continual_killed_after_tasks_resumes_to_identical_results(tmp_path, dat
     kills = sum(_kill_when(_cmd(*args, "--out", str(cut)), after_task(k), 0.05) for k in (1, 2))
     done.append(int(read_npz(ck)["phases_done"]))
     assert kills >= 1 and done[0] >= 1
-    subprocess.run(_cmd(*args, "--out", str(cut)), check=True, env=_env(), capture_output=True)
+    rerun = subprocess.run(_cmd(*args, "--out", str(cut)), check=True, env=_env(), capture_output=True, text=True)
+    assert f"resuming from {ck}: {done[0]} of 3 tasks already trained" in rerun.stderr
     a, b = _numbers(ref / "results.json"), _numbers(cut / "results.json")
     for key in ("acc", "bwt", "accuracy_matrix", "min_acc", "hlop_neurons", "seed"):
         assert a[key] == b[key], key
