@@ -5,6 +5,7 @@
     snn fidelity liquid --duration 250          # frozen NALSM liquid rates: engine vs NEST through PyNN
     snn fidelity liquid-accuracy --out DIR      # digits accuracy of the frozen liquid next to NALSM's
     snn fidelity continual --run DIR --data-dir DATA   # a trained continual-learning MLP deployed (engine)
+    snn fidelity spinnaker-board [--cases DIR]  # sPyNNaker's board-recorded cases, bit for bit (board_cases.py)
 
 Each prints one JSON object. NEST runs in a child process (``python -m snn.experiments.fidelity nest-...``):
 NEST's OpenMP runtime and numba's 'omp' threading layer must not share a process (docs/deployment.md).
@@ -29,7 +30,11 @@ READ_LATENCY_MS = 6
 
 
 def add_arguments(parser):
-    parser.add_argument("what", choices=("cam", "cuba", "liquid", "liquid-accuracy", "continual"))
+    parser.add_argument("what", choices=("cam", "cuba", "liquid", "liquid-accuracy", "continual", "spinnaker-board"))
+    parser.add_argument("--cases", default=None,
+                        help="spinnaker-board: folder of the board-recorded cases (default: ../shared/spinnaker_board)")
+    parser.add_argument("--arithmetic", choices=("fixed", "float64"), default="fixed",
+                        help="spinnaker-board: the schedule's arithmetic (default: the board's fixed point)")
     parser.add_argument("--golden", default=None, help="folder of the CA3 CAM recordings (default: ../shared/...)")
     parser.add_argument("--duration", type=float, default=200.0, help="ms (cuba, liquid)")
     parser.add_argument("--seed", type=int, default=0)
@@ -42,6 +47,11 @@ def add_arguments(parser):
 
 
 def main(args):
+    if args.what == "spinnaker-board":      # one line per case, not JSON: the verdicts are read by people
+        from .board_cases import board_report, format_line
+        for r in board_report(args.cases, args.arithmetic):
+            print(format_line(r))
+        return 0
     if args.what == "cam":
         out = cam_report(args.golden)
     elif args.what == "cuba":
