@@ -33,12 +33,18 @@ BoardProbes = namedtuple("BoardProbes", "every v_idx out_v out_ge out_gi w_idx o
 
 
 @njit
-def _record(probes, b, snap, v, isyn_e, isyn_i, words):
+def _record(probes, b, snap, v, isyn_e, isyn_i):
+    """V and gsyn at the start of the tick (after the ring buffer's input, before the update), as the board."""
     for k in range(probes.v_idx.shape[0]):
         j = probes.v_idx[k]
         probes.out_v[b, snap, k] = v[j]
         probes.out_ge[b, snap, k] = isyn_e[j]
         probes.out_gi[b, snap, k] = isyn_i[j]
+
+
+@njit
+def _record_words(probes, b, snap, words):
+    """Plastic words at the end of the tick: what a run ending with this tick would read back."""
     for k in range(probes.w_idx.shape[0]):
         probes.out_w[b, snap, k] = words[probes.w_idx[k]]
 
@@ -123,9 +129,9 @@ def board_sample(brd, stim, b, sample_id, n_steps, words, counts, out_t, out_i, 
     for t in range(n_steps):
         slot = t % brd.n_slots
         _add_inputs(brd, buf[slot, 0], buf[slot, 1], isyn_e, isyn_i)
-        if n_snap < n_snaps and t % probes.every == 0:
-            _record(probes, b, n_snap, v, isyn_e, isyn_i, words)
-            n_snap += 1
+        snap = n_snap < n_snaps and t % probes.every == 0
+        if snap:
+            _record(probes, b, n_snap, v, isyn_e, isyn_i)
         _update(brd, v, isyn_e, isyn_i, refr, fired)
         n_sp = 0
         for i in range(n):
@@ -165,6 +171,9 @@ def board_sample(brd, stim, b, sample_id, n_steps, words, counts, out_t, out_i, 
                 deliver_plastic_fixed(j, t, brd.p_ptr, brd.p_post, words, brd.p_delay, brd.p_rec, brd.p_rule,
                                       brd.rules, brd.luts_p, brd.sizes_p, brd.luts_m, brd.sizes_m, brd.shift,
                                       last_pre, r_pre, h_t, h_o, h_n, buf, sat_b, brd.pop_of)
+        if snap:
+            _record_words(probes, b, n_snap, words)
+            n_snap += 1
     n_out[b] = n_rec
 
 
