@@ -18,7 +18,7 @@ import numpy as np
 from . import spinnaker_host as host
 from .cells import CATALOGUE, IF_CURR_EXP
 from .errors import SpecError
-from .kernels.board import Board, BoardProbes, board_batch, board_serial
+from .kernels.board import PAR_ROWS, Board, BoardProbes, board_batch, board_serial
 from .kernels.fixed_point import S1615_ONE
 from .monitors import ProbePlan, Result, run_in_chunks
 from .plasticity import SpikePairSTDP
@@ -50,7 +50,6 @@ def prepare(sim, arithmetic="fixed", spinnaker_version=None):
     n = low.coefs.shape[1]
     dt = float(net.dt)
     pop_of = np.zeros(n, np.int64)
-    is_lif = np.zeros(n, np.bool_)
     par = {k: np.zeros(n, np.int64) for k in ("v_rest", "r_mem", "exp_tc", "i_offset", "v_reset", "v_thresh",
                                                "t_refract")}
     decay, init = np.zeros((2, n), np.int64), np.zeros((2, n), np.int64)
@@ -64,7 +63,6 @@ def prepare(sim, arithmetic="fixed", spinnaker_version=None):
         if ct.model_id != IF_CURR_EXP:
             raise SpecError(f"population {p.label!r}: {p.cell_type} has no fixed-point emulation in the "
                             f"'spinnaker' schedule; run it with arithmetic='float64'")
-        is_lif[a:z] = True
         values = {key: np.broadcast_to(np.asarray(v, float), (p.size,)) for key, v in p.parameters().items()}
         cache = {}
         for i in range(p.size):
@@ -87,13 +85,18 @@ def prepare(sim, arithmetic="fixed", spinnaker_version=None):
     s_word = host.stored_weights(low.s_w, scale_arr[low.s_rec.astype(np.int64), low.s_post.astype(np.int64)])
     rules, luts_p, luts_m, post_rule = _rules(net, low, dt, version, n, sim)
     p_scale = scale_arr[low.p_rec.astype(np.int64), low.p_post.astype(np.int64)]
-    board = Board(int(low.n_slots), is_lif, pop_of, v0, *(par[k] for k in ("v_rest", "r_mem", "exp_tc", "i_offset",
-                                                                           "v_reset", "v_thresh", "t_refract")),
-                  decay, init, shift_arr, low.s_ptr, low.s_post.astype(np.int64), s_word,
-                  low.s_delay.astype(np.int64), low.s_rec.astype(np.int64), low.p_ptr, low.p_post.astype(np.int64),
-                  low.p_delay.astype(np.int64), low.p_rec.astype(np.int64), low.p_rule.astype(np.int64), rules,
-                  *_pad(luts_p), *_pad(luts_m), post_rule, int(low.hist), low.record, low.pois_idx.astype(np.int64),
-                  low.pois_p, low.pois_t0, low.pois_t1)
+    rows = dict(par, decay_e=decay[0], decay_i=decay[1], init_e=init[0], init_i=init[1], shift_e=shift_arr[0],
+                shift_i=shift_arr[1])
+    par_arr = np.ascontiguousarray(np.stack([rows[k] for k in PAR_ROWS]))
+    pop_start = np.asarray(low.pop_start, np.int64)
+    pop_lif = np.array([CATALOGUE[p.cell_type].model_id == IF_CURR_EXP for p in net.populations])
+    pop_uniform = np.array([bool(np.all(par_arr[:, a:z] == par_arr[:, a:a + 1])) if z > a else True
+                            for a, z in zip(pop_start[:-1], pop_start[1:])])
+    board = Board(int(low.n_slots), pop_start, pop_lif, pop_uniform, pop_of, v0, par_arr, low.s_ptr,
+                  low.s_post.astype(np.int64), s_word, low.s_delay.astype(np.int64), low.s_rec.astype(np.int64),
+                  low.p_ptr, low.p_post.astype(np.int64), low.p_delay.astype(np.int64), low.p_rec.astype(np.int64),
+                  low.p_rule.astype(np.int64), rules, *_pad(luts_p), *_pad(luts_m), post_rule, int(low.hist),
+                  low.record, low.pois_idx.astype(np.int64), low.pois_p, low.pois_t0, low.pois_t1)
     return BoardSetup(board, version, {k: int(v) for k, v in shifts.items()}, scale_arr, p_scale)
 
 

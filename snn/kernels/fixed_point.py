@@ -6,10 +6,13 @@ Types (``neural_modelling/src/common/maths-util.h``, ``neuron/decay.h``, ``plast
   STDP traces       int16 with 11 fractional bits (STDP_FIXED_POINT = 11, one = 2048)
   ring-buffer entry uint16 (``weight_t``), saturating at 0xFFFF
 
-Every value is carried in an int64 and wrapped back to its C width where C would wrap: GCC's ``accum`` arithmetic in
-the neuron code does not saturate, so an overflow wraps as the board's would (it never happens with sane parameters).
-Multiplies truncate: the 64-bit product shifted right with an arithmetic shift is a floor, not a rounding.
+Values are held at their C width (``np.int32`` for accum and int32 state) and every result is cast back to it,
+which wraps as C does: GCC's ``accum`` arithmetic in the neuron code does not saturate, so an overflow wraps as the
+board's would (it never happens with sane parameters). Products are taken in int64 (32 x 32 -> 64 bits, which
+vectorises) and shifted right with an arithmetic shift: a floor, not a rounding.
 """
+import numpy as np
+
 from ._config import njit
 
 S1615_SHIFT = 15                      # maths-util.h: accum has 15 fractional bits
@@ -23,38 +26,38 @@ RING_MAX = 0xFFFF                     # synapses.c: a ring-buffer sum with bit 1
 
 @njit(inline="always")
 def wrap32(x):
-    """x (an int64) wrapped to a signed 32-bit value, as a C int32 assignment does."""
-    return ((x + 0x80000000) & 0xFFFFFFFF) - 0x80000000
+    """x wrapped to a signed 32-bit value, as a C int32 assignment does."""
+    return np.int32(x)
 
 
 @njit(inline="always")
 def wrap16(x):
     """x wrapped to a signed 16-bit value (a C int16_t assignment)."""
-    return ((x + 0x8000) & 0xFFFF) - 0x8000
+    return np.int16(x)
 
 
 @njit(inline="always")
 def mul_s1615(a, b):
     """accum * accum (GCC stdfix, no saturation): (a * b) >> 15, the shift a floor."""
-    return wrap32((a * b) >> S1615_SHIFT)
+    return np.int32((np.int64(a) * np.int64(b)) >> S1615_SHIFT)
 
 
 @njit(inline="always")
 def mul_s1615_round(a, b):
     """MULT_ROUND_NEAREST_ACCUM (neuron/models/round.h, sPyNNaker 7's LIF): the product rounded to nearest."""
-    return wrap32((a * b + (1 << (S1615_SHIFT - 1))) >> S1615_SHIFT)
+    return np.int32((np.int64(a) * np.int64(b) + (1 << (S1615_SHIFT - 1))) >> S1615_SHIFT)
 
 
 @njit(inline="always")
 def decay_s1615(x, d):
     """decay.h ``decay_s1615``: s16.15 x times u0.32 d, (int64(x) * uint64(d)) >> 32 (a floor)."""
-    return wrap32((x * d) >> 32)
+    return np.int32((np.int64(x) * np.int64(d)) >> 32)
 
 
 @njit(inline="always")
 def ring_to_input(entry, left_shift):
     """synapse_row.h / synapses.c: a uint16 ring-buffer entry becomes an s16.15 input as (int) entry << shift."""
-    return wrap32(entry << left_shift)
+    return np.int32(np.int64(entry) << left_shift)
 
 
 @njit(inline="always")
@@ -70,13 +73,13 @@ def ring_add(entry, weight):
 @njit(inline="always")
 def stdp_mul_16x16(a, b):
     """STDP_FIXED_MUL_16X16 (maths.h ``maths_fixed_mul16``): __smulbb of the low signed halves, >> 11."""
-    return (wrap16(a) * wrap16(b)) >> STDP_FIXED_POINT
+    return (np.int32(np.int16(a)) * np.int32(np.int16(b))) >> STDP_FIXED_POINT
 
 
 @njit(inline="always")
 def mul_accum_fixed(a, stdp_fixed):
     """stdp_typedefs.h ``mul_accum_fixed``: accum a times an s4.11 value, as a * kbits(value << 4)."""
-    return mul_s1615(a, wrap32(stdp_fixed << S1615_TO_STDP_RIGHT_SHIFT))
+    return mul_s1615(a, np.int32(np.int64(stdp_fixed) << S1615_TO_STDP_RIGHT_SHIFT))
 
 
 @njit(inline="always")
