@@ -45,6 +45,9 @@ class Simulator:
         if net.schedule == "spinnaker":   # the board's integers (snn/schedule_spinnaker.py)
             from .schedule_spinnaker import prepare
             self._board = prepare(self, arithmetic, spinnaker_version)
+        elif arithmetic != "fixed" or spinnaker_version is not None:
+            raise SpecError(f"arithmetic and spinnaker_version are options of the 'spinnaker' schedule, not "
+                            f"{net.schedule!r}")
 
     def run(self, duration, batch=1, stimuli=None, seed=0, sample_offset=0, plastic_weights=None,
             chunk=None, progress=False, carry_over=False, traces=None, record_v=None, record_weights=None,

@@ -130,3 +130,15 @@ def test_fidelity_report_lines(cases, capsys):
     assert len(lines) == 4
     assert lines[0].startswith("synfire 20_1 (spinnaker_version 2019): spikes identical (33); v bit-exact 2000/2000")
     assert [ln.rsplit("-> ", 1)[1] for ln in lines] == ["bit-exact", "bit-exact", "bit-exact", "agrees"]
+
+
+def test_bad_arithmetic_or_version_is_named():
+    from snn.errors import SpecError
+    net = bc.synfire(4, 1)
+    with pytest.raises(SpecError, match="arithmetic='float32' is not known"):
+        Simulator(net, arithmetic="float32")
+    with pytest.raises(SpecError, match="spinnaker_version='7' is not known"):
+        Simulator(net, spinnaker_version="7")
+    exact = spec.Network(net.populations, net.projections, dt=1.0, schedule="exact")
+    with pytest.raises(SpecError, match="options of the 'spinnaker' schedule"):
+        Simulator(exact, spinnaker_version="2019")
