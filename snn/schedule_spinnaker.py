@@ -20,6 +20,7 @@ from .cells import CATALOGUE, IF_CURR_EXP
 from .errors import SpecError
 from .kernels.board import PAR_ROWS, Board, BoardProbes, board_batch, board_serial
 from .kernels.fixed_point import S1615_ONE
+from .lowering import _uniform_rows
 from .monitors import ProbePlan, Result, run_in_chunks
 from .plasticity import SpikePairSTDP
 from .stimuli import take_samples
@@ -94,6 +95,7 @@ def prepare(sim, arithmetic="fixed", spinnaker_version=None):
                             for a, z in zip(pop_start[:-1], pop_start[1:])])
     board = Board(int(low.n_slots), pop_start, pop_lif, pop_uniform, pop_of, v0, par_arr, low.s_ptr,
                   low.s_post.astype(np.int64), s_word, low.s_delay.astype(np.int64), low.s_rec.astype(np.int64),
+                  *_uniform_rows(low.s_ptr, s_word, low.s_delay, low.s_rec),
                   low.p_ptr, low.p_post.astype(np.int64), low.p_delay.astype(np.int64), low.p_rec.astype(np.int64),
                   low.p_rule.astype(np.int64), rules, *_pad(luts_p), *_pad(luts_m), post_rule, int(low.hist),
                   low.record, low.pois_idx.astype(np.int64), low.pois_p, low.pois_t0, low.pois_t1)

@@ -19,12 +19,13 @@ import numpy as np
 from numba import prange
 
 from ._config import njit
-from .fixed_point import RING_MAX, decay_s1615, mul_s1615, ring_to_input, wrap32
+from .fixed_point import RING_MAX, decay_s1615, decay_s1615_split, mul_s1615, ring_to_input, split_u032, wrap32
 from .rng import stream_key, uniform
 from .schedules import POISSON_STREAM, _geometric
 from .stdp_fixed import deliver_plastic_fixed, record_post_fixed
 
 Board = namedtuple("Board", "n_slots pop_start pop_lif pop_uniform pop_of v0 par s_ptr s_post s_word s_delay s_rec "
+                            "s_row_uniform s_row_word s_row_delay s_row_rec "
                             "p_ptr p_post p_delay p_rec p_rule rules luts_p sizes_p luts_m sizes_m post_rule hist "
                             "record pois_idx pois_p pois_t0 pois_t1")
 # Rows of the per-neuron integer parameters ``par[row, neuron]`` (host encoding: snn/spinnaker_host.py)
@@ -87,6 +88,21 @@ def _add_inputs(brd, slot_e, slot_i, isyn_e, isyn_i, uniform_too):
 
 
 @njit(inline="always")
+def _lif_step_split(v, ie, ii, r, v_rest, r_mem, exp_tc, i_offset, v_reset, v_thresh, t_refract, de, de_hi, di,
+                    di_hi):
+    """``_lif_step`` with the decays split (``split_u032``): the same integers, a loop that vectorises."""
+    inp = wrap32(wrap32(ie - ii) + i_offset)
+    alpha = wrap32(mul_s1615(inp, r_mem) + v_rest)
+    v_new = wrap32(alpha - mul_s1615(exp_tc, wrap32(alpha - v)))
+    active = r <= 0
+    v = v_new if active else v
+    r = r if active else wrap32(r - 1)
+    f = v >= v_thresh
+    return ((v_reset if f else v), decay_s1615_split(ie, de, de_hi), decay_s1615_split(ii, di, di_hi),
+            (t_refract if f else r), f)
+
+
+@njit(inline="always")
 def _lif_step(v, ie, ii, r, v_rest, r_mem, exp_tc, i_offset, v_reset, v_thresh, t_refract, decay_e, decay_i):
     """Steps 3-5 of one neuron (neuron_model_lif_impl.h, threshold_type_static.h, exp_shaping), branch-free."""
     inp = wrap32(wrap32(ie - ii) + i_offset)
@@ -116,20 +132,25 @@ def _update(brd, slot_e, slot_i, v, isyn_e, isyn_i, refr, fired, add_input):
             i32 = np.int32       # the constants as int32 scalars (decay / init stay u0.32 in int64)
             v_rest, r_mem, exp_tc = i32(par[P_V_REST, a]), i32(par[P_R_MEM, a]), i32(par[P_EXP_TC, a])
             i_off, v_reset, v_th = i32(par[P_I_OFFSET, a]), i32(par[P_V_RESET, a]), i32(par[P_V_THRESH, a])
-            t_ref, de, di = i32(par[P_T_REFRACT, a]), par[P_DECAY_E, a], par[P_DECAY_I, a]
+            t_ref = i32(par[P_T_REFRACT, a])
+            (de, de_hi), (di, di_hi) = split_u032(par[P_DECAY_E, a]), split_u032(par[P_DECAY_I, a])
             if add_input:
                 se, si = slot_e[a:z], slot_i[a:z]
-                sh_e, sh_i, ne, ni = par[P_SHIFT_E, a], par[P_SHIFT_I, a], par[P_INIT_E, a], par[P_INIT_I, a]
+                sh_e, sh_i = par[P_SHIFT_E, a], par[P_SHIFT_I, a]
+                (ne, ne_hi), (ni, ni_hi) = split_u032(par[P_INIT_E, a]), split_u032(par[P_INIT_I, a])
                 for k in range(z - a):
-                    e, h = _input_step(ie[k], ii[k], se[k], si[k], sh_e, sh_i, ne, ni)
+                    e = wrap32(ie[k] + decay_s1615_split(ring_to_input(se[k], sh_e), ne, ne_hi))
+                    h = wrap32(ii[k] + decay_s1615_split(ring_to_input(si[k], sh_i), ni, ni_hi))
                     se[k] = 0
                     si[k] = 0
-                    vv[k], ie[k], ii[k], rr[k], ff[k] = _lif_step(vv[k], e, h, rr[k], v_rest, r_mem, exp_tc, i_off,
-                                                                  v_reset, v_th, t_ref, de, di)
+                    vv[k], ie[k], ii[k], rr[k], ff[k] = _lif_step_split(vv[k], e, h, rr[k], v_rest, r_mem, exp_tc,
+                                                                        i_off, v_reset, v_th, t_ref, de, de_hi, di,
+                                                                        di_hi)
             else:
                 for k in range(z - a):
-                    vv[k], ie[k], ii[k], rr[k], ff[k] = _lif_step(vv[k], ie[k], ii[k], rr[k], v_rest, r_mem,
-                                                                  exp_tc, i_off, v_reset, v_th, t_ref, de, di)
+                    vv[k], ie[k], ii[k], rr[k], ff[k] = _lif_step_split(vv[k], ie[k], ii[k], rr[k], v_rest, r_mem,
+                                                                        exp_tc, i_off, v_reset, v_th, t_ref, de,
+                                                                        de_hi, di, di_hi)
         else:
             c = par[:, a:z]
             for k in range(z - a):
@@ -143,6 +164,20 @@ def _deliver_static(j, t, brd, buf, sat):
     """Row j's static synapses: each uint16 word joins slot t + d; a sum past 0xFFFF saturates (rare: a branch)."""
     n_slots = buf.shape[0]
     t_slot = t % n_slots
+    if brd.s_row_uniform[j]:      # one word, delay and receptor for the whole row: stream the post indices
+        slot = t_slot + brd.s_row_delay[j]
+        if slot >= n_slots:
+            slot -= n_slots
+        target = buf[slot, brd.s_row_rec[j]]
+        w = brd.s_row_word[j]
+        for s in range(brd.s_ptr[j], brd.s_ptr[j + 1]):
+            i = brd.s_post[s]
+            acc = target[i] + w
+            if acc > RING_MAX:
+                acc = RING_MAX
+                sat[brd.pop_of[i]] += 1
+            target[i] = np.int32(acc)
+        return
     for s in range(brd.s_ptr[j], brd.s_ptr[j + 1]):
         i = brd.s_post[s]
         slot = t_slot + brd.s_delay[s]

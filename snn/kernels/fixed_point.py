@@ -55,6 +55,19 @@ def decay_s1615(x, d):
 
 
 @njit(inline="always")
+def split_u032(d):
+    """A u0.32 value d as (d wrapped to int32, d >= 2**31): the operands of ``decay_s1615_split``."""
+    return np.int32(d), d >= 0x80000000
+
+
+@njit(inline="always")
+def decay_s1615_split(x, d32, d_high):
+    """``decay_s1615(x, d)`` from ``split_u032(d)``: with d = d32 + 2**32 when d >= 2**31, (x d) >> 32 =
+    ((x d32) >> 32) + x exactly; x d32 is a signed 32 x 32 product, which vectorises (the u32 one does not)."""
+    return np.int32(((np.int64(x) * np.int64(d32)) >> 32) + (x if d_high else 0))
+
+
+@njit(inline="always")
 def ring_to_input(entry, left_shift):
     """synapse_row.h / synapses.c: a uint16 ring-buffer entry becomes an s16.15 input as (int) entry << shift."""
     return np.int32(np.int64(entry) << left_shift)

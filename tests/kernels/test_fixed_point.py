@@ -105,3 +105,14 @@ def test_stdp_lut_matches_spynnakers_own():
         ref = common.get_exp_lut_array(1.0, tau).view(np.uint16)
         assert ref[0] == host.exp_lut(1.0, tau).size
         assert ref[2:2 + ref[0]].astype(np.int64).tolist() == host.exp_lut(1.0, tau).tolist()
+
+
+def test_split_decay_equals_the_u32_product():
+    """The vectorising form of decay_s1615 gives the same integers (random operands, both signs, both halves)."""
+    from snn.kernels.fixed_point import decay_s1615_split, split_u032
+    rng = np.random.default_rng(3)
+    xs = rng.integers(-2 ** 31, 2 ** 31, 2000)
+    ds = np.concatenate([rng.integers(0, 2 ** 32, 1998), [2 ** 31, 2 ** 32 - 1]])
+    for x, d in zip(xs, ds):
+        d32, high = split_u032(int(d))
+        assert decay_s1615_split(int(x), d32, high) == decay_s1615(int(x), int(d)) == (int(x) * int(d)) >> 32
