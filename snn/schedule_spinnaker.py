@@ -35,6 +35,7 @@ class BoardSetup:
     shifts: dict          # {(post label, receptor): ring-buffer left shift}
     scales: np.ndarray    # (2, n): weight scale of each neuron's synapse types
     p_scale: np.ndarray   # weight scale of each plastic synapse
+    s_scale: np.ndarray   # weight scale of each static synapse
 
 
 def prepare(sim, arithmetic="fixed", spinnaker_version=None):
@@ -86,6 +87,7 @@ def prepare(sim, arithmetic="fixed", spinnaker_version=None):
     s_word = host.stored_weights(low.s_w, scale_arr[low.s_rec.astype(np.int64), low.s_post.astype(np.int64)])
     rules, luts_p, luts_m, post_rule = _rules(net, low, dt, version, n, sim)
     p_scale = scale_arr[low.p_rec.astype(np.int64), low.p_post.astype(np.int64)]
+    s_scale = scale_arr[low.s_rec.astype(np.int64), low.s_post.astype(np.int64)]
     rows = dict(par, decay_e=decay[0], decay_i=decay[1], init_e=init[0], init_i=init[1], shift_e=shift_arr[0],
                 shift_i=shift_arr[1])
     par_arr = np.ascontiguousarray(np.stack([rows[k] for k in PAR_ROWS]))
@@ -99,7 +101,7 @@ def prepare(sim, arithmetic="fixed", spinnaker_version=None):
                   low.p_ptr, low.p_post.astype(np.int64), low.p_delay.astype(np.int64), low.p_rec.astype(np.int64),
                   low.p_rule.astype(np.int64), rules, *_pad(luts_p), *_pad(luts_m), post_rule, int(low.hist),
                   low.record, low.pois_idx.astype(np.int64), low.pois_p, low.pois_t0, low.pois_t1)
-    return BoardSetup(board, version, {k: int(v) for k, v in shifts.items()}, scale_arr, p_scale)
+    return BoardSetup(board, version, {k: int(v) for k, v in shifts.items()}, scale_arr, p_scale, s_scale)
 
 
 def _shifts(sim, low, net, n, dt):
@@ -221,6 +223,7 @@ def run_board(sim, setup, stim, batch, sample_offset, n_steps, w, seed, chunk, p
     res = Result(sim, n_steps, seed, counts, times, index, words / setup.p_scale)
     res._set_probes(plan, out["v"] / S1615_ONE, out_w / setup.p_scale[plan.w_idx])
     res._gsyn = (out["ge"] / S1615_ONE, out["gi"] / S1615_ONE)
+    res._static_w = brd.s_word / setup.s_scale      # weights as the board holds them (16-bit words / scale)
     res.ring_buffer_saturations = {p.label: sat[:, k] for k, p in enumerate(net.populations)}
     res.ring_buffer_shifts = dict(setup.shifts)
     res.spinnaker_version = setup.version

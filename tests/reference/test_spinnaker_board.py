@@ -142,3 +142,35 @@ def test_bad_arithmetic_or_version_is_named():
     exact = spec.Network(net.populations, net.projections, dt=1.0, schedule="exact")
     with pytest.raises(SpecError, match="options of the 'spinnaker' schedule"):
         Simulator(exact, spinnaker_version="2019")
+
+
+def test_per_neuron_parameters_run_as_single_neurons():
+    """A population whose neurons differ (the kernel's per-neuron path) gives each neuron the integers it gets
+    alone in a uniform population (the scalar path), input, V, gsyn and spikes."""
+    taus, offs = [1.0, 5.0, 2.5], [1.0, 0.7, 1.3]
+
+    def net(size, tau, off):
+        params = dict(tau_syn_E=tau, i_offset=off, tau_refrac=2.0)
+        return spec.Network([spec.Population("src", 1, "SpikeSourceArray", params={"spike_times": [[0.0, 3.0, 9.0]]}),
+                             spec.Population("pop", size, "IF_curr_exp", params=params)],
+                            [spec.Projection("src", "pop", FromList(tuple((0, k, 4.0, 1.0) for k in range(size))),
+                                             4.0, 1.0)], dt=1.0, schedule="spinnaker")
+    mixed = Simulator(net(3, taus, offs)).run(30.0, record_v={"pop": None})
+    for k in range(3):
+        alone = Simulator(net(1, taus[k], offs[k])).run(30.0, record_v={"pop": None})
+        assert np.array_equal(mixed.v("pop")[1][:, k], alone.v("pop")[1][:, 0])
+        assert np.array_equal(mixed.gsyn("pop")[1][:, k], alone.gsyn("pop")[1][:, 0])
+        assert mixed.spike_trains("pop")[k].tolist() == alone.spike_trains("pop")[0].tolist()
+    assert sum(len(s) for s in mixed.spike_trains("pop")) > 3
+
+
+def test_static_weights_read_back_as_the_board_holds_them():
+    """Projection.get('weight') on a board returns word / scale: 0.3 nA alone needs shift 0 (scale 2**15), stored
+    as rint(9830.4) = 9830 -> 0.29998779296875 nA."""
+    net = spec.Network([spec.Population("src", 1, "SpikeSourceArray", params={"spike_times": [[0.0]]}),
+                        spec.Population("pop", 1, "IF_curr_exp")],
+                       [spec.Projection("src", "pop", OneToOne(), 0.3, 1.0, label="w")], dt=1.0, schedule="spinnaker")
+    res = Simulator(net).run(2.0)
+    assert res.ring_buffer_shifts[("pop", 0)] == 0 and host.weight_scale(0) == 32768.0
+    assert res.weights("w")[2].tolist() == [9830 / 32768] == [0.29998779296875]
+    assert Simulator(net, arithmetic="float64").run(2.0).weights("w")[2].tolist() == [0.3]
