@@ -174,3 +174,13 @@ def test_static_weights_read_back_as_the_board_holds_them():
     assert res.ring_buffer_shifts[("pop", 0)] == 0 and host.weight_scale(0) == 32768.0
     assert res.weights("w")[2].tolist() == [9830 / 32768] == [0.29998779296875]
     assert Simulator(net, arithmetic="float64").run(2.0).weights("w")[2].tolist() == [0.3]
+
+
+def test_state_dtype_and_record_do_not_change_the_integers():
+    """The board's integers are encoded from float64 weights whatever ``dtype`` the float schedules would use, and
+    ``record`` still picks the populations whose spike times are kept."""
+    a = Simulator(bc.synfire(20, 1), dtype=np.float32, record=["pop_1"]).run(100.0, record_v={"pop_1": None})
+    b = Simulator(bc.synfire(20, 1)).run(100.0, record_v={"pop_1": None})
+    assert np.array_equal(a.v("pop_1")[1], b.v("pop_1")[1])
+    assert len(a.spikes("inputSSA_1")[0]) == 0 and len(b.spikes("inputSSA_1")[0]) == 1
+    assert a.counts("inputSSA_1").tolist() == [[1]]
