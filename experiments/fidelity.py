@@ -5,6 +5,7 @@
     snn fidelity liquid --duration 250          # frozen NALSM liquid rates: engine vs NEST through PyNN
     snn fidelity liquid-accuracy --out DIR      # digits accuracy of the frozen liquid next to NALSM's
     snn fidelity continual --run DIR --data-dir DATA   # a trained continual-learning MLP deployed (engine)
+    snn fidelity spinnaker-board [--cases DIR]  # sPyNNaker's board-recorded cases, bit for bit (board_cases.py)
 
 Each prints a short summary ending in a verdict (experiments/fidelity_summary.py), or with ``--json`` one JSON
 object. NEST runs in a child process (``python -m snn.experiments.fidelity nest-...``):
@@ -30,10 +31,14 @@ READ_LATENCY_MS = 6
 
 
 def add_arguments(parser):
-    parser.add_argument("what", choices=("cam", "cuba", "liquid", "liquid-accuracy", "continual"),
+    parser.add_argument("what", choices=("cam", "cuba", "liquid", "liquid-accuracy", "continual", "spinnaker-board"),
                         help="cam: CA3 CAM in NEST vs the SpiNNaker recordings; cuba, liquid: rates, engine vs NEST; "
                              "liquid-accuracy: the frozen NALSM liquid's digits accuracy; continual: a trained MLP "
-                             "deployed")
+                             "deployed; spinnaker-board: sPyNNaker's board-recorded cases, bit for bit")
+    parser.add_argument("--cases", default=None,
+                        help="spinnaker-board: folder of the board-recorded cases (default: ../shared/spinnaker_board)")
+    parser.add_argument("--arithmetic", choices=("fixed", "float64"), default="fixed",
+                        help="spinnaker-board: the schedule's arithmetic (default: the board's fixed point)")
     parser.add_argument("--golden", default=None, help="folder of the CA3 CAM recordings (default: ../shared/...)")
     parser.add_argument("--duration", type=float, default=200.0, help="ms (cuba, liquid, continual)")
     parser.add_argument("--seed", type=int, default=0,
@@ -48,6 +53,12 @@ def add_arguments(parser):
 
 
 def main(args):
+    if args.what == "spinnaker-board":      # one line per case, not JSON: the verdicts are read by people
+        from .board_cases import board_report, format_line
+        reports = list(board_report(args.cases, args.arithmetic))
+        for r in reports:
+            print(json.dumps(r, default=str) if args.json else format_line(r))
+        return 0
     if args.what == "cam":
         out = cam_report(args.golden)
     elif args.what == "cuba":

@@ -26,9 +26,12 @@ SCHEDULE_IDS = {"exact": EXACT, "spinnaker": SPINNAKER}
 
 class Simulator:
     """A network lowered to arrays, ready to run. ``dtype``: float32 or float64 state and weights.
-    ``record``: labels of populations whose spike times are kept (None: all; counts are always kept)."""
+    ``record``: labels of populations whose spike times are kept (None: all; counts are always kept).
+    ``arithmetic`` ('spinnaker' schedule): 'fixed' (default) computes in the board's integers, bit for bit;
+    'float64' the same order in real numbers. ``spinnaker_version``: the host encoding emulated ('2019' or
+    '2021', the default); see snn/spinnaker_host.py."""
 
-    def __init__(self, net, dtype=np.float64, record=None):
+    def __init__(self, net, dtype=np.float64, record=None, arithmetic="fixed", spinnaker_version=None):
         if np.dtype(dtype) not in (np.float32, np.float64):
             raise SpecError(f"dtype={dtype!r} is not supported; use numpy.float32 or numpy.float64")
         self.net = net
@@ -38,6 +41,13 @@ class Simulator:
         if net.schedule == "nalsm":   # its own kernel and extra arrays: snn/schedule_nalsm.py
             from .schedule_nalsm import lower_extras
             self._ext = lower_extras(net, self.lowered, self.offsets)
+        self._board = None
+        if net.schedule == "spinnaker":   # the board's integers (snn/schedule_spinnaker.py)
+            from .schedule_spinnaker import prepare
+            self._board = prepare(self, arithmetic, spinnaker_version)
+        elif arithmetic != "fixed" or spinnaker_version is not None:
+            raise SpecError(f"arithmetic and spinnaker_version are options of the 'spinnaker' schedule, not "
+                            f"{net.schedule!r}")
 
     def run(self, duration, batch=1, stimuli=None, seed=0, sample_offset=0, plastic_weights=None,
             chunk=None, progress=False, carry_over=False, traces=None, record_v=None, record_weights=None,
@@ -109,6 +119,10 @@ class Simulator:
         if carry_over or traces is not None or calcium is not None or not keep_weights:
             raise SpecError(f"carry_over, traces, calcium and keep_weights are options of the 'nalsm' schedule, "
                             f"not {net.schedule!r}")
+        if self._board is not None:
+            from .schedule_spinnaker import run_board
+            return run_board(self, self._board, stim, batch, sample_offset, n_steps, w, seed, chunk, progress,
+                             record_v, record_weights, every)
         plan = ProbePlan(self, n_steps, STAMP_OFFSET[net.schedule], record_v, record_weights, every)
         n = self.lowered.coefs.shape[1]
         counts = np.zeros((batch, n), np.int64)

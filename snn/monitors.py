@@ -128,6 +128,18 @@ class Result:
         start, idx = self._plan.v_labels[label]
         return self._plan.times, self._v[self._sample(sample), :, start:start + idx.size]
 
+    def gsyn(self, label, receptor="excitatory", sample=0):
+        """Recorded synaptic input of ``label`` (the 'spinnaker' schedule in fixed point: the board's gsyn, the
+        receptor's total input at the start of each tick, nA): (times ms (k,), values (k, recorded neurons)),
+        the neurons as in ``v``."""
+        if getattr(self, "_gsyn", None) is None:
+            raise SpecError("gsyn is recorded by the 'spinnaker' schedule in fixed point only (record_v=...)")
+        if receptor not in ("excitatory", "inhibitory"):
+            raise SpecError(f"receptor={receptor!r} must be 'excitatory' or 'inhibitory'")
+        times, _ = self.v(label, sample)
+        start, idx = self._plan.v_labels[label]
+        return times, self._gsyn[receptor == "inhibitory"][self._sample(sample), :, start:start + idx.size]
+
     def v_index(self, label):
         """Indices (within the population) of the neurons whose V was recorded."""
         if self._plan is None or label not in self._plan.v_labels:

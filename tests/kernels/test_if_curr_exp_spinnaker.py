@@ -56,7 +56,7 @@ def test_spinnaker_kernel_matches_naive_transcription():
                   [Projection("src", "lif", conn(we), delay=1.0),
                    Projection("src", "lif", conn(wi), delay=1.0, receptor_type="inhibitory")],
                   dt=1.0, schedule="spinnaker")
-    res = Simulator(net).run(float(n_steps))
+    res = Simulator(net, arithmetic="float64").run(float(n_steps))
     t, i = res.spikes("lif")
     got = sorted(zip(t.astype(int).tolist(), i.tolist()))
     expected = sorted(naive_spinnaker(we, wi, in_spikes, n_steps, PARAMS))
@@ -68,5 +68,5 @@ def test_refractory_blocks_exactly_ceil_tau_refrac_steps():
     # Strong constant drive: the neuron fires, is held for ceil(tau_refrac/dt) ticks, then fires on the next.
     p = {**PARAMS, "i_offset": 50.0, "tau_refrac": 2.0}
     net = Network([Population("lif", 1, "IF_curr_exp", params=p)], dt=1.0, schedule="spinnaker")
-    t, _ = Simulator(net).run(20.0).spikes("lif")
+    t, _ = Simulator(net, arithmetic="float64").run(20.0).spikes("lif")
     assert np.all(np.diff(t) == 3.0)   # fire, two refractory ticks, fire

@@ -25,7 +25,7 @@ def run(pre_times, drive_times, rule, duration=80.0):
                   [Projection("drive", "post", OneToOne(), weight=6.0, delay=1.0),
                    Projection("pre", "post", OneToOne(), weight=0.0, delay=1.0, plasticity=rule, label="plastic")],
                   dt=1.0, schedule="spinnaker")
-    res = Simulator(net).run(duration)
+    res = Simulator(net, arithmetic="float64").run(duration)
     post_times = res.spike_trains("post")[0]
     return float(res.weights("plastic")[2][0]), post_times
 

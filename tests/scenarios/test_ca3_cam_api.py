@@ -83,8 +83,18 @@ def test_two_learns_sharing_a_bit_at_the_minimum_spacing_weaken_the_first():
     o5 = 1 + math.exp(-2 / 3)
     expected = 6 - 6 * o5 * (math.exp(-4 / 3) + math.exp(-2)) - 6 * o5 * math.exp(-47 / 3)
     assert expected == pytest.approx(2.38, abs=0.005)
-    p, q, w = run.result.weights(STDP2)
+    from snn.engine import Simulator
+    p, q, w = Simulator(mem.network(), arithmetic="float64").run(float(mem.duration())).weights(STDP2)
     assert float(w[(p == 2) & (q == 0)][0]) == pytest.approx(expected, abs=1e-9)
+    # the board's integers, by hand (tau = 3 ms decay table: LUT[2] = 1051, LUT[4] = 539, LUT[6] = 277; lag 47 is
+    # past its 24 entries): o(5) = 2048 * 1051 >> 11 + 2048 = 3099; depressions a2 * ((o * LUT >> 11) << 4) >> 15
+    # with a2 = 6 * 2**15: o LUT >> 11 = 815 and 419 -> 78240 and 40224; the word (shift 5: 6 + 3 * 6 = 24 nA of
+    # input) is written back after each pre spike: (196608 - 78240) >> 5 = 3699, (3699 << 5) - 40224 >> 5 = 2442
+    assert (3099 * 539) >> 11 == 815 and (3099 * 277) >> 11 == 419
+    assert (196608 - (6 * 2 ** 15 * (815 << 4) >> 15)) >> 5 == 3699
+    assert ((3699 << 5) - (6 * 2 ** 15 * (419 << 4) >> 15)) >> 5 == 2442
+    p, q, w = run.result.weights(STDP2)
+    assert float(w[(p == 2) & (q == 0)][0]) == 2442 / 1024
     spaced = CAM(2, 3)
     spaced.learn(0, [2], 0)
     spaced.learn(1, [2], 14)

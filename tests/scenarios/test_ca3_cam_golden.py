@@ -92,10 +92,14 @@ def test_memory_lives_in_the_pending_post_spike():
     run = mem.run()
     assert run.results[-1]["content"] == [0, 2]
     # after the recall (cue spike at 51) the stored weight is w_max minus the depression by the post spike at 3:
-    # 6 o(3) e^(-(51 - 4)/3), o(3) = 1 + e^(-2/3)
+    # 6 o(3) e^(-(51 - 4)/3), o(3) = 1 + e^(-2/3) (real arithmetic) ...
     o3 = 1 + math.exp(-2 / 3)
+    real = Simulator(mem.network(), arithmetic="float64").run(float(mem.duration()))
     for bit in (0, 2):
-        assert _weight(run.result, STDP1, 1, bit) == pytest.approx(6 - 6 * o3 * math.exp(-47 / 3), abs=1e-6)
+        assert _weight(real, STDP1, 1, bit) == pytest.approx(6 - 6 * o3 * math.exp(-47 / 3), abs=1e-6)
+        # ... and exactly w_max on the board: a lag of 47 ms lies past the end of the tau_minus = 3 ms decay table
+        # (sPyNNaker's common.py: ceil-to-even(ln(2048) * 3) = 24 entries; maths.h returns 0 beyond it)
+        assert _weight(run.result, STDP1, 1, bit) == 6.0
     assert _weight(run.result, STDP1, 1, 1) == 0.0
 
 
@@ -114,8 +118,14 @@ def test_overwrite_leaves_content_to_cue_weight_just_below_threshold():
     assert run.results[2]["cues"] == []
     expected = 6 * math.exp(-2 / 3)
     assert expected == pytest.approx(3.08, abs=0.005)
-    w = _weight(run.result, STDP2, 0, 0)
+    w = _weight(Simulator(mem.network(), arithmetic="float64").run(float(mem.duration())), STDP2, 0, 0)
     assert w == pytest.approx(expected, abs=2e-5)
+    # on the board (the default arithmetic), by hand: LUT_plus[2] = floor(e^(-2/3) 2048) = 1051 (the spike at 5
+    # is 39 ticks back, past the 24-entry table: r(44) = 2048); a2_plus = 6 * 2**15; the update is
+    # a2_plus * (1051 << 4) >> 15 = 100896 (3.0791 nA); the depression lag 57 is past the table too (0); the
+    # word is 100896 >> 5 (shift: 6 + 2 * 6 = 18 nA of input -> 5) = 3153, read back as 3153 / 1024
+    assert 6 * 2 ** 15 * (1051 << 4) >> 15 == 100896 and 100896 >> 5 == 3153
+    assert _weight(run.result, STDP2, 0, 0) == 3153 / 1024
     # exactly: pre trace of ContCont[0] at 44 carries its spikes at 3 and 5; post trace of CueCont[0] at 45
     # carries 43 (and 3, 5); depression lag 103 - (45 + 1) = 57
     r44 = 1 + (1 + math.exp(-2 / 3)) * math.exp(-39 / 3)

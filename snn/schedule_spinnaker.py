@@ -1,0 +1,231 @@
+"""Python side of the 'spinnaker' schedule in the board's fixed-point arithmetic (kernel: ``kernels/board.py``;
+host encoding: ``spinnaker_host.py``).
+
+    sim = Simulator(net)                                # net.schedule == 'spinnaker': bit-exact by default
+    sim = Simulator(net, spinnaker_version="2019")      # the host encoding of sPyNNaker 5.x
+    sim = Simulator(net, arithmetic="float64")          # the float64 emulation (same order, real numbers)
+    res = sim.run(100.0, record_v={"pop": None})
+    res.v("pop"), res.gsyn("pop", "excitatory")         # at the START of each tick, as the board records
+    res.ring_buffer_saturations                         # {post population: (batch,) counts}
+
+``Simulator`` calls ``prepare`` once and ``run_board`` for each run.
+"""
+from dataclasses import dataclass
+
+import numba
+import numpy as np
+
+from . import spinnaker_host as host
+from .cells import CATALOGUE, IF_CURR_EXP
+from .errors import SpecError
+from .kernels.board import PAR_ROWS, Board, BoardProbes, board_batch, board_serial
+from .kernels.fixed_point import S1615_ONE
+from .lowering import _uniform_rows
+from .monitors import ProbePlan, Result, run_in_chunks
+from .plasticity import SpikePairSTDP
+from .stimuli import take_samples
+
+ARITHMETIC = ("fixed", "float64")
+
+
+@dataclass
+class BoardSetup:
+    board: Board
+    version: str
+    shifts: dict          # {(post label, receptor): ring-buffer left shift}
+    scales: np.ndarray    # (2, n): weight scale of each neuron's synapse types
+    p_scale: np.ndarray   # weight scale of each plastic synapse
+    s_scale: np.ndarray   # weight scale of each static synapse
+
+
+def prepare(sim, arithmetic="fixed", spinnaker_version=None):
+    """The board's arrays for ``sim``'s network, or None when ``arithmetic='float64'``."""
+    if arithmetic not in ARITHMETIC:
+        raise SpecError(f"arithmetic={arithmetic!r} is not known; choose one of {ARITHMETIC}")
+    version = host.check_version(host.DEFAULT_VERSION if spinnaker_version is None else spinnaker_version)
+    if arithmetic == "float64":
+        return None
+    net, low = sim.net, sim.lowered
+    if low.s_w.dtype != np.float64:          # encode from the float64 weights, whatever the state dtype
+        from .lowering import lower
+        low = lower(net, np.float64, None)[0]
+    n = low.coefs.shape[1]
+    dt = float(net.dt)
+    pop_of = np.zeros(n, np.int64)
+    par = {k: np.zeros(n, np.int64) for k in ("v_rest", "r_mem", "exp_tc", "i_offset", "v_reset", "v_thresh",
+                                               "t_refract")}
+    decay, init = np.zeros((2, n), np.int64), np.zeros((2, n), np.int64)
+    v0 = np.zeros(n, np.int64)
+    for k, p in enumerate(net.populations):
+        a, z = sim.offsets[p.label], sim.offsets[p.label] + p.size
+        pop_of[a:z] = k
+        ct = CATALOGUE[p.cell_type]
+        if ct.is_source:
+            continue
+        if ct.model_id != IF_CURR_EXP:
+            raise SpecError(f"population {p.label!r}: {p.cell_type} has no fixed-point emulation in the "
+                            f"'spinnaker' schedule; run it with arithmetic='float64'")
+        values = {key: np.broadcast_to(np.asarray(v, float), (p.size,)) for key, v in p.parameters().items()}
+        cache = {}
+        for i in range(p.size):
+            row = tuple(float(values[key][i]) for key in sorted(values))
+            if row not in cache:
+                q = dict(zip(sorted(values), row))
+                cache[row] = (host.lif_params(q, dt, version), host.exp_synapse(q["tau_syn_E"], dt, version),
+                              host.exp_synapse(q["tau_syn_I"], dt, version))
+            lif, (de, ie), (di, ii) = cache[row]
+            for key, val in lif.items():
+                par[key][a + i] = val
+            decay[:, a + i], init[:, a + i] = (de, di), (ie, ii)
+        v0[a:z] = [host.s1615(x, version, f"initial v of {p.label!r}") for x in low.v0[a:z]]
+    shifts, scales = _shifts(sim, low, net, n, dt)
+    shift_arr = np.zeros((2, n), np.int64)
+    scale_arr = np.ones((2, n))
+    for (label, r), sh in shifts.items():
+        a, z = sim.offsets[label], sim.offsets[label] + net.population(label).size
+        shift_arr[r, a:z], scale_arr[r, a:z] = sh, scales[label, r]
+    s_word = host.stored_weights(low.s_w, scale_arr[low.s_rec.astype(np.int64), low.s_post.astype(np.int64)])
+    rules, luts_p, luts_m, post_rule = _rules(net, low, dt, version, n, sim)
+    p_scale = scale_arr[low.p_rec.astype(np.int64), low.p_post.astype(np.int64)]
+    s_scale = scale_arr[low.s_rec.astype(np.int64), low.s_post.astype(np.int64)]
+    rows = dict(par, decay_e=decay[0], decay_i=decay[1], init_e=init[0], init_i=init[1], shift_e=shift_arr[0],
+                shift_i=shift_arr[1])
+    par_arr = np.ascontiguousarray(np.stack([rows[k] for k in PAR_ROWS]))
+    pop_start = np.asarray(low.pop_start, np.int64)
+    pop_lif = np.array([CATALOGUE[p.cell_type].model_id == IF_CURR_EXP for p in net.populations])
+    pop_uniform = np.array([bool(np.all(par_arr[:, a:z] == par_arr[:, a:a + 1])) if z > a else True
+                            for a, z in zip(pop_start[:-1], pop_start[1:])])
+    board = Board(int(low.n_slots), pop_start, pop_lif, pop_uniform, pop_of, v0, par_arr, low.s_ptr,
+                  low.s_post.astype(np.int64), s_word, low.s_delay.astype(np.int64), low.s_rec.astype(np.int64),
+                  *_uniform_rows(low.s_ptr, s_word, low.s_delay, low.s_rec),
+                  low.p_ptr, low.p_post.astype(np.int64), low.p_delay.astype(np.int64), low.p_rec.astype(np.int64),
+                  low.p_rule.astype(np.int64), rules, *_pad(luts_p), *_pad(luts_m), post_rule, int(low.hist),
+                  sim.lowered.record, low.pois_idx.astype(np.int64), low.pois_p, low.pois_t0, low.pois_t1)
+    return BoardSetup(board, version, {k: int(v) for k, v in shifts.items()}, scale_arr, p_scale, s_scale)
+
+
+def _shifts(sim, low, net, n, dt):
+    """Ring-buffer left shift and weight scale per (post population, receptor) from every incoming projection."""
+    incoming, signed = {}, {}
+    for proj in net.projections:
+        m = sim.synapses[proj.name]
+        r = 0 if proj.receptor_type == "excitatory" else 1
+        if m.table == "static":
+            w, d = np.abs(low.s_w[m.index]), low.s_delay[m.index]
+        else:
+            w, d = np.abs(sim.initial_plastic_weights[m.index]).astype(np.float64), low.p_delay[m.index]
+        if w.size == 0:
+            continue
+        pre = net.population(proj.pre)
+        w_max = float(w.max())
+        if proj.plasticity is not None:       # synapse_dynamics_stdp.py: the rule's w_max bounds the weight
+            w_max = max(w_max, abs(proj.plasticity.w_max))
+            signed[proj.post, r] = signed.get((proj.post, r), False) or proj.plasticity.w_min < 0
+        rate, per_tick = host.SPIKES_PER_SECOND, max(1.0, host.SPIKES_PER_SECOND / (1000.0 / dt))
+        if pre.cell_type == "SpikeSourcePoisson":
+            rate = float(np.max(pre.parameters()["rate"])) or rate
+            per_tick = _poisson_max_per_tick(rate, dt)
+        n_conns = int(np.bincount(m.post - sim.offsets[proj.post]).max())
+        incoming.setdefault((proj.post, r), []).append(host.Incoming(
+            n_conns, float(w.mean()), float(w.var()), w_max, float(np.var(d)), per_tick, rate))
+    shifts, scales = {}, {}
+    for p in net.populations:
+        for r in (0, 1):
+            sh = host.ring_buffer_shift(host.max_weight(incoming.get((p.label, r), []), dt, None),
+                                        signed.get((p.label, r), False))
+            shifts[p.label, r] = sh
+            scales[p.label, r] = host.weight_scale(sh)
+    return shifts, scales
+
+
+def _poisson_max_per_tick(rate, dt):
+    """spike_source_poisson_vertex.py ``max_spikes_per_ts``: 1 below SLOW_RATE_PER_TICK_CUTOFF (0.01 spikes per
+    tick), else ceil(poisson.ppf(1 - 1/1000, rate per tick)) + 1."""
+    import scipy.stats
+    per_tick = rate * dt / 1000.0
+    if per_tick < 0.01:
+        return 1.0
+    return float(int(np.ceil(scipy.stats.poisson.ppf(1.0 - 1.0 / 1000.0, per_tick))) + 1)
+
+
+def _rules(net, low, dt, version, n, sim):
+    """Integer rule table (a2_plus, a2_minus, w_min, w_max as accum bits), decay LUTs, and the rule whose
+    tau_minus LUT builds each neuron's post trace (-1: none)."""
+    rules, luts_p, luts_m = [], [], []
+    post_rule = np.full(n, -1, np.int64)
+    for proj in net.projections:
+        r = proj.plasticity
+        if r is None:
+            continue
+        if not isinstance(r, SpikePairSTDP):
+            raise SpecError(f"projection {proj.name!r}: {type(r).__name__} has no fixed-point emulation in the "
+                            f"'spinnaker' schedule; run it with arithmetic='float64'")
+        # weight_dependence_additive.py: w_min, w_max, A_plus, A_minus (times the global weight scale, 1 for
+        # current input) written as S1615
+        rules.append([host.s1615(r.A_plus, version, "A_plus"), host.s1615(r.A_minus, version, "A_minus"),
+                      host.s1615(r.w_min, version, "w_min"), host.s1615(r.w_max, version, "w_max")])
+        luts_p.append(host.exp_lut(dt, r.tau_plus))
+        luts_m.append(host.exp_lut(dt, r.tau_minus))
+        m = sim.synapses[proj.name]
+        post_rule[np.unique(m.post)] = len(rules) - 1
+    if not rules:
+        rules, luts_p, luts_m = [[0, 0, 0, 0]], [np.zeros(1, np.int64)], [np.zeros(1, np.int64)]
+    return np.asarray(rules, np.int64), luts_p, luts_m, post_rule
+
+
+def _pad(luts):
+    size = max(len(x) for x in luts)
+    out = np.zeros((len(luts), size), np.int64)
+    for k, x in enumerate(luts):
+        out[k, :len(x)] = x
+    return out, np.array([len(x) for x in luts], np.int64)
+
+
+def run_board(sim, setup, stim, batch, sample_offset, n_steps, w, seed, chunk, progress, record_v, record_weights,
+              every):
+    """Run ``batch`` samples on the board's integers; ``w``: (batch, n_plastic) float start weights."""
+    brd = setup.board
+    net = sim.net
+    plan = ProbePlan(sim, n_steps, 0, record_v, record_weights, every)
+    n = brd.v0.shape[0]
+    if w.shape[1]:
+        rule_rows = brd.rules[brd.p_rule]
+        w_min, w_max = rule_rows[:, 2] / S1615_ONE, rule_rows[:, 3] / S1615_ONE
+        words = host.stored_weights(np.clip(w, w_min, w_max), setup.p_scale)
+    else:
+        words = np.zeros((batch, 0), np.int64)
+    n_pops = len(net.populations)
+    counts = np.zeros((batch, n), np.int64)
+    sat = np.zeros((batch, n_pops), np.int64)
+    k = plan.steps.size
+    out = {name: np.zeros((batch, k, plan.v_idx.size), np.int64) for name in ("v", "ge", "gi")}
+    out_w = np.zeros((batch, k, plan.w_idx.size), np.int64)
+    times, index = [None] * batch, [None] * batch
+
+    def run_chunk(a, z, out_t, out_i, n_out):
+        wb = words[a:z].copy()
+        cnt, sb = np.zeros((z - a, n), np.int64), np.zeros((z - a, n_pops), np.int64)
+        probes = BoardProbes(plan.every, plan.v_idx, *(np.zeros((z - a, k, plan.v_idx.size), np.int64)
+                                                       for _ in range(3)),
+                             plan.w_idx, np.zeros((z - a, k, plan.w_idx.size), np.int64))
+        runner = board_batch if z - a > 1 and numba.get_num_threads() > 1 else board_serial
+        runner(brd, take_samples(stim, a, z), z - a, sample_offset + a, n_steps, wb, cnt, out_t, out_i, n_out,
+               probes, sb)
+        return cnt, sb, wb, probes
+
+    for a, z, (cnt, sb, wb, probes), spikes in run_in_chunks(batch, chunk, int(brd.record.sum()), n_steps,
+                                                              run_chunk, progress):
+        counts[a:z], sat[a:z], words[a:z] = cnt, sb, wb
+        out["v"][a:z], out["ge"][a:z], out["gi"][a:z], out_w[a:z] = (probes.out_v, probes.out_ge, probes.out_gi,
+                                                                      probes.out_w)
+        for b, (steps, ids) in enumerate(spikes):
+            times[a + b], index[a + b] = steps * net.dt, ids
+    res = Result(sim, n_steps, seed, counts, times, index, words / setup.p_scale)
+    res._set_probes(plan, out["v"] / S1615_ONE, out_w / setup.p_scale[plan.w_idx])
+    res._gsyn = (out["ge"] / S1615_ONE, out["gi"] / S1615_ONE)
+    res._static_w = brd.s_word / setup.s_scale      # weights as the board holds them (16-bit words / scale)
+    res.ring_buffer_saturations = {p.label: sat[:, k] for k, p in enumerate(net.populations)}
+    res.ring_buffer_shifts = dict(setup.shifts)
+    res.spinnaker_version = setup.version
+    res.arithmetic = "fixed"
+    return res
