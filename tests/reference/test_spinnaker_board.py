@@ -12,6 +12,7 @@ import pytest
 from snn import spec
 from snn.connectors import FromList, OneToOne
 from snn.engine import Simulator
+from snn.errors import SpecError
 from snn.experiments import board_cases as bc
 from snn.kernels.fixed_point import decay_s1615
 from snn import spinnaker_host as host
@@ -182,5 +183,7 @@ def test_state_dtype_and_record_do_not_change_the_integers():
     a = Simulator(bc.synfire(20, 1), dtype=np.float32, record=["pop_1"]).run(100.0, record_v={"pop_1": None})
     b = Simulator(bc.synfire(20, 1)).run(100.0, record_v={"pop_1": None})
     assert np.array_equal(a.v("pop_1")[1], b.v("pop_1")[1])
-    assert len(a.spikes("inputSSA_1")[0]) == 0 and len(b.spikes("inputSSA_1")[0]) == 1
+    with pytest.raises(SpecError, match="not recorded"):       # record= left the source out
+        a.spikes("inputSSA_1")
+    assert len(b.spikes("inputSSA_1")[0]) == 1
     assert a.counts("inputSSA_1").tolist() == [[1]]
