@@ -13,15 +13,14 @@ import math
 import numba
 import numpy as np
 
-from .cells import CATALOGUE
 from .errors import NumericalError, SpecError
-from .kernels.schedules import EXACT, SPINNAKER, run_batch, run_serial
+from .kernels.schedules import run_batch, run_serial
 from .lowering import STAMP_OFFSET, lower
 from .monitors import ProbePlan, Result, non_finite_error, run_in_chunks
 from .resources import check_run, estimate_run, memory_limit
 from .stimuli import lower_stimuli, take_samples
 
-SCHEDULE_IDS = {"exact": EXACT, "spinnaker": SPINNAKER}
+from .registry import SCHEDULE_IDS  # noqa: E402  (re-exported: the generic schedules' ids)
 
 
 class Simulator:
@@ -232,7 +231,3 @@ def _finite_array(name, value, dtype):
         raise SpecError(f"{name} holds values beyond the float32 range")
     return arr.astype(dtype)
 
-
-def cell_types():
-    """Names of the cell types in the catalogue."""
-    return sorted(CATALOGUE)

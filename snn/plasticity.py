@@ -211,8 +211,3 @@ class CalciumGate:
 PLASTICITY_RULES = (SpikePairSTDP, TraceSTDP)
 MODULATORS = (Astrocyte, CalciumGate)
 
-
-def check_rule(rule):
-    if rule is not None and not isinstance(rule, PLASTICITY_RULES):
-        raise SpecError(f"unknown plasticity {rule!r}; use one of {[r.__name__ for r in PLASTICITY_RULES]}")
-    return rule
