@@ -108,7 +108,7 @@ def _build(b2, net, record):
     n_syn = 0
     for k, (proj, pre, post, w, d) in enumerate(expand_projections(net)):
         post_model = CATALOGUE[net.population(proj.post).cell_type].brian2
-        var = post_model.receptors[proj.receptor_type]
+        on_pre = post_model.receptors[proj.receptor_type]
         unit, base = getattr(b2, post_model.weight_unit), _BASE[post_model.weight_unit]
         uniform_w = w.size == 0 or np.all(w == w[0])
         uniform_d = d.size == 0 or np.all(d == d[0])
@@ -127,7 +127,7 @@ def _build(b2, net, record):
                               model="""w_syn : amp
                                        dapre/dt = -apre / tau_plus : amp (event-driven)
                                        dapost/dt = -apost / tau_minus : amp (event-driven)""",
-                              on_pre=f"""{var}_post += w_syn
+                              on_pre=f"""{on_pre}
                                          apre += A_plus
                                          w_syn = clip(w_syn + apost, w_min, w_max)""",
                               on_post="""apost -= A_minus
@@ -142,11 +142,11 @@ def _build(b2, net, record):
             objects.append(syn)
             continue
         if uniform_w:
-            syn = b2.Synapses(groups[proj.pre], groups[proj.post], on_pre=f"{var}_post += w_syn",
+            syn = b2.Synapses(groups[proj.pre], groups[proj.post], on_pre=on_pre,
                               namespace={"w_syn": float(w[0] if w.size else 0.0) * unit}, **kwargs)
         else:
             syn = b2.Synapses(groups[proj.pre], groups[proj.post], model=f"w_syn : {base} (constant)",
-                              on_pre=f"{var}_post += w_syn", **kwargs)
+                              on_pre=on_pre, **kwargs)
         if pre.size:
             syn.connect(i=pre, j=post)
             if not uniform_w:

@@ -72,6 +72,43 @@ def lower_nalsm_lif(p, dt, schedule):
                 leak=dt / p["tau_m"], bias=p["i_offset"])
 
 
+def _p30(p, dt):
+    """NEST's propagator from a constant current to V: -tau_m / C_m * expm1(-h / tau_m) (iaf_psc_alpha.cpp,
+    iaf_psc_delta.cpp), times i_offset."""
+    return -p["tau_m"] / p["cm"] * math.expm1(-dt / p["tau_m"]) * p["i_offset"]
+
+
+def _alpha_p31_p32(tau_syn, tau_m, cm, h):
+    """NEST's IAFPropagatorAlpha (libnestutil/iaf_propagator.cpp): the propagators from dI (P31) and I (P32) of
+    an alpha-shaped current to V, with the singular limit tau_syn == tau_m."""
+    if abs(tau_m - tau_syn) < 1e-12 * tau_m:
+        e = math.exp(-h / tau_m)
+        return 0.5 * h * h / cm * e, h / cm * e
+    beta = tau_syn * tau_m / (tau_m - tau_syn)
+    gamma = beta / cm
+    exp_syn, expm1_beta = math.exp(-h / tau_syn), math.expm1(h / beta)
+    return gamma * exp_syn * (beta * expm1_beta - h), gamma * exp_syn * expm1_beta
+
+
+def lower_if_curr_alpha(p, dt, schedule):
+    """IF_curr_alpha coefficients: NEST iaf_psc_alpha's exact propagators (V relative to v_rest); an arrival w
+    (nA) adds w e / tau_syn to dI, so that the current peaks at w after tau_syn."""
+    c = dict(_thresholds(p), ref_steps=ref_steps(p["tau_refrac"], dt), p33=math.exp(-dt / p["tau_m"]),
+             drift=_p30(p, dt))
+    for x, tau in (("e", p["tau_syn_E"]), ("i", p["tau_syn_I"])):
+        c[f"p31{x}"], c[f"p32{x}"] = _alpha_p31_p32(tau, p["tau_m"], p["cm"], dt)
+        c[f"p11{x}"] = math.exp(-dt / tau)
+        c[f"p21{x}"] = dt * c[f"p11{x}"]
+        c[f"init_{x}"] = math.e / tau
+    return c
+
+
+def lower_if_curr_delta(p, dt, schedule):
+    """IF_curr_delta coefficients: NEST iaf_psc_delta's exact decay (V relative to v_rest)."""
+    return dict(_thresholds(p), ref_steps=ref_steps(p["tau_refrac"], dt), p33=math.exp(-dt / p["tau_m"]),
+                drift=_p30(p, dt))
+
+
 def check_poisson(p, dt):
     """Problems of SpikeSourcePoisson parameters (rate Hz, start ms, duration ms; scalars or per neuron)."""
     out = []
@@ -103,7 +140,7 @@ dv/dt = (v_rest - v) / tau_m + (ie - ii + i_offset) / c_m : volt (unless refract
 die/dt = -ie / tau_syn_E : amp
 dii/dt = -ii / tau_syn_I : amp
 """, "exact", _B2_LIF + ("tau_syn_E", "tau_syn_I"), rename=dict(c_m="cm"),
-        receptors=dict(excitatory="ie", inhibitory="ii"), weight_unit="nA"),
+        receptors=dict(excitatory="ie_post += w_syn", inhibitory="ii_post += w_syn"), weight_unit="nA"),
     doc="Leaky integrate-and-fire, exponential current synapses. 'exact': NEST iaf_psc_exp propagators; "
         "'spinnaker': sPyNNaker's closed-form step with `init` input scaling."))
 
@@ -123,7 +160,7 @@ dge/dt = -ge / tau_syn_E : siemens
 dgi/dt = -gi / tau_syn_I : siemens
 """, "exponential_euler", _B2_LIF + ("tau_syn_E", "tau_syn_I", "e_rev_E", "e_rev_I", "g_L"), rename=dict(c_m="cm"),
         derived=dict(g_L=(lambda p: np.asarray(p["cm"], float) / np.asarray(p["tau_m"], float), "uS")),
-        receptors=dict(excitatory="ge", inhibitory="gi"), weight_unit="uS"),
+        receptors=dict(excitatory="ge_post += w_syn", inhibitory="gi_post += w_syn"), weight_unit="uS"),
     doc="Leaky integrate-and-fire, exponential conductance synapses (weights in uS). 'exact' schedule: "
         "V by exponential Euler with the conductances of the step start (brian2's 'exponential_euler'), "
         "conductances decay exactly, then take this step's arrivals (NEST iaf_cond_exp order)."))
@@ -141,6 +178,37 @@ register(CellType(
         "while refractory), reset to v_reset. I_syn = sum_j w_ij exp(-age_j), age_j the steps since the "
         "last spike of presynaptic neuron j. Weights are signed (one current); spikes of spike sources "
         "arrive as one-step pulses I_ext = weight. Runs in the 'nalsm' schedule."))
+
+register(CellType(
+    "IF_curr_alpha", parameters={**_LIF, **_SYN}, state=dict(v="v_rest"), pynn_name="IF_curr_alpha",
+    pynn_backends=_PYNN_ALL, schedules=("exact",), synapse_state=("i_e", "i_i", "di_e", "di_i"),
+    coefficients={"exact": ("v_rest", "v_reset", "v_thresh", "ref_steps", "p33", "p31e", "p32e", "p31i", "p32i",
+                            "p11e", "p21e", "p11i", "p21i", "init_e", "init_i", "drift")},
+    lower=lower_if_curr_alpha, kernels={"exact": "neurons.if_curr_alpha_exact"},
+    nest=NestModel("iaf_psc_alpha", _NEST_LIF + _NEST_SYN, dict(v="V_m")),
+    brian2=Brian2Model("""
+dv/dt = (v_rest - v) / tau_m + (ie - ii + i_offset) / c_m : volt (unless refractory)
+die/dt = (e * ye - ie) / tau_syn_E : amp
+dye/dt = -ye / tau_syn_E : amp
+dii/dt = (e * yi - ii) / tau_syn_I : amp
+dyi/dt = -yi / tau_syn_I : amp
+""", "exact", _B2_LIF + ("tau_syn_E", "tau_syn_I"), rename=dict(c_m="cm"),
+        receptors=dict(excitatory="ye_post += w_syn", inhibitory="yi_post += w_syn"), weight_unit="nA"),
+    doc="Leaky integrate-and-fire, alpha-shaped current synapses (a weight w in nA gives the current "
+        "w t / tau_syn e^(1 - t / tau_syn), peaking at w after tau_syn). 'exact' schedule: NEST iaf_psc_alpha's "
+        "exact propagators and update order."))
+
+register(CellType(
+    "IF_curr_delta", parameters=dict(_LIF), state=dict(v="v_rest"), pynn_name="IF_curr_delta",
+    pynn_backends=("spinnaker", "nest"), schedules=("exact",), weight_unit="mV",   # pyNN.mock 0.13: no delta
+    coefficients={"exact": ("v_rest", "v_reset", "v_thresh", "ref_steps", "p33", "drift")},
+    lower=lower_if_curr_delta, kernels={"exact": "neurons.if_curr_delta_exact"},
+    nest=NestModel("iaf_psc_delta", _NEST_LIF, dict(v="V_m"), weight_scale=1.0),
+    # no brian2 translation: brian2 applies on_pre after the threshold test of the step (one step late), and
+    # moving the pathway before the thresholds shifts its spike queue by one step
+    doc="Leaky integrate-and-fire, delta synapses: a weight w (mV) makes V jump by w in the step it arrives; "
+        "arrivals during the refractory period are discarded. 'exact' schedule: NEST iaf_psc_delta's exact "
+        "decay and update order (refractory_input False, no V_min)."))
 
 register(CellType(
     "SpikeSourceArray", parameters=dict(spike_times=Param((), "ms")), pynn_name="SpikeSourceArray",

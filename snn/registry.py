@@ -45,8 +45,8 @@ class NestModel:
 class Brian2Model:
     """A cell type in brian2: ``equations`` (with ``: volt (unless refractory)`` etc.), the integration ``method``,
     the parameters the equations read (renamed by ``rename``: brian2's ``cm`` is the centimetre), ``derived``
-    parameters (name -> (function of the snn parameters, unit)), the variable each receptor's weight adds to,
-    and the weight unit."""
+    parameters (name -> (function of the snn parameters, unit)), each receptor's ``on_pre`` statement (it reads the
+    synapse's ``w_syn``), and the weight unit."""
     equations: str
     method: str
     params: tuple

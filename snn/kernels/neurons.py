@@ -154,3 +154,66 @@ def if_curr_exp_spinnaker(a, b, coef, uniform, v, syn, refr, in_e, in_i, fired):
                 c[CS.init_i, i], c[CS.decay_e, i], c[CS.decay_i, i], c[CS.i_offset, i])
             in_e[i] = 0.0
             in_i[i] = 0.0
+
+
+CA = CATALOGUE["IF_curr_alpha"].rows("exact")
+CD = CATALOGUE["IF_curr_delta"].rows("exact")
+
+
+@njit(inline="always")
+def _curr_alpha_exact_step(v, ie, ii, de, di, r, in_e, in_i, v_rest, v_reset, v_thresh, ref_steps, p33, p31e, p32e,
+                           p31i, p32i, p11e, p21e, p11i, p21i, init_e, init_i, drift):
+    """NEST iaf_psc_alpha order: V from the old currents and their derivatives (exact propagators) unless
+    refractory (then the countdown runs); the currents advance (I <- P21 dI + P22 I, P22 = P11), the derivatives
+    decay and take this step's arrivals times e / tau_syn; then threshold and reset."""
+    v_new = v_rest + (drift + p31e * de + p32e * ie - p31i * di - p32i * ii + p33 * (v - v_rest))
+    v = v_new if r == 0 else v
+    r = r - 1 if r > 0 else r
+    ie = p21e * de + p11e * ie
+    de = p11e * de + init_e * in_e
+    ii = p21i * di + p11i * ii
+    di = p11i * di + init_i * in_i
+    f = v >= v_thresh
+    return (v_reset if f else v), ie, ii, de, di, (ref_steps if f else r), f
+
+
+@njit
+def if_curr_alpha_exact(a, b, coef, uniform, v, syn, refr, in_e, in_i, fired):
+    n = b - a
+    v, i_e, i_i, refr, in_e, in_i, fired = _views(a, b, v, syn[0], syn[1], refr, in_e, in_i, fired)
+    d_e, d_i = syn[2, a:b], syn[3, a:b]
+    c = coef[:, a:b]
+    for i in range(n):
+        k = 0 if uniform else i     # a uniform population's coefficients are those of its first neuron
+        v[i], i_e[i], i_i[i], d_e[i], d_i[i], refr[i], fired[i] = _curr_alpha_exact_step(
+            v[i], i_e[i], i_i[i], d_e[i], d_i[i], refr[i], in_e[i], in_i[i], c[CA.v_rest, k], c[CA.v_reset, k],
+            c[CA.v_thresh, k], refr.dtype.type(c[CA.ref_steps, k]), c[CA.p33, k], c[CA.p31e, k], c[CA.p32e, k],
+            c[CA.p31i, k], c[CA.p32i, k], c[CA.p11e, k], c[CA.p21e, k], c[CA.p11i, k], c[CA.p21i, k],
+            c[CA.init_e, k], c[CA.init_i, k], c[CA.drift, k])
+        in_e[i] = 0.0
+        in_i[i] = 0.0
+
+
+@njit(inline="always")
+def _curr_delta_exact_step(v, r, in_e, in_i, v_rest, v_reset, v_thresh, ref_steps, p33, drift):
+    """NEST iaf_psc_delta order: unless refractory, V decays exactly and jumps by this step's arrivals (mV);
+    while refractory the arrivals are discarded and the countdown runs; then threshold and reset."""
+    v_new = v_rest + (drift + p33 * (v - v_rest) + (in_e - in_i))
+    v = v_new if r == 0 else v
+    r = r - 1 if r > 0 else r
+    f = v >= v_thresh
+    return (v_reset if f else v), (ref_steps if f else r), f
+
+
+@njit
+def if_curr_delta_exact(a, b, coef, uniform, v, syn, refr, in_e, in_i, fired):
+    n = b - a
+    v, _, _, refr, in_e, in_i, fired = _views(a, b, v, v, v, refr, in_e, in_i, fired)
+    c = coef[:, a:b]
+    for i in range(n):
+        k = 0 if uniform else i
+        v[i], refr[i], fired[i] = _curr_delta_exact_step(
+            v[i], refr[i], in_e[i], in_i[i], c[CD.v_rest, k], c[CD.v_reset, k], c[CD.v_thresh, k],
+            refr.dtype.type(c[CD.ref_steps, k]), c[CD.p33, k], c[CD.drift, k])
+        in_e[i] = 0.0
+        in_i[i] = 0.0
