@@ -65,7 +65,8 @@ def _coefficients(pop, dt, schedule):
 def expand_projections(net):
     """Every projection's connections, drawn in projection order from ``default_rng(net.seed)``, exactly as the
     engine lowers them: a list of (projection, pre, post, weight, delay_steps), indices within the populations.
-    Other backends (``snn.hardware``) build the same synapses from this."""
+    Other backends (``snn.hardware``) build the same synapses from this. ``net`` is validated
+    (``snn.validate``: weights, delays and a FromList's rows are checked there, not again here)."""
     rng = np.random.default_rng(net.seed)
     out = []
     limit = memory_limit()
@@ -84,22 +85,13 @@ def expand_projections(net):
         except ValueError:
             raise SpecError(f"projection {proj.name!r}: weight has shape {np.shape(proj.weight)}, but the "
                             f"connector made {k} connections; give one weight (or use FromList)") from None
-        if k and not (np.all(np.isfinite(w)) and np.abs(w).max() <= 1e9):
-            raise SpecError(f"projection {proj.name!r}: weights must be finite with magnitude <= 1e9")
         try:
             d_ms = conn.delays if conn.delays is not None else \
                 np.broadcast_to(np.asarray(net.dt if proj.delay is None else proj.delay, float), (k,))
         except ValueError:
             raise SpecError(f"projection {proj.name!r}: delay has shape {np.shape(proj.delay)}, but the connector "
                             f"made {k} connections; give one delay (or use FromList)") from None
-        d = np.asarray(d_ms, float) / net.dt
-        if k and not (np.all(np.isfinite(d)) and d.max() <= 2 ** 30):
-            raise SpecError(f"projection {proj.name!r}: delays must be finite and at most 2**30 time steps")
-        d = np.rint(d).astype(np.int64)
-        if k and d.min() < 1:
-            raise SpecError(f"projection {proj.name!r}: delays must be at least one time step ({net.dt} ms)")
-        if k and np.any(np.asarray(w) < 0) and not CATALOGUE[post_pop.cell_type].signed_weights:
-            raise SpecError(f"projection {proj.name!r}: weights must be >= 0 (magnitudes; the receptor sets the sign)")
+        d = np.rint(np.asarray(d_ms, float) / net.dt).astype(np.int64)   # validated: whole steps >= 1
         out.append((proj, np.asarray(conn.pre, np.int64), np.asarray(conn.post, np.int64), np.asarray(w, float), d))
     return out
 

@@ -3,37 +3,13 @@ parameter names and units (ms, mV, nF, nA, uS). No simulation state lives here: 
 and spikes are results of ``snn.engine``.
 """
 from dataclasses import dataclass, field
-import math
 
 import numpy as np
 
 from .cells import CATALOGUE
-from .connectors import CONNECTORS
 from .errors import SpecError
-from .plasticity import MODULATORS, PLASTICITY_RULES
-
-RECEPTORS = ("excitatory", "inhibitory")
-# The per-step orders the engine knows (see snn/engine.py for each one written out).
-SCHEDULES = ("exact", "spinnaker", "nalsm")
-_TIME_CONSTANTS = ("tau_m", "tau_syn_E", "tau_syn_I", "cm")
-# Largest magnitude accepted for a parameter, weight, initial value or spike time: beyond any value in PyNN's
-# units, and small enough that a run of any length stays far from float overflow (a silent inf or NaN).
-MAX_MAGNITUDE = 1e9
-
-
-def as_numbers(value):
-    """``value`` as a float array, or None when it is not a number or a (nested) sequence of numbers."""
-    if isinstance(value, (str, bytes, dict, set)) or value is None:
-        return None
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError, OverflowError):
-        return None
-    return arr
-
-
-def _is_int(x):
-    return isinstance(x, (int, np.integer)) and not isinstance(x, (bool, np.bool_))
+from .validate import (MAX_MAGNITUDE, RECEPTORS, SCHEDULES, as_numbers, network_problems,  # noqa: F401 (re-exported)
+                       signed_weights)
 
 
 @dataclass(frozen=True)
@@ -97,39 +73,8 @@ class Network:
         raise SpecError(f"no population labelled {label!r}; have {[p.label for p in self.populations]}")
 
     def problems(self):
-        """Every problem of the description, as clear messages (empty when valid)."""
-        out = []
-        if not isinstance(self.schedule, str) or self.schedule not in SCHEDULES:
-            out.append(f"schedule={self.schedule!r} is not known; choose one of {SCHEDULES}")
-        if not (isinstance(self.dt, (int, float, np.integer, np.floating)) and not isinstance(self.dt, bool)
-                and math.isfinite(self.dt) and 0 < self.dt <= MAX_MAGNITUDE):
-            out.append(f"dt={self.dt!r} must be a finite time step > 0 (ms)")
-            return out
-        if not (_is_int(self.seed) and 0 <= self.seed < 2 ** 63):
-            out.append(f"seed={self.seed!r} must be an integer in [0, 2**63)")
-        bad = [p for p in self.populations if not isinstance(p, Population)]
-        bad += [p for p in self.projections if not isinstance(p, Projection)]
-        if bad:
-            out.append(f"populations must be Population and projections Projection objects, got {bad[0]!r}")
-            return out
-        labels = [p.label for p in self.populations]
-        for dup in sorted({x for x in labels if labels.count(x) > 1}):
-            out.append(f"population label {dup!r} is used more than once")
-        for pop in self.populations:
-            out.extend(_population_problems(pop, self.schedule, self.dt))
-        for proj in self.projections:
-            out.extend(_projection_problems(proj, labels, self))
-        for mod in self.modulators:
-            if not isinstance(mod, MODULATORS):
-                out.append(f"modulator {mod!r} is not one of {[m.__name__ for m in MODULATORS]}")
-                continue
-            out.extend(mod.problems(labels))
-            if self.schedule != "nalsm":
-                out.append(f"{type(mod).__name__} runs in the 'nalsm' schedule only (schedule={self.schedule!r})")
-        kinds = [type(m).__name__ for m in self.modulators]
-        for dup in sorted({k for k in kinds if kinds.count(k) > 1}):
-            out.append(f"at most one {dup} per network is supported, got {kinds.count(dup)}")
-        return out
+        """Every problem of the description, as clear messages (empty when valid): ``snn.validate``."""
+        return network_problems(self)
 
     def validate(self):
         """Raise one SpecError that lists every problem; return self when the network is valid."""
@@ -137,136 +82,3 @@ class Network:
         if probs:
             raise SpecError("invalid network:\n  - " + "\n  - ".join(probs))
         return self
-
-
-def _population_problems(pop, schedule, dt=None):
-    where = f"population {pop.label!r}"
-    if not isinstance(pop.cell_type, str) or pop.cell_type not in CATALOGUE:
-        return [f"{where}: unknown cell type {pop.cell_type!r}; the catalogue has {sorted(CATALOGUE)}"]
-    ct = CATALOGUE[pop.cell_type]
-    out = []
-    if not isinstance(pop.label, str) or not pop.label:
-        out.append(f"{where}: label must be a non-empty string")
-    if not (_is_int(pop.size) and 0 < pop.size < 2 ** 31):
-        return out + [f"{where}: size={pop.size!r} must be a positive integer below 2**31"]
-    for name in ("params", "initial_values"):
-        if not isinstance(getattr(pop, name), dict):
-            return out + [f"{where}: {name} must be a dict of name -> value, got {getattr(pop, name)!r}"]
-    if schedule not in ct.schedules:
-        out.append(f"{where}: {ct.name} does not run in schedule {schedule!r} (it runs in {ct.schedules})")
-    unknown_p = set(pop.params) - set(ct.defaults)
-    if unknown_p:
-        out.append(f"{where}: unknown parameter(s) {sorted(unknown_p, key=str)} for {ct.name}; "
-                   f"allowed: {sorted(ct.defaults)}")
-    unknown_s = set(pop.initial_values) - set(ct.state)
-    if unknown_s:
-        out.append(f"{where}: unknown state variable(s) {sorted(unknown_s, key=str)}; {ct.name} has {sorted(ct.state)}")
-    unknown = unknown_p | unknown_s
-    params = pop.parameters()
-    if "spike_times" in params:
-        out.extend(_spike_times_problems(where, params["spike_times"], pop.size))
-    numbers, all_numbers = {}, True
-    for name, value in {**params, **pop.initial_values}.items():
-        if name == "spike_times" or name in unknown:
-            continue
-        arr = as_numbers(value)
-        all_numbers = False
-        if arr is None or arr.ndim > 1:
-            out.append(f"{where}: {name}={value!r} must be a number or one number per neuron")
-        elif arr.ndim == 1 and arr.size != pop.size:
-            out.append(f"{where}: {name} has {arr.size} values for {pop.size} neurons")
-        elif not np.all(np.isfinite(arr)) or np.any(np.abs(arr) > MAX_MAGNITUDE):
-            out.append(f"{where}: {name}={value!r} must be finite, with magnitude <= {MAX_MAGNITUDE:g}")
-        else:
-            numbers[name], all_numbers = arr, True
-        if not all_numbers:
-            break
-    if not all_numbers:
-        return out   # the checks below need numbers
-    for name in _TIME_CONSTANTS:
-        if name in numbers and not np.all(numbers[name] > 0):
-            out.append(f"{where}: {name}={params[name]!r} must be > 0")
-    if "tau_refrac" in numbers and not np.all(numbers["tau_refrac"] >= 0):
-        out.append(f"{where}: tau_refrac={params['tau_refrac']!r} must be >= 0")
-    if "v_thresh" in numbers and "v_reset" in numbers and np.any(numbers["v_reset"] >= numbers["v_thresh"]):
-        out.append(f"{where}: v_reset must lie below v_thresh")
-    if ct.check is not None and not out:
-        out.extend(f"{where}: {msg}" for msg in ct.check(params, 1.0 if dt is None else dt))
-    if pop.positions is not None:
-        pos = as_numbers(pop.positions)
-        if pos is None or pos.shape != (pop.size, 3):
-            out.append(f"{where}: positions must have shape ({pop.size}, 3), got {np.shape(pop.positions)}")
-        elif not np.all(np.isfinite(pos)) or np.any(np.abs(pos) > MAX_MAGNITUDE):
-            out.append(f"{where}: positions must be finite, with magnitude <= {MAX_MAGNITUDE:g}")
-    return out
-
-
-def _spike_times_problems(where, st, size):
-    """spike_times: one list of times shared by all neurons, or one list per neuron; finite numbers (ms)."""
-    if isinstance(st, (str, bytes, dict)) or not hasattr(st, "__len__"):
-        return [f"{where}: spike_times={st!r} must be a list of times (ms) or one list per neuron"]
-    lists = [st] if len(st) == 0 or np.ndim(st[0]) == 0 else list(st)
-    if len(lists) > 1 and len(lists) != size:
-        return [f"{where}: spike_times has {len(lists)} lists for {size} neurons"]
-    for times in lists:
-        arr = as_numbers(times)
-        if arr is None or arr.ndim != 1 and arr.size:
-            return [f"{where}: spike_times must hold lists of numbers (ms), got {times!r}"]
-        if not np.all(np.isfinite(arr)) or np.any(np.abs(arr) > MAX_MAGNITUDE):
-            return [f"{where}: spike_times must be finite times (ms) with magnitude <= {MAX_MAGNITUDE:g}"]
-    return []
-
-
-def _projection_problems(proj, labels, net):
-    where = f"projection {proj.name!r}"
-    out = []
-    for end in ("pre", "post"):
-        if getattr(proj, end) not in labels:
-            out.append(f"{where}: {end}={getattr(proj, end)!r} names no population; have {labels}")
-    if proj.post in labels and CATALOGUE.get(net.population(proj.post).cell_type, None) and \
-            CATALOGUE[net.population(proj.post).cell_type].is_source:
-        out.append(f"{where}: post population {proj.post!r} is a spike source and cannot receive synapses")
-    if proj.receptor_type not in RECEPTORS:
-        out.append(f"{where}: receptor_type={proj.receptor_type!r}; allowed: {RECEPTORS}")
-    if not isinstance(proj.connector, CONNECTORS):
-        out.append(f"{where}: connector {proj.connector!r} is not one of {[c.__name__ for c in CONNECTORS]}")
-    w = as_numbers(proj.weight)
-    if w is None or w.ndim > 1:
-        out.append(f"{where}: weight={proj.weight!r} must be a number")
-    elif not np.all(np.isfinite(w)) or np.any(np.abs(w) > MAX_MAGNITUDE):
-        out.append(f"{where}: weight={proj.weight!r} must be finite, with magnitude <= {MAX_MAGNITUDE:g}")
-    elif np.any(w < 0) and not signed_weights(net, proj):
-        out.append(f"{where}: weight must be >= 0 (a magnitude; use receptor_type='inhibitory' for inhibition); "
-                   f"signed weights are allowed only onto cell types with one current "
-                   f"({[c.name for c in CATALOGUE.values() if c.signed_weights]})")
-    d = None if proj.delay is None else as_numbers(proj.delay)
-    if proj.delay is not None and (d is None or d.ndim > 1):
-        out.append(f"{where}: delay={proj.delay!r} must be a number of ms")
-    elif proj.delay is not None:
-        with np.errstate(over="ignore", invalid="ignore"):
-            steps = d / net.dt
-        if not np.all(np.isfinite(d)) or np.any(steps > 2 ** 30):
-            out.append(f"{where}: delay={proj.delay!r} ms must be finite and at most 2**30 steps")
-        elif np.any(d < net.dt - 1e-9):
-            out.append(f"{where}: delay={proj.delay!r} ms is shorter than the time step dt={net.dt} ms")
-        elif np.any(np.abs(steps - np.round(steps)) > 1e-6):
-            out.append(f"{where}: delay={proj.delay!r} ms is not a whole number of time steps (dt={net.dt} ms)")
-    if proj.plasticity is not None:
-        if not isinstance(proj.plasticity, PLASTICITY_RULES):
-            out.append(f"{where}: plasticity {proj.plasticity!r} is not one of {[r.__name__ for r in PLASTICITY_RULES]}")
-        else:
-            out.extend(f"{where}: {p}" for p in proj.plasticity.problems())
-            rule = type(proj.plasticity)
-            if net.schedule not in rule.schedules:
-                out.append(f"{where}: {rule.__name__} runs in the {' / '.join(map(repr, rule.schedules))} "
-                           f"schedule only (schedule={net.schedule!r})")
-    return out
-
-
-def signed_weights(net, proj):
-    """True when ``proj``'s post cell type has one signed current (negative weights allowed)."""
-    labels = [p.label for p in net.populations]
-    if proj.post not in labels:
-        return False
-    ct = CATALOGUE.get(net.population(proj.post).cell_type)
-    return bool(ct is not None and ct.signed_weights)
