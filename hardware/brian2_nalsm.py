@@ -73,7 +73,7 @@ def run_liquid(sim, rates, w_init, duration_ms=250.0, mode="cpp_standalone", cod
         b2.defaultclock.dt = 1 * b2.ms
         ms = b2.ms
         T = duration_ms * ms
-        ns = dict(T=T, e1=np.exp(-1.0), dtr=float(sim._ext.trace[1]), a_tr=float(sim._ext.trace[0]),
+        ns = dict(T=T, e1=np.exp(-1.0), dtr=float(sim.schedule.arrays.trace[1]), a_tr=float(sim.schedule.arrays.trace[0]),
                   b0=astro.b_A if astro else 0.0, w0A=astro.w_A if astro else 0.0, on=1.0 if astro else 0.0)
         cells = b2.NeuronGroup(n_cells, """
             dv/dt = (g - v / 64) / ms : 1

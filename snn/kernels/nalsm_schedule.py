@@ -63,10 +63,10 @@ NL = CATALOGUE["NALSM_LIF"].rows("nalsm")    # NALSM_LIF's coefficient rows (snn
 
 AGE_START, AGE_CAP = 20, 100
 FAST = {"reassoc", "nsz", "arcp", "contract"}    # the STDP passes: sums in any order (rounding-level), no NaN tricks
-# TraceSTDP rule columns (snn.plasticity.TraceSTDP.columns) and astrocyte row (snn.schedule_nalsm)
+# TraceSTDP rule columns (snn.plasticity.TraceSTDP.columns) and astrocyte row (snn.schedules.nalsm)
 R_A, R_DECAY, R_ETA_P, R_ETA_M, R_WMIN, R_WMAX, R_MIRROR, R_LR_DECAY = range(8)
 AS_ON, AS_WA, AS_BA, AS_TAU, AS_A0, AS_DECAY = range(6)
-GATE_ON, GATE_TAU, GATE_LO, GATE_THETA, GATE_HI = range(5)     # CalciumGate row (snn.schedule_nalsm)
+GATE_ON, GATE_TAU, GATE_LO, GATE_THETA, GATE_HI = range(5)     # CalciumGate row (snn.schedules.nalsm)
 
 
 @njit
