@@ -119,7 +119,7 @@ def _build(b2, net, record):
         rule = proj.plasticity
         if rule is not None:
             # SpikePairSTDP as brian2's classic event-driven traces (online, all-to-all; A absolute)
-            if type(rule).__name__ != "SpikePairSTDP" or post_model.weight_unit != "nA":
+            if not getattr(rule, "brian2", False) or post_model.weight_unit != "nA":
                 raise SpecError(f"projection {proj.name!r}: brian2_ref maps only SpikePairSTDP onto current "
                                 f"synapses")
             ns = dict(A_plus=rule.A_plus * unit, A_minus=rule.A_minus * unit, w_min=rule.w_min * unit,
