@@ -20,7 +20,7 @@ import numpy as np
 
 from snn.engine import Simulator
 from snn.errors import SpecError
-from snn.spec import MAX_MAGNITUDE
+from snn.validate import MAX_MAGNITUDE, check_int
 
 from .ca3_cam import MEMORY_POPULATIONS, OUTPUT, build_cam, check_sizes
 
@@ -58,12 +58,6 @@ class Operation:
         return f"{self.op} {what} at t={self.time} ms"
 
 
-def _int(value, what):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise SpecError(f"{what}={value!r} must be an integer")
-    return int(value)
-
-
 class CAM:
     """A content-addressable memory of ``cue_size`` addresses of ``content_size`` bits, simulated by the CA3 CAM
     network. Build a schedule with ``learn``/``recall_cue``/``recall_content`` (or ``add``/``extend`` with dicts),
@@ -83,7 +77,7 @@ class CAM:
         return last.time + SPACING_MS[last.op]
 
     def _cue(self, cue, where):
-        cue = _int(cue, f"{where}: cue")
+        cue = check_int(f"{where}: cue", cue)
         if not 0 <= cue < self.cue_size:
             raise SpecError(f"{where}: cue={cue} is out of range; cues are 0..{self.cue_size - 1}")
         return cue
@@ -93,7 +87,7 @@ class CAM:
             raise SpecError(f"{where}: content={bits!r} must be a list of bit indices")
         out = set()
         for b in bits:
-            b = _int(b, f"{where}: content bit")
+            b = check_int(f"{where}: content bit", b)
             if not 0 <= b < self.content_size:
                 raise SpecError(f"{where}: content bit {b} is out of range; bits are 0..{self.content_size - 1}")
             out.add(b)
@@ -108,7 +102,7 @@ class CAM:
         if time is None:
             time = earliest
         else:
-            time = _int(time, f"{where}: time")
+            time = check_int(f"{where}: time", time)
             if not 0 <= time <= MAX_TIME_MS:
                 raise SpecError(f"{where}: time={time} ms must lie in [0, {MAX_TIME_MS}] ms")
             if time < earliest:

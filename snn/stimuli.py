@@ -8,6 +8,7 @@ from collections import namedtuple
 
 import numpy as np
 
+from .cells import CATALOGUE
 from .errors import SpecError
 
 Stimuli = namedtuple("Stimuli", "ev_ptr ev_idx prob prob_idx seed")
@@ -38,7 +39,7 @@ def _array_source_events(pop, n_steps, stamp_offset, dt):
 def silent_inputs(net):
     """The stimuli of a run given none: every SpikeSourceInput population silent. (A stimuli dict that is given
     must name every input population: one missing there is a mistake, not a wish for silence.)"""
-    return {p.label: None for p in net.populations if p.cell_type == "SpikeSourceInput"}
+    return {p.label: None for p in net.populations if CATALOGUE[p.cell_type].source == "input"}
 
 
 def _samples(batch):
@@ -47,7 +48,7 @@ def _samples(batch):
 
 
 def lower_stimuli(net, offsets, stimuli, batch, n_steps, stamp_offset, seed):
-    unknown = set(stimuli) - {p.label for p in net.populations if p.cell_type == "SpikeSourceInput"}
+    unknown = set(stimuli) - {p.label for p in net.populations if CATALOGUE[p.cell_type].source == "input"}
     if unknown:
         raise SpecError(f"stimuli given for {sorted(unknown)}, which are not SpikeSourceInput populations")
     if not (isinstance(seed, (int, np.integer)) and 0 <= seed < 2 ** 63):
@@ -55,11 +56,12 @@ def lower_stimuli(net, offsets, stimuli, batch, n_steps, stamp_offset, seed):
     shared_steps, shared_ids, per_sample, probs, prob_ids = [], [], [], [], []
     for pop in net.populations:
         off = offsets[pop.label]
-        if pop.cell_type == "SpikeSourceArray":
+        source = CATALOGUE[pop.cell_type].source
+        if source == "fixed":
             s, i = _array_source_events(pop, n_steps, stamp_offset, net.dt)
             shared_steps.append(s)
             shared_ids.append(i + off)
-        elif pop.cell_type == "SpikeSourceInput":
+        elif source == "input":
             if pop.label not in stimuli:     # forgotten (or a typo'd label): never a silent run by accident
                 raise SpecError(f"population {pop.label!r} (SpikeSourceInput) has no stimulus; pass stimuli="
                                 f"{{{pop.label!r}: array}}, or stimuli={{{pop.label!r}: None}} to keep it silent")

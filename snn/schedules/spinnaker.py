@@ -1,5 +1,5 @@
-"""Python side of the 'spinnaker' schedule in the board's fixed-point arithmetic (kernel: ``kernels/board.py``;
-host encoding: ``spinnaker_host.py``).
+"""The 'spinnaker' schedule: by default in the board's fixed-point arithmetic (kernel: ``kernels/board.py``; host
+encoding: ``spinnaker_host.py``); with ``arithmetic='float64'`` the generic kernels of ``kernels/schedules.py``.
 
     sim = Simulator(net)                                # net.schedule == 'spinnaker': bit-exact by default
     sim = Simulator(net, spinnaker_version="2019")      # the host encoding of sPyNNaker 5.x
@@ -8,24 +8,46 @@ host encoding: ``spinnaker_host.py``).
     res.v("pop"), res.gsyn("pop", "excitatory")         # at the START of each tick, as the board records
     res.ring_buffer_saturations                         # {post population: (batch,) counts}
 
-``Simulator`` calls ``prepare`` once and ``run_board`` for each run.
+``SpinnakerSchedule`` encodes the network once (``prepare``) and runs it on the board's integers (``run_board``).
+A cell type runs in fixed point when its registry entry names the board's neuron model (``CellType.board``).
 """
 from dataclasses import dataclass
 
 import numba
 import numpy as np
 
-from . import spinnaker_host as host
-from .cells import CATALOGUE, IF_CURR_EXP
-from .errors import SpecError
-from .kernels.board import PAR_ROWS, Board, BoardProbes, board_batch, board_serial
-from .kernels.fixed_point import S1615_ONE
-from .lowering import _uniform_rows
-from .monitors import ProbePlan, Result, run_in_chunks
-from .plasticity import SpikePairSTDP
-from .stimuli import take_samples
+from .generic import GenericSchedule
+from .. import spinnaker_host as host
+from ..cells import CATALOGUE
+from ..errors import SpecError
+from ..kernels.board import PAR_ROWS, Board, BoardProbes, board_batch, board_serial
+from ..kernels.fixed_point import S1615_ONE
+from ..lowering import _uniform_rows
+from ..monitors import ProbePlan, run_in_chunks
+from ..plasticity import SpikePairSTDP
+from ..stimuli import take_samples
 
 ARITHMETIC = ("fixed", "float64")
+BOARD_LIF = "lif_curr_exp"    # the one neuron model kernels/board.py computes (CellType.board)
+
+
+class SpinnakerSchedule(GenericSchedule):
+    """'spinnaker': the board's integers (``sim.arithmetic == 'fixed'``, the default) or the generic float
+    kernels ('float64'). Own result fields in fixed point: ``gsyn`` (``Result.gsyn``), ``ring_buffer_saturations``,
+    ``ring_buffer_shifts``, ``spinnaker_version``, ``arithmetic``."""
+
+    def __init__(self, sim):
+        super().__init__(sim)
+        self.setup = prepare(sim, sim.arithmetic, sim.spinnaker_version)
+
+    def run(self, stim, batch, sample_offset, n_steps, w0, chunk, progress, record_v=None, record_weights=None,
+            every=1):
+        if self.setup is None:
+            return super().run(stim, batch, sample_offset, n_steps, w0, chunk, progress, record_v, record_weights,
+                               every)
+        w = np.array(np.broadcast_to(w0, (batch, w0.shape[-1])), dtype=np.float64)
+        return run_board(self.sim, self.setup, stim, batch, sample_offset, n_steps, w, chunk, progress, record_v,
+                         record_weights, every)
 
 
 @dataclass
@@ -62,7 +84,7 @@ def prepare(sim, arithmetic="fixed", spinnaker_version=None):
         ct = CATALOGUE[p.cell_type]
         if ct.is_source:
             continue
-        if ct.model_id != IF_CURR_EXP:
+        if ct.board != BOARD_LIF:
             raise SpecError(f"population {p.label!r}: {p.cell_type} has no fixed-point emulation in the "
                             f"'spinnaker' schedule; run it with arithmetic='float64'")
         values = {key: np.broadcast_to(np.asarray(v, float), (p.size,)) for key, v in p.parameters().items()}
@@ -92,7 +114,7 @@ def prepare(sim, arithmetic="fixed", spinnaker_version=None):
                 shift_i=shift_arr[1])
     par_arr = np.ascontiguousarray(np.stack([rows[k] for k in PAR_ROWS]))
     pop_start = np.asarray(low.pop_start, np.int64)
-    pop_lif = np.array([CATALOGUE[p.cell_type].model_id == IF_CURR_EXP for p in net.populations])
+    pop_lif = np.array([CATALOGUE[p.cell_type].board == BOARD_LIF for p in net.populations])
     pop_uniform = np.array([bool(np.all(par_arr[:, a:z] == par_arr[:, a:a + 1])) if z > a else True
                             for a, z in zip(pop_start[:-1], pop_start[1:])])
     board = Board(int(low.n_slots), pop_start, pop_lif, pop_uniform, pop_of, v0, par_arr, low.s_ptr,
@@ -122,7 +144,7 @@ def _shifts(sim, low, net, n, dt):
             w_max = max(w_max, abs(proj.plasticity.w_max))
             signed[proj.post, r] = signed.get((proj.post, r), False) or proj.plasticity.w_min < 0
         rate, per_tick = host.SPIKES_PER_SECOND, max(1.0, host.SPIKES_PER_SECOND / (1000.0 / dt))
-        if pre.cell_type == "SpikeSourcePoisson":
+        if CATALOGUE[pre.cell_type].source == "poisson":
             rate = float(np.max(pre.parameters()["rate"])) or rate
             per_tick = _poisson_max_per_tick(rate, dt)
         n_conns = int(np.bincount(m.post - sim.offsets[proj.post]).max())
@@ -181,9 +203,9 @@ def _pad(luts):
     return out, np.array([len(x) for x in luts], np.int64)
 
 
-def run_board(sim, setup, stim, batch, sample_offset, n_steps, w, seed, chunk, progress, record_v, record_weights,
-              every):
-    """Run ``batch`` samples on the board's integers; ``w``: (batch, n_plastic) float start weights."""
+def run_board(sim, setup, stim, batch, sample_offset, n_steps, w, chunk, progress, record_v, record_weights, every):
+    """Run ``batch`` samples on the board's integers; ``w``: (batch, n_plastic) float start weights. Returns the
+    fields of the ``Result``."""
     brd = setup.board
     net = sim.net
     plan = ProbePlan(sim, n_steps, 0, record_v, record_weights, every)
@@ -220,12 +242,9 @@ def run_board(sim, setup, stim, batch, sample_offset, n_steps, w, seed, chunk, p
                                                                       probes.out_w)
         for b, (steps, ids) in enumerate(spikes):
             times[a + b], index[a + b] = steps * net.dt, ids
-    res = Result(sim, n_steps, seed, counts, times, index, words / setup.p_scale)
-    res._set_probes(plan, out["v"] / S1615_ONE, out_w / setup.p_scale[plan.w_idx])
-    res._gsyn = (out["ge"] / S1615_ONE, out["gi"] / S1615_ONE)
-    res._static_w = brd.s_word / setup.s_scale      # weights as the board holds them (16-bit words / scale)
-    res.ring_buffer_saturations = {p.label: sat[:, k] for k, p in enumerate(net.populations)}
-    res.ring_buffer_shifts = dict(setup.shifts)
-    res.spinnaker_version = setup.version
-    res.arithmetic = "fixed"
-    return res
+    return dict(counts=counts, times=times, index=index, plastic_weights=words / setup.p_scale,
+                probes=(plan, out["v"] / S1615_ONE, out_w / setup.p_scale[plan.w_idx]),
+                _gsyn=(out["ge"] / S1615_ONE, out["gi"] / S1615_ONE),
+                _static_w=brd.s_word / setup.s_scale,      # weights as the board holds them (16-bit words / scale)
+                ring_buffer_saturations={p.label: sat[:, k] for k, p in enumerate(net.populations)},
+                ring_buffer_shifts=dict(setup.shifts), spinnaker_version=setup.version, arithmetic="fixed")
