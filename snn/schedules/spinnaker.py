@@ -22,7 +22,7 @@ from ..cells import CATALOGUE
 from ..errors import SpecError
 from ..kernels.board import PAR_ROWS, Board, BoardProbes, board_batch, board_serial
 from ..kernels.fixed_point import S1615_ONE
-from ..lowering import _uniform_rows
+from ..lowering import _uniform_rows, lower
 from ..monitors import ProbePlan, run_in_chunks
 from ..plasticity import SpikePairSTDP
 from ..stimuli import take_samples
@@ -69,7 +69,6 @@ def prepare(sim, arithmetic="fixed", spinnaker_version=None):
         return None
     net, low = sim.net, sim.lowered
     if low.s_w.dtype != np.float64:          # encode from the float64 weights, whatever the state dtype
-        from .lowering import lower
         low = lower(net, np.float64, None)[0]
     n = low.coefs.shape[1]
     dt = float(net.dt)
