@@ -11,7 +11,7 @@ import numpy as np
 from .errors import SpecError
 
 # Model ids the kernels dispatch on (one branch per population, not per neuron).
-SOURCE, IF_CURR_EXP, IF_COND_EXP, NALSM_LIF = 0, 1, 2, 3
+SOURCE, IF_CURR_EXP, IF_COND_EXP, NALSM_LIF, IF_CURR_DELTA = 0, 1, 2, 3, 4
 
 # Rows of the coefficient table ``coefs[row, neuron]`` (each coefficient's values over the neurons are contiguous,
 # so that the neuron loops stream them; a population whose values are uniform is read as scalars). A model uses the rows
@@ -98,6 +98,17 @@ def lower_nalsm_lif(p, dt, schedule):
     return c
 
 
+def lower_if_curr_delta(p, dt, schedule):
+    """Coefficient row of IF_curr_delta, 'exact' schedule: NEST iaf_psc_delta's propagators (P33 = exp(-h/tau_m),
+    P30 = tau_m / C_m (1 - P33)) in the IF_curr_exp rows C_P22 and C_DRIFT."""
+    c = np.zeros(N_COEF)
+    c[C_V_REST], c[C_V_RESET], c[C_V_THRESH] = p["v_rest"], p["v_reset"], p["v_thresh"]
+    c[C_REF_STEPS] = math.ceil(p["tau_refrac"] / dt - 1e-9)
+    c[C_P22] = math.exp(-dt / p["tau_m"])
+    c[C_DRIFT] = p["i_offset"] * p["tau_m"] / p["cm"] * (1.0 - c[C_P22])
+    return c
+
+
 def check_poisson(p, dt):
     """Problems of SpikeSourcePoisson parameters (rate Hz, start ms, duration ms; scalars or per neuron)."""
     out = []
@@ -130,6 +141,14 @@ CATALOGUE = {
         doc="Leaky integrate-and-fire, exponential conductance synapses (weights in uS). 'exact' schedule: "
             "V by exponential Euler with the conductances of the step start (brian2's 'exponential_euler'), "
             "conductances decay exactly, then take this step's arrivals (NEST iaf_cond_exp order)."),
+    "IF_curr_delta": CellType(
+        "IF_curr_delta", IF_CURR_DELTA,
+        defaults=dict(cm=1.0, tau_m=20.0, tau_refrac=0.1, v_rest=-65.0, v_reset=-65.0, v_thresh=-50.0,
+                      i_offset=0.0),
+        state=dict(v="v_rest"), pynn_name="IF_curr_delta", schedules=("exact",),
+        doc="Leaky integrate-and-fire whose synaptic inputs step V (weights in mV, PyNN's IF_curr_delta). "
+            "'exact': NEST iaf_psc_delta's order: V decays exactly and takes this step's jumps unless "
+            "refractory (input during the refractory period is dropped), then threshold and reset."),
     "NALSM_LIF": CellType(
         "NALSM_LIF", NALSM_LIF,
         defaults=dict(tau_m=64.0, v_thresh=20.0, v_reset=0.0, tau_refrac=2.0, i_offset=0.0),
@@ -157,7 +176,7 @@ CATALOGUE = {
         doc="Spikes given per sample at run time (``stimuli=``): dense events or per-step Bernoulli rates."),
 }
 
-LOWER = {"IF_curr_exp": lower_if_curr_exp, "IF_cond_exp": lower_if_cond_exp, "NALSM_LIF": lower_nalsm_lif}
+LOWER = {"IF_curr_exp": lower_if_curr_exp, "IF_curr_delta": lower_if_curr_delta, "IF_cond_exp": lower_if_cond_exp, "NALSM_LIF": lower_nalsm_lif}
 
 
 def cell_type(name):

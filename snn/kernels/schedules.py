@@ -28,9 +28,10 @@ from numba import prange
 from ._config import njit
 from .delivery import deliver_static
 from .neurons import if_cond_exp_exact, if_curr_exp_exact, if_curr_exp_spinnaker
+from .neuron_delta import if_curr_delta_exact
 from .rng import stream_key, uniform
 from .stdp import deliver_plastic, record_post
-from ..cells import IF_COND_EXP, IF_CURR_EXP
+from ..cells import IF_COND_EXP, IF_CURR_DELTA, IF_CURR_EXP
 
 EXACT, SPINNAKER = 0, 1
 POISSON_STREAM = np.uint64(1 << 40)
@@ -119,6 +120,8 @@ def _sample(schedule, net, stim, b, sample_id, n_steps, w_plastic, counts, out_t
                     if_curr_exp_exact(a, z, net.coefs, u, v, i_e, i_i, refr, in_e, in_i, fired)
             elif net.pop_model[p] == IF_COND_EXP:
                 if_cond_exp_exact(a, z, net.coefs, u, v, i_e, i_i, refr, in_e, in_i, fired)
+            elif net.pop_model[p] == IF_CURR_DELTA:
+                if_curr_delta_exact(a, z, net.coefs, u, v, i_e, i_i, refr, in_e, in_i, fired)
         n_sp = 0
         for k in range(fired_words.shape[0]):
             if fired_words[k] != 0:
