@@ -201,10 +201,47 @@ def test_cuba_lif_with_bias_within_one_step_per_spike():
         edges=[("inp", "fc"), ("fc", "cuba"), ("cuba", "out")])
     n_steps = 400
     inputs = {"inp": rng.random((5, n_steps)) < 0.05}
-    want, _ = Reference(g).run(inputs, n_steps, {})
-    got = _snn(g, inputs, n_steps).spike_trains("cuba")
+    want, v_ref = Reference(g).run(inputs, n_steps, {})
+    res = _snn(g, inputs, n_steps, record_v=["cuba"])
+    got = res.spike_trains("cuba")
     assert sum(map(len, want["cuba"])) > 30
     _within_grid_error(got, want["cuba"])
+    # until a neuron first fires (in either), v differs only by the bias onset (snn applies w_in b from t = 0, NIR
+    # filters it through the synapse): |dv| = R w_in b tau_syn / (tau_mem - tau_syn) |exp(-t/tau_mem) - exp(-t/tau_syn)|
+    v = res.v("cuba")[1]
+    t = np.arange(1, n_steps + 1) * DT
+    onset = 4.0 / (12.0 - 4.0) * np.abs(np.exp(-t / 12.0) - np.exp(-t / 4.0))
+    for k in range(n):
+        end = int(round(min(got[k][0], want["cuba"][k][0]) / DT)) - 1
+        bound = 2.0 * 1.5 * g.nodes["fc"].bias[k] * onset[:end] + 1e-9
+        assert np.all(np.abs(v[:end, k] - v_ref["cuba"][:end, k]) <= bound)
+        assert np.abs(v[:end, k] - v_ref["cuba"][:end, k]).max() > 0.5 * bound.max()   # the bound is the error
+
+
+def test_cuba_lif_v_exact_until_the_first_spike():
+    """Without bias CubaLIF's v is exact on the grid (NEST's propagators) until a neuron first fires; that spike is
+    up to one dt late (the crossing falls between grid points)."""
+    rng = np.random.default_rng(7)
+    n = 8
+    g = nir.NIRGraph(nodes=dict(
+        inp=nir.Input(input_type=np.array([5])),
+        fc=nir.Linear(weight=rng.normal(1.0, 2.0, (n, 5))),
+        cuba=nir.CubaLIF(tau_syn=np.full(n, 4.0), tau_mem=np.full(n, 12.0), r=np.full(n, 2.0), v_leak=np.zeros(n),
+                         v_threshold=np.ones(n), v_reset=np.zeros(n), w_in=np.full(n, 1.5)),
+        out=nir.Output(output_type=np.array([n]))),
+        edges=[("inp", "fc"), ("fc", "cuba"), ("cuba", "out")])
+    n_steps = 300
+    inputs = {"inp": rng.random((5, n_steps)) < 0.05}
+    want, v_ref = Reference(g).run(inputs, n_steps, {})
+    res = _snn(g, inputs, n_steps, record_v=["cuba"])
+    got, v = res.spike_trains("cuba"), res.v("cuba")[1]
+    fired = [k for k in range(n) if len(want["cuba"][k])]
+    assert len(fired) >= 3
+    for k in range(n):
+        end = int(round(want["cuba"][k][0] / DT)) - 1 if len(want["cuba"][k]) else n_steps
+        np.testing.assert_allclose(v[:end, k], v_ref["cuba"][:end, k], rtol=0, atol=1e-9)
+        if k in fired:
+            assert 0 <= got[k][0] - want["cuba"][k][0] < DT
 
 
 def test_lif_with_bias_within_one_step_per_spike():
