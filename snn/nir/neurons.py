@@ -107,6 +107,9 @@ def nir_node(pop, dt):
     import nir
     where = f"population {pop.label!r} ({pop.cell_type})"
     n = pop.size
+    if pop.cell_type not in ("IF_curr_exp", "IF_curr_delta"):
+        raise SpecError(f"{where}: NIR export supports IF_curr_exp (CubaLIF), IF_curr_delta (LIF, IF, LI, I, "
+                        f"Threshold) and SpikeSourceInput (Input)")
     par = {k: np.broadcast_to(np.asarray(v, float), (n,)).copy() for k, v in pop.parameters().items()}
     if np.any(par["tau_refrac"] > 0):
         raise SpecError(f"{where}: tau_refrac={pop.parameters()['tau_refrac']!r}; NIR's neurons have no "
@@ -123,9 +126,6 @@ def nir_node(pop, dt):
         common = dict(tau_syn=par["tau_syn_E"], tau_mem=par["tau_m"], r=r, v_leak=par["v_rest"])
         node = nir.CubaLIF(**common, v_threshold=thr, v_reset=par["v_reset"]) if spiking else nir.CubaLI(**common)
         return node, par["tau_syn_E"]
-    if pop.cell_type != "IF_curr_delta":
-        raise SpecError(f"{where}: NIR export supports IF_curr_exp (CubaLIF), IF_curr_delta (LIF, IF, LI, I, "
-                        f"Threshold) and SpikeSourceInput (Input)")
     if np.all(par["tau_m"] <= dt * MEMORYLESS * (1 + 1e-12)):
         if not (np.all(par["v_rest"] == 0) and np.all(par["cm"] == par["tau_m"]) and spiking):
             raise SpecError(f"{where}: a memoryless IF_curr_delta (tau_m <= dt/1000) exports as NIR Threshold "
