@@ -15,6 +15,8 @@ COMMANDS = {
                       "the readouts again on a finished snn nalsm run's saved features (no simulation)"),
     "cam": ("snn.experiments.cam", "CA3 content-addressable memory: replay a recording or run an operation schedule"),
     "export": ("snn.experiments.export", "export a model to PyNN: a script, a NEST run, or a SpiNNaker mapping"),
+    "import-nir": ("snn.experiments.nir_import",
+                   "a NIR graph (snnTorch, Norse, Lava-DL, ...) run in the engine, or on to a PyNN script, NEST, SpiNNaker"),
     "bench": ("snn.experiments.bench", "time CUBA / COBA against brian2 (C++ standalone) and NEST"),
     "continual": ("snn.experiments.continual", "HLOP and baselines: continual learning of a spiking MLP"),
     "fidelity": ("snn.experiments.fidelity", "deployed variants vs reference: CAM, CUBA, NALSM liquid, continual MLP"),

@@ -42,7 +42,8 @@ class Capabilities:
     notes: tuple = ()
 
 
-_PYNN_CELLS = {"IF_curr_exp": "IF_curr_exp", "SpikeSourceArray": "SpikeSourceArray",
+_PYNN_CELLS = {"IF_curr_exp": "IF_curr_exp", "IF_curr_delta": "IF_curr_delta",
+               "SpikeSourceArray": "SpikeSourceArray",
                "SpikeSourceInput": "SpikeSourceArray", "SpikeSourcePoisson": "SpikeSourcePoisson"}
 _NALSM = ("the NALSM liquid (NALSM_LIF cells, TraceSTDP with astrocyte-modulated depression, the 'nalsm' "
           "schedule)")

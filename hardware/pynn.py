@@ -49,7 +49,7 @@ Built = namedtuple("Built", "populations projections description record")
 # Multiply the spec's absolute A by this (and by 1/w_max where the value is "w_max") for each backend.
 STDP_A_SCALE = {"spinnaker": "absolute", "mock": "absolute", "nest": "per_w_max"}
 SIM_MODULES = {"spinnaker": "pyNN.spiNNaker", "nest": "pyNN.nest", "mock": "pyNN.mock"}
-_CURRENT_BASED = {"IF_curr_exp"}
+_CURRENT_BASED = {"IF_curr_exp", "IF_curr_delta"}
 
 
 def backend_name(sim):
