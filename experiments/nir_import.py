@@ -36,10 +36,14 @@ def add_arguments(parser):
 
 
 def input_events(net, n_steps, rate, seed):
-    """{Input label: bool (neurons, steps)}: Bernoulli spikes of probability ``rate`` per step."""
+    """{Input label: bool (neurons, steps)}: Bernoulli spikes of probability ``rate`` per step, none in step 0
+    (its stamp, dt, is one PyNN/NEST cannot emit: the source is shifted back by min_delay, snn/hardware/pynn.py)."""
     rng = np.random.default_rng(seed)
-    return {p.label: rng.random((p.size, n_steps)) < rate for p in net.populations
-            if p.cell_type == "SpikeSourceInput"}
+    out = {p.label: rng.random((p.size, n_steps)) < rate for p in net.populations
+           if p.cell_type == "SpikeSourceInput"}
+    for x in out.values():
+        x[:, 0] = False
+    return out
 
 
 def main(args):

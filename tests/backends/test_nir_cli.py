@@ -79,3 +79,25 @@ def test_cli_errors_are_one_line(argv, message, tmp_path, capsys, monkeypatch):
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1
+
+
+def test_import_nir_nest_gives_the_engines_spikes(tmp_path):
+    """NIR -> snn -> PyNN -> NEST (iaf_psc_delta for LIF, iaf_psc_exp for CubaLIF, both exact on the grid):
+    the same spike times as the engine on the same input spikes. NEST runs in a subprocess (its OpenMP and
+    numba's do not share a process)."""
+    pytest.importorskip("pyNN.nest")
+    import subprocess
+    import sys
+    path = _small(tmp_path)
+    spikes = {}
+    for target in ("engine", "nest"):
+        proc = subprocess.run([sys.executable, "-m", "snn", "import-nir", str(path), "--dt", "1", "--target", target,
+                               "--out", str(tmp_path / target), "--duration", "100", "--input-rate", "0.2"],
+                              capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        with np.load(tmp_path / target / "spikes.npz") as z:
+            spikes[target] = {k: z[k] for k in z.files}
+    assert spikes["engine"]["lif__times"].size > 20 and spikes["engine"]["cubalif__times"].size > 5
+    assert spikes["nest"].keys() == spikes["engine"].keys()
+    for k, v in spikes["engine"].items():
+        np.testing.assert_array_equal(spikes["nest"][k], v)
