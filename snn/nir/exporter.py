@@ -19,12 +19,12 @@ from ..errors import SpecError
 from ..lowering import expand_projections
 from ..resources import memory_limit
 from ..spec import Network
-from .neurons import nir_node
+from .neurons import nir_node, require_nir
 
 
 def to_nir(net):
     """The ``nir.NIRGraph`` of ``net`` (a ``snn.spec.Network``, 'exact' schedule, static synapses)."""
-    import nir
+    nir = require_nir()
     if not isinstance(net, Network):
         raise SpecError(f"to_nir needs a snn.spec.Network, got {type(net).__name__} (for a trained continual "
                         f"model use snn.models.continual_deploy.model_to_nir)")

@@ -25,7 +25,7 @@ from ..errors import SpecError
 from ..lowering import SYNAPSE_BYTES
 from ..resources import memory_limit
 from ..spec import Network, Population, Projection
-from .neurons import population, size_of
+from .neurons import population, require_nir, size_of
 from .ops import linear_op, synapse_count
 
 # A signal: sum over terms of M @ spikes(source) delayed by `steps`, plus a constant bias; `shape` as NIR sees it.
@@ -70,7 +70,7 @@ def _read(graph):
 def from_nir(graph, dt, *, seed=0):
     """The ``Network`` of NIR graph ``graph`` (a ``nir.NIRGraph`` or a path to a .nir file) at time step ``dt``
     (in the unit of the graph's time constants). Refuses, with one message naming the node, what it cannot map."""
-    import nir
+    nir = require_nir()
     if isinstance(dt, bool) or not isinstance(dt, (int, float, np.integer, np.floating)) or \
             not np.isfinite(dt) or dt <= 0:
         raise SpecError(f"dt={dt!r} must be a finite time step > 0 (in the unit of the graph's time constants)")

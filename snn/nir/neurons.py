@@ -37,6 +37,16 @@ NO_SPIKE = MAX_MAGNITUDE       # mV: the threshold that stands for "never spikes
 MEMORYLESS = 1e-3              # tau_m / dt of a Threshold node
 
 
+def require_nir():
+    """The ``nir`` package, or a clear error naming how to install it."""
+    try:
+        import nir
+    except ImportError:
+        raise SpecError("snn.nir needs the optional nir package: pip install 'snn[nir]' (or 'nir>=1.0,<1.1')") \
+            from None
+    return nir
+
+
 def _arr(node, name, n, where):
     a = np.asarray(getattr(node, name), float).ravel()
     if a.size not in (1, n):
