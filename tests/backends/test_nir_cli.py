@@ -16,7 +16,7 @@ nir = pytest.importorskip("nir")
 from snn.engine import Simulator  # noqa: E402
 from snn.experiments.cli import main  # noqa: E402
 from snn.experiments.nir_import import input_events  # noqa: E402
-from snn.models.continual_deploy import deployable_mlp, engine_logits  # noqa: E402
+from snn.models.continual_deploy import deployable_mlp, engine_logits, model_to_nir  # noqa: E402
 from snn.nir import from_nir, to_nir  # noqa: E402
 
 from test_continual_deploy import _train_on_digits  # noqa: E402
@@ -28,6 +28,9 @@ def test_continual_network_through_a_nir_file_gives_the_same_logits(tmp_path):
     nir.write(tmp_path / "c.nir", to_nir(net))
     back = from_nir(tmp_path / "c.nir", net.dt)
     assert [q.label for q in back.populations] == ["pixels", "hidden1", "hidden2", "out"]
+    g = model_to_nir(model, duration=50.0, mean=mean, std=std)
+    assert [type(g.nodes[k]).__name__ for k in ("pixels", "hidden1", "hidden2", "out")] == \
+        ["Input", "CubaLIF", "CubaLIF", "CubaLIF"]
     z0 = engine_logits(net, p[:120], 50.0, seed=3)
     z1 = engine_logits(back, p[:120], 50.0, seed=3)
     np.testing.assert_allclose(z1, z0, rtol=1e-9, atol=1e-12)
