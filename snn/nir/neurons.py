@@ -12,9 +12,9 @@ NIR's definitions (``nir/ir/neuron.py``, ``threshold.py``, nir 1.0.x), input ``I
 Mapping (PyNN's equations: ``cm dv/dt = cm (v_rest - v) / tau_m + I_syn + i_offset``, so R = tau_m / cm):
   LIF   -> IF_curr_delta  tau_m = tau, cm = tau / R, v_rest = v_leak; a delta of weight w steps v by R w / tau
                           (the weight in mV); b -> i_offset. Exact between grid points (NEST iaf_psc_delta).
-  IF    -> IF_curr_delta  with tau_m = NO_LEAK (1e9, the largest parameter snn accepts), cm = tau_m / R: a delta
-                          steps v by R w; V decays by exp(-dt / 1e9) per step instead of 1 (relative error
-                          <= n_steps dt / 1e9 of |v|).
+  IF    -> IF_curr_delta  with tau_m = cm = NO_LEAK (1e9, the largest parameter snn accepts; snn's R = 1): a delta
+                          steps v by R w, i_offset = R b; V decays by exp(-dt / 1e9) per step instead of 1
+                          (relative error <= n_steps dt / 1e9 of |v|).
   CubaLIF -> IF_curr_exp  tau_syn_E = tau_syn_I = tau_syn, tau_m = tau_mem, cm = tau_mem / R; a delta steps I_s by
                           w_in w / tau_syn (the weight in nA). Exact between grid points (NEST iaf_psc_exp). The
                           bias becomes i_offset = w_in b: NIR filters a constant bias through the synapse (it
@@ -98,8 +98,10 @@ def population(name, node, n, bias, dt):
         leaky = isinstance(node, (nir.LIF, nir.LI))
         tau_m = _positive(a("tau"), "tau", where) if leaky else np.full(n, NO_LEAK)
         v_rest = a("v_leak") if leaky else np.zeros(n)
-        p = dict(cm=_value(tau_m / r), tau_m=_value(tau_m), tau_refrac=0.0, v_rest=_value(v_rest),
-                 i_offset=_value(bias))
+        # IF, I: cm = tau_m (snn's R = 1) with R folded into weights and bias, so that any R > 0 fits (tau_m / R
+        # could exceed the largest parameter snn accepts)
+        cm, i_off = (tau_m / r, bias) if leaky else (tau_m, r * bias)
+        p = dict(cm=_value(cm), tau_m=_value(tau_m), tau_refrac=0.0, v_rest=_value(v_rest), i_offset=_value(i_off))
         cell, scale = "IF_curr_delta", r / tau_m if leaky else r
     if spiking:
         thr, reset = np.nextafter(a("v_threshold"), np.inf), a("v_reset")

@@ -136,7 +136,7 @@ def test_delta_cells_match_the_ode_exactly():
         lif=_lif(10),
         fc2=nir.Linear(weight=rng.normal(0.2, 0.4, (5, 10))),
         delay=nir.Delay(delay=np.full(5, 3 * DT)),
-        if_=nir.IF(r=np.full(5, 1.5), v_threshold=np.full(5, 1.0), v_reset=np.zeros(5)),
+        if_=nir.IF(r=np.full(5, 0.6), v_threshold=np.full(5, 0.4), v_reset=np.zeros(5)),
         fc3=nir.Linear(weight=rng.normal(0, 1.0, (3, 5))),
         li=nir.LI(tau=np.full(3, 5.0), r=np.full(3, 0.5), v_leak=np.full(3, 0.1)),
         out=nir.Output(output_type=np.array([3]))),
