@@ -18,12 +18,13 @@ SpiNNaker figures (sPyNNaker 1!7.4.1, SpiNN-5):
   mapping raises SynapseRowTooBigException beyond, e.g. a plastic AllToAll onto a full 256-neuron core).
 """
 from dataclasses import dataclass, field
-import math
 
 import numpy as np
 
+from snn.cells import CATALOGUE
 from snn.connectors import FromList
 from snn.errors import SpecError
+from snn.models.deploy import weight_resolution  # noqa: F401 (sPyNNaker's weight step; used below)
 
 
 @dataclass(frozen=True)
@@ -42,15 +43,17 @@ class Capabilities:
     notes: tuple = ()
 
 
-_PYNN_CELLS = {"IF_curr_exp": "IF_curr_exp", "IF_curr_delta": "IF_curr_delta",
-               "SpikeSourceArray": "SpikeSourceArray",
-               "SpikeSourceInput": "SpikeSourceArray", "SpikeSourcePoisson": "SpikeSourcePoisson"}
+
+
+def _pynn_cells(backend):
+    """Spec cell type -> PyNN class, for the cell types whose registry entry names ``backend``."""
+    return {name: ct.pynn_name for name, ct in CATALOGUE.items() if backend in ct.pynn_backends}
+
+
 _NALSM = ("the NALSM liquid (NALSM_LIF cells, TraceSTDP with astrocyte-modulated depression, the 'nalsm' "
           "schedule)")
 _REFUSED_COMMON = {
-    "NALSM_LIF": ("NALSM_LIF (signed single-current LIF of the NALSM code) is no PyNN standard cell type",
-                  "IF_curr_exp with excitatory/inhibitory receptors (the random liquid, "
-                  "snn.models.random_liquid), static weights"),
+    **{name: ct.refusal for name, ct in CATALOGUE.items() if ct.refusal is not None},   # cell types: registry
     "Astrocyte": ("the astrocyte modulator sets a network-wide STDP depression rate every step from all spikes; "
                   "PyNN has no such global modulator",
                   "the same network without the modulator (constant depression rate), or static weights "
@@ -67,16 +70,16 @@ _REFUSED_COMMON = {
 
 BACKENDS = {
     "spinnaker": Capabilities(
-        "spinnaker", dict(_PYNN_CELLS), ("SpikePairSTDP",), timesteps=(1.0,), max_delay_native=16,
+        "spinnaker", _pynn_cells("spinnaker"), ("SpikePairSTDP",), timesteps=(1.0,), max_delay_native=16,
         max_delay_steps=144, neurons_per_core=256, weight_bits=16, stdp_history=16, max_plastic_row=254, refused=dict(_REFUSED_COMMON),
         notes=("delays over 16 steps use delay-extension cores",
                "an 'exact'-schedule network runs with sPyNNaker's own arithmetic (closed-form LIF, 'init' input "
                "scaling): spike times may differ from the engine's 'exact' schedule")),
     "nest": Capabilities(
-        "nest", dict(_PYNN_CELLS), ("SpikePairSTDP",), refused=dict(_REFUSED_COMMON),
+        "nest", _pynn_cells("nest"), ("SpikePairSTDP",), refused=dict(_REFUSED_COMMON),
         notes=("SpikePairSTDP becomes NEST's stdp_synapse (online all-to-all, A scaled by 1/w_max): not the "
                "deferred sPyNNaker rule of the 'spinnaker' schedule",)),
-    "mock": Capabilities("mock", dict(_PYNN_CELLS), ("SpikePairSTDP",), refused=dict(_REFUSED_COMMON)),
+    "mock": Capabilities("mock", _pynn_cells("mock"), ("SpikePairSTDP",), refused=dict(_REFUSED_COMMON)),
 }
 
 
@@ -107,16 +110,6 @@ def _weights(proj):
     if isinstance(conn, FromList) and len(conn.conn_list) and np.shape(conn.conn_list)[1] >= 3:
         return np.abs(np.asarray(conn.conn_list, float)[:, 2])
     return np.abs(np.atleast_1d(np.asarray(proj.weight, float)))
-
-
-def weight_resolution(max_weight, bits=16):
-    """sPyNNaker's weight step (nA) when the largest expected input of a receptor is ``max_weight`` nA."""
-    if max_weight <= 0:
-        return 0.0
-    shift = max(0, math.ceil(math.log2(max_weight)))
-    if 2 ** shift <= max_weight:
-        shift += 1
-    return 2.0 ** (shift - (bits - 1))
 
 
 def check(net, backend):
@@ -206,14 +199,6 @@ def _plastic_row_problems(net, caps):
                        f"one core of {caps.neurons_per_core} neurons; {caps.name} allows {caps.max_plastic_row} per "
                        f"row. Split {proj.post!r} or use fewer neurons per core")
     return out
-
-
-def estimate_cores(net, backend="spinnaker"):
-    """Cores the neuron populations need at the backend's neurons per core (spike sources pack more atoms per
-    core: a 784-neuron SpikeSourceArray takes one core on sPyNNaker 7.4.1; they are left out)."""
-    caps = capabilities(backend)
-    per = caps.neurons_per_core or 1
-    return {p.label: math.ceil(p.size / per) for p in net.populations if not p.cell_type.startswith("SpikeSource")}
 
 
 def notes(net, backend):

@@ -2,6 +2,7 @@
 sub-sampled snapshots of membrane potentials and plastic weights (``Probes``)."""
 import numpy as np
 
+from .cells import CATALOGUE
 from .errors import NumericalError, SpecError
 from .resources import capacity_guess
 
@@ -29,7 +30,7 @@ class ProbePlan:
             if idx.ndim != 1 or not np.issubdtype(idx.dtype, np.integer) or (idx.size and (
                     idx.min() < 0 or idx.max() >= pop.size)):
                 raise SpecError(f"record_v[{label!r}] must be neuron indices in [0, {pop.size}), got {idx!r}")
-            if pop.cell_type.startswith("SpikeSource"):
+            if CATALOGUE[pop.cell_type].is_source:
                 raise SpecError(f"record_v[{label!r}]: {pop.cell_type} has no membrane potential")
             self.v_labels[label] = (sum(len(x) for x in v_idx), idx.astype(np.int64))
             v_idx.append(sim.offsets[label] + idx)
