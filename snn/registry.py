@@ -75,6 +75,7 @@ class CellType:
     nest: NestModel = None
     brian2: Brian2Model = None
     refusal: tuple = None                           # (reason, nearest deployable variant) on PyNN backends
+    nir: str = None                                 # the NIR node it is read from and written to (snn/nir)
     doc: str = ""
     check: object = None                            # check(params, dt) -> problems beyond the domains
     model_id: int = SOURCE

@@ -15,11 +15,12 @@ from collections import defaultdict
 import numpy as np
 
 from .. import __version__
+from ..cells import CATALOGUE
 from ..errors import SpecError
 from ..lowering import expand_projections
 from ..resources import memory_limit
 from ..spec import Network
-from .neurons import nir_node, require_nir
+from .neurons import cell_for, nir_node, require_nir
 
 
 def to_nir(net):
@@ -36,11 +37,12 @@ def to_nir(net):
         raise SpecError("NIR has no modulators (Astrocyte, CalciumGate); export a network without them")
     nodes, factor, bias = {}, {}, {}
     for pop in net.populations:
-        if pop.cell_type == "SpikeSourceInput":
+        ct = CATALOGUE[pop.cell_type]
+        if ct.nir == "Input":
             nodes[pop.label] = nir.Input(input_type=np.array([pop.size]))
-        elif pop.cell_type.startswith("SpikeSource"):
+        elif ct.is_source:
             raise SpecError(f"population {pop.label!r}: {pop.cell_type} carries its spikes in the network; NIR "
-                            f"graphs hold no data, so use a SpikeSourceInput (a NIR Input) and feed it at run time")
+                            f"graphs hold no data, so use a {cell_for('Input')} (a NIR Input) and feed it at run time")
         else:
             nodes[pop.label], factor[pop.label] = nir_node(pop, net.dt)
             bias[pop.label] = np.broadcast_to(np.asarray(pop.parameters()["i_offset"], float), (pop.size,))
@@ -84,7 +86,7 @@ def to_nir(net):
                         f"carries biases on Affine nodes, which need an input")
     senders = {p.pre for p in net.projections}
     for pop in net.populations:
-        if pop.label not in senders and not pop.cell_type.startswith("SpikeSource"):
+        if pop.label not in senders and not CATALOGUE[pop.cell_type].is_source:
             nodes[f"{pop.label}:out"] = nir.Output(output_type=np.array([pop.size]))
             edges.append((pop.label, f"{pop.label}:out"))
     graph = nir.NIRGraph(nodes=nodes, edges=edges)

@@ -25,7 +25,7 @@ from ..errors import SpecError
 from ..lowering import SYNAPSE_BYTES
 from ..resources import memory_limit
 from ..spec import Network, Population, Projection
-from .neurons import population, require_nir, size_of
+from .neurons import cell_for, population, require_nir, size_of
 from .ops import linear_op, synapse_count
 
 # A signal: sum over terms of M @ spikes(source) delayed by `steps`, plus a constant bias; `shape` as NIR sees it.
@@ -146,7 +146,7 @@ def from_nir(graph, dt, *, seed=0):
     pops, projs = [], []
     for name, node in nodes.items():
         if isinstance(node, nir.Input):
-            pops.append(Population(name, int(np.prod(shapes[name])), "SpikeSourceInput"))
+            pops.append(Population(name, int(np.prod(shapes[name])), cell_for("Input")))
     for name, node in nodes.items():
         if not isinstance(node, neurons):
             continue

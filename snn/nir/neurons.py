@@ -29,12 +29,18 @@ two the same test on floats. No node has a refractory period (tau_refrac = 0). v
 """
 import numpy as np
 
+from ..cells import CATALOGUE
 from ..errors import SpecError
 from ..spec import MAX_MAGNITUDE, Population
 
 NO_LEAK = MAX_MAGNITUDE        # ms: the membrane time constant that stands for "no leak" (IF, I)
 NO_SPIKE = MAX_MAGNITUDE       # mV: the threshold that stands for "never spikes" (LI, I, CubaLI)
 MEMORYLESS = 1e-3              # tau_m / dt of a Threshold node
+
+
+def cell_for(kind):
+    """The cell type whose registry entry maps to NIR node ``kind`` ('CubaLIF', 'LIF', 'Input'; ``CellType.nir``)."""
+    return next(ct.name for ct in CATALOGUE.values() if ct.nir == kind)
 
 
 def require_nir():
@@ -86,14 +92,14 @@ def population(name, node, n, bias, dt):
         p = dict(tau_m=tau_m, cm=tau_m, v_rest=0.0, tau_refrac=0.0, i_offset=_value(bias))
         thr = np.nextafter(a("threshold"), np.inf)
         p.update(v_thresh=_value(thr), v_reset=_value(thr - np.maximum(1.0, np.abs(thr))))
-        return Population(name, n, "IF_curr_delta", p, initial_values=dict(v=0.0)), np.ones(n)
+        return Population(name, n, cell_for("LIF"), p, initial_values=dict(v=0.0)), np.ones(n)
     r = _positive(a("r"), "r", where)
     if isinstance(node, (nir.CubaLIF, nir.CubaLI)):
         tau_m, tau_syn = _positive(a("tau_mem"), "tau_mem", where), _positive(a("tau_syn"), "tau_syn", where)
         w_in, v_rest = a("w_in"), a("v_leak")
         p = dict(cm=_value(tau_m / r), tau_m=_value(tau_m), tau_syn_E=_value(tau_syn), tau_syn_I=_value(tau_syn),
                  tau_refrac=0.0, v_rest=_value(v_rest), i_offset=_value(w_in * bias))
-        cell, scale = "IF_curr_exp", w_in / tau_syn
+        cell, scale = cell_for("CubaLIF"), w_in / tau_syn
     else:
         leaky = isinstance(node, (nir.LIF, nir.LI))
         tau_m = _positive(a("tau"), "tau", where) if leaky else np.full(n, NO_LEAK)
@@ -102,7 +108,7 @@ def population(name, node, n, bias, dt):
         # could exceed the largest parameter snn accepts)
         cm, i_off = (tau_m / r, bias) if leaky else (tau_m, r * bias)
         p = dict(cm=_value(cm), tau_m=_value(tau_m), tau_refrac=0.0, v_rest=_value(v_rest), i_offset=_value(i_off))
-        cell, scale = "IF_curr_delta", r / tau_m if leaky else r
+        cell, scale = cell_for("LIF"), r / tau_m if leaky else r
     if spiking:
         thr, reset = np.nextafter(a("v_threshold"), np.inf), a("v_reset")
         if np.any(reset >= thr):
@@ -119,9 +125,10 @@ def nir_node(pop, dt):
     import nir
     where = f"population {pop.label!r} ({pop.cell_type})"
     n = pop.size
-    if pop.cell_type not in ("IF_curr_exp", "IF_curr_delta"):
-        raise SpecError(f"{where}: NIR export supports IF_curr_exp (CubaLIF), IF_curr_delta (LIF, IF, LI, I, "
-                        f"Threshold) and SpikeSourceInput (Input)")
+    kind = CATALOGUE[pop.cell_type].nir
+    if kind not in ("CubaLIF", "LIF"):
+        raise SpecError(f"{where}: NIR export supports {cell_for('CubaLIF')} (CubaLIF, CubaLI), {cell_for('LIF')} "
+                        f"(LIF, IF, LI, I, Threshold) and {cell_for('Input')} (Input)")
     par = {k: np.broadcast_to(np.asarray(v, float), (n,)).copy() for k, v in pop.parameters().items()}
     if np.any(par["tau_refrac"] > 0):
         raise SpecError(f"{where}: tau_refrac={pop.parameters()['tau_refrac']!r}; NIR's neurons have no "
@@ -132,7 +139,7 @@ def nir_node(pop, dt):
     r = par["tau_m"] / par["cm"]
     spiking = not np.all(par["v_thresh"] >= NO_SPIKE)
     thr = np.nextafter(par["v_thresh"], -np.inf)
-    if pop.cell_type == "IF_curr_exp":
+    if kind == "CubaLIF":
         if np.any(par["tau_syn_E"] != par["tau_syn_I"]):
             raise SpecError(f"{where}: tau_syn_E != tau_syn_I; NIR's CubaLIF has one synaptic time constant")
         common = dict(tau_syn=par["tau_syn_E"], tau_mem=par["tau_m"], r=r, v_leak=par["v_rest"])
@@ -140,7 +147,7 @@ def nir_node(pop, dt):
         return node, par["tau_syn_E"]
     if np.all(par["tau_m"] <= dt * MEMORYLESS * (1 + 1e-12)):
         if not (np.all(par["v_rest"] == 0) and np.all(par["cm"] == par["tau_m"]) and spiking):
-            raise SpecError(f"{where}: a memoryless IF_curr_delta (tau_m <= dt/1000) exports as NIR Threshold "
+            raise SpecError(f"{where}: a memoryless {pop.cell_type} (tau_m <= dt/1000) exports as NIR Threshold "
                             f"only with v_rest=0 and cm=tau_m")
         return nir.Threshold(threshold=thr), np.ones(n)
     if np.all(par["tau_m"] >= NO_LEAK):
