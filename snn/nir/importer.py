@@ -4,7 +4,7 @@
     res = Simulator(net).run(100.0, stimuli={"input": spikes})
     res.counts("lif2")                              # every neuron node keeps its NIR name as its label
 
-Input nodes become ``SpikeSourceInput`` populations, neuron nodes populations (``snn/nir/neurons.py`` says how),
+Nested NIRGraph nodes are inlined first (``flatten``). Input nodes become ``SpikeSourceInput`` populations, neuron nodes populations (``snn/nir/neurons.py`` says how),
 and every path of stateless nodes (Affine, Linear, Scale, Flatten, Conv2d, SumPool2d, AvgPool2d, Delay) from a
 spiking node to a neuron node becomes one explicit weight matrix (``snn/nir/ops.py``): a projection per sign
 (excitatory, inhibitory) and delay. Biases reaching a neuron become its ``i_offset``. Neuron indices are C-order
@@ -77,9 +77,9 @@ def from_nir(graph, dt, *, seed=0):
     dt = float(dt)
     graph = _read(graph)
     neurons, stateless, silent = _types()
-    nodes = graph.nodes
+    nodes, edges = flatten(graph.nodes, graph.edges)
     preds = {name: [] for name in nodes}
-    for edge in graph.edges:
+    for edge in edges:
         a, b = edge
         for end in (a, b):
             if end not in nodes:
@@ -169,6 +169,32 @@ def from_nir(graph, dt, *, seed=0):
                 raise SpecError(f"NIR Output {name!r} is fed by {preds[name]}; snn records Input and neuron nodes, "
                                 f"so an Output needs exactly one of those before it")
     return Network(pops, projs, dt=dt, schedule="exact", seed=seed).validate()
+
+
+def flatten(nodes, edges, prefix=""):
+    """Nested NIRGraph nodes (snnTorch's recurrent layers, e.g. RLeaky) inlined: subgraph ``s`` with one Input and
+    one Output node contributes its other nodes as ``s.<name>``; an edge into ``s`` goes to what its Input feeds,
+    an edge out of ``s`` leaves from what feeds its Output."""
+    import nir
+    flat, out_edges, ports = {}, [], {}
+    for name, node in nodes.items():
+        if not isinstance(node, nir.NIRGraph):
+            flat[prefix + name] = node
+            continue
+        inner, inner_edges = flatten(node.nodes, node.edges, f"{prefix}{name}.")
+        ins = [k for k, v in inner.items() if isinstance(v, nir.Input)]
+        outs = [k for k, v in inner.items() if isinstance(v, nir.Output)]
+        if len(ins) != 1 or len(outs) != 1:
+            raise SpecError(f"NIR subgraph {prefix + name!r} has {len(ins)} Input and {len(outs)} Output nodes; snn "
+                            f"inlines subgraphs with one of each")
+        ports[prefix + name] = ([b for a, b in inner_edges if a == ins[0]], [a for a, b in inner_edges if b == outs[0]])
+        flat.update({k: v for k, v in inner.items() if k not in (ins[0], outs[0])})
+        out_edges += [(a, b) for a, b in inner_edges if a != ins[0] and b != outs[0]]
+    for a, b in edges:
+        a, b = prefix + a, prefix + b
+        for src in ports[a][1] if a in ports else [a]:
+            out_edges += [(src, dst) for dst in (ports[b][0] if b in ports else [b])]
+    return flat, out_edges
 
 
 def _delay(node, where, inp, dt):

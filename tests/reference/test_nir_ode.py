@@ -275,3 +275,21 @@ def test_threshold_fires_where_the_step_input_exceeds_it():
     z = (W @ x + np.array([0.0, 0.5, 0.0])[:, None]) > np.array([1.0, 0.9, 0.5])[:, None]
     for k in range(3):   # input of step t reaches the node in step t + 1, stamped (t + 2) dt
         np.testing.assert_allclose(res.spike_trains("th")[k], (np.flatnonzero(z[k, :-1]) + 2) * DT)
+
+
+def test_recurrent_lif_matches_the_ode_exactly():
+    """LIF with a recurrent Linear (a loop through a neuron: the one-step latency is its delay in both)."""
+    rng = np.random.default_rng(12)
+    n = 8
+    g = nir.NIRGraph(nodes=dict(
+        inp=nir.Input(input_type=np.array([4])), fc=nir.Linear(weight=rng.uniform(0.2, 1.0, (n, 4))),
+        lif=_lif(n, tau=6.0, r=1.0, thr=0.5), rec=nir.Linear(weight=rng.normal(0.0, 0.4, (n, n))),
+        out=nir.Output(output_type=np.array([n]))),
+        edges=[("inp", "fc"), ("fc", "lif"), ("lif", "rec"), ("rec", "lif"), ("lif", "out")], type_check=False)
+    n_steps = 200
+    inputs = {"inp": rng.random((4, n_steps)) < 0.2}
+    want, _ = Reference(g).run(inputs, n_steps, {})
+    got = _snn(g, inputs, n_steps).spike_trains("lif")
+    assert sum(map(len, got)) > 20
+    for k in range(n):
+        np.testing.assert_allclose(got[k], want["lif"][k], atol=1e-9)

@@ -222,3 +222,33 @@ def test_to_nir_refuses_sources_with_data_and_other_schedules():
                        schedule="spinnaker"))
     with pytest.raises(SpecError, match="'exact' schedule"):
         to_nir(Network([inp, cell], [Projection("src", "n", AllToAll(), weight=1.0)], schedule="spinnaker"))
+
+
+def _recurrent_parts(rng, n=8):
+    lif = nir.LIF(tau=np.full(n, 6.0), r=np.ones(n), v_leak=np.zeros(n), v_threshold=np.full(n, 0.5))
+    return lif, nir.Linear(weight=rng.normal(0.0, 0.4, (n, n)))
+
+
+def test_nested_subgraph_is_inlined_like_the_flat_graph():
+    """A recurrent layer as snnTorch exports RLeaky (a NIRGraph node: Input -> LIF <-> Linear, LIF -> Output) gives
+    the spikes of the same graph written flat; its neurons are labelled '<subgraph>.<node>'."""
+    rng = np.random.default_rng(11)
+    lif, rec = _recurrent_parts(rng)
+    w_in, w_out = rng.uniform(0.2, 1.0, (8, 4)), rng.uniform(0.2, 1.0, (3, 8))
+    sub = nir.NIRGraph(nodes=dict(input=nir.Input(input_type=np.array([8])), lif=lif, w_rec=rec,
+                                  output=nir.Output(output_type=np.array([8]))),
+                       edges=[("input", "lif"), ("lif", "w_rec"), ("w_rec", "lif"), ("lif", "output")],
+                       type_check=False)
+    outer = dict(inp=nir.Input(input_type=np.array([4])), fc=nir.Linear(weight=w_in), fc2=nir.Linear(weight=w_out),
+                 lif2=_lif(3), out=nir.Output(output_type=np.array([3])))
+    nested = _graph({**outer, "rnn": sub}, [("inp", "fc"), ("fc", "rnn"), ("rnn", "fc2"), ("fc2", "lif2"),
+                                            ("lif2", "out")])
+    flat = _graph({**outer, "rnn.lif": lif, "rnn.w_rec": rec},
+                  [("inp", "fc"), ("fc", "rnn.lif"), ("rnn.lif", "rnn.w_rec"), ("rnn.w_rec", "rnn.lif"),
+                   ("rnn.lif", "fc2"), ("fc2", "lif2"), ("lif2", "out")])
+    x = rng.random((1, 4, 200)) < 0.2
+    a, b = (Simulator(from_nir(g, DT)).run(100.0, stimuli={"inp": x}) for g in (nested, flat))
+    assert a.counts("rnn.lif").sum() > 20 and a.counts("lif2").sum() > 0
+    for label in ("rnn.lif", "lif2"):
+        np.testing.assert_array_equal(a.spikes(label)[0], b.spikes(label)[0])
+        np.testing.assert_array_equal(a.spikes(label)[1], b.spikes(label)[1])
