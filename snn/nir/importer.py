@@ -5,8 +5,8 @@
     res.counts("lif2")                              # every neuron node keeps its NIR name as its label
 
 Nested NIRGraph nodes are inlined first (``flatten``). Input nodes become ``SpikeSourceInput`` populations,
-neuron nodes populations (``snn/nir/neurons.py`` says how), and every path of stateless nodes (Affine, Linear, Scale, Flatten, Conv2d, SumPool2d, AvgPool2d, Delay) from a
-spiking node to a neuron node becomes one explicit weight matrix (``snn/nir/ops.py``): a projection per sign
+neuron nodes populations (``snn/nir/neurons.py`` says how), and every path of stateless nodes (Affine, Linear,
+Scale, Flatten, Conv2d, SumPool2d, AvgPool2d, Delay) from a spiking node to a neuron node becomes one explicit weight matrix (``snn/nir/ops.py``): a projection per sign
 (excitatory, inhibitory) and delay. Biases reaching a neuron become its ``i_offset``. Neuron indices are C-order
 flat indices of the node's shape.
 
