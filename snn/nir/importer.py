@@ -4,11 +4,11 @@
     res = Simulator(net).run(100.0, stimuli={"input": spikes})
     res.counts("lif2")                              # every neuron node keeps its NIR name as its label
 
-Nested NIRGraph nodes are inlined first (``flatten``). Input nodes become ``SpikeSourceInput`` populations,
-neuron nodes populations (``snn/nir/neurons.py`` says how), and every path of stateless nodes (Affine, Linear,
-Scale, Flatten, Conv2d, SumPool2d, AvgPool2d, Delay) from a spiking node to a neuron node becomes one explicit
-weight matrix (``snn/nir/ops.py``): a projection per sign (excitatory, inhibitory) and delay. Biases reaching a neuron become its ``i_offset``. Neuron indices are C-order
-flat indices of the node's shape.
+Nested NIRGraph nodes are inlined first (``flatten``). Input nodes become ``SpikeSourceInput`` populations, neuron
+nodes populations (``snn/nir/neurons.py`` says how), and every path of stateless nodes (Affine, Linear, Scale,
+Flatten, Conv2d, SumPool2d, AvgPool2d, Delay) from a spiking node to a neuron node becomes one explicit weight
+matrix (``snn/nir/ops.py``): a projection per sign (excitatory, inhibitory) and delay. Biases reaching a neuron
+become its ``i_offset``. Neuron indices are C-order flat indices of the node's shape.
 
 Time: ``dt`` and every NIR time constant and delay share one unit (snn calls it ms). NIR transmits instantly; in
 snn every path takes one step (the engine's minimum delay, as NEST's and SpiNNaker's), plus its Delay nodes, which
