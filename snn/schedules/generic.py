@@ -4,7 +4,7 @@ population's cell type stepping by its registry kernel. Own options: membrane-po
 import numba
 import numpy as np
 
-from . import Schedule
+from .base import Schedule
 from ..kernels.schedules import run_batch, run_serial
 from ..lowering import STAMP_OFFSET
 from ..monitors import ProbePlan, non_finite_error, run_in_chunks

@@ -18,7 +18,7 @@ from collections import namedtuple
 import numba
 import numpy as np
 
-from . import Schedule
+from .base import Schedule
 from ..cells import CATALOGUE
 from ..errors import SpecError
 from ..kernels.nalsm_schedule import AGE_CAP, nalsm_batch, nalsm_chain, nalsm_serial
