@@ -54,25 +54,49 @@ def deployed_network(run_dir, data_dir, *, task=0, image=0, duration=200.0, max_
                           pixels=t.pixels(t.test_x[image:image + 1])[0])
 
 
+def nir_network(run_dir, data_dir, *, duration=200.0, max_rate=DEFAULT_MAX_RATE, quantise=True):
+    """The deployable network of ``run_dir``'s model with a ``SpikeSourceInput`` of pixels (fed at run time), as
+    ``snn export continual --target nir`` writes it: NIR graphs hold no input data."""
+    model, cfg, _ = load_run(run_dir)
+    mean, std = run_tasks(cfg, data_dir, test_per_task=1)[0].mean_std
+    return deployable_mlp(model, duration=duration, mean=mean, std=std, max_rate=max_rate, quantise=quantise)
+
+
+def _through_nir(net):
+    """``net`` written to a .nir file and read back (snn.nir): what another tool's export would hand snn."""
+    import tempfile
+    import nir
+    from snn.nir import from_nir, to_nir
+    with tempfile.TemporaryDirectory() as tmp:
+        nir.write(Path(tmp) / "continual.nir", to_nir(net))
+        return from_nir(Path(tmp) / "continual.nir", net.dt)
+
+
 def deployed_accuracy(run_dir, data_dir, *, test_per_task=1000, duration=200.0, max_rate=DEFAULT_MAX_RATE,
-                      quantise=True, seed=0, progress=True):
-    """Per-task test accuracy of the trained model and of its deployed variant in the engine, same images."""
+                      quantise=True, seed=0, progress=True, via_nir=False):
+    """Per-task test accuracy of the trained model and of its deployed variant in the engine, same images.
+    ``via_nir``: also the deployed network after a round trip through a NIR file, same images and seeds."""
     model, cfg, done = load_run(run_dir)
     tasks = run_tasks(cfg, data_dir, test_per_task)
     mean, std = tasks[0].mean_std
     net = deployable_mlp(model, duration=duration, mean=mean, std=std, max_rate=max_rate, quantise=quantise)
-    trained, deployed = [], []
+    nets = dict(deployed=net, **({"nir": _through_nir(net)} if via_nir else {}))
+    trained, acc = [], {k: [] for k in nets}
     for k in range(done):
         t = tasks[k]
         n = len(t.test_y)
         trained.append(evaluate(model, tasks, k, n))
-        run = lambda x: engine_logits(net, np.clip(x * std + mean, 0.0, 1.0), duration,  # noqa: E731
-                                      max_rate=max_rate, seed=seed + k)
-        deployed.append(evaluate(model, tasks, k, n, chunk=n, logits=run))
+        for name, m in nets.items():
+            run = lambda x: engine_logits(m, np.clip(x * std + mean, 0.0, 1.0), duration,  # noqa: E731
+                                          max_rate=max_rate, seed=seed + k)
+            acc[name].append(evaluate(model, tasks, k, n, chunk=n, logits=run))
         if progress:
-            print(f"task {k}: trained {trained[-1]:.4f}  deployed {deployed[-1]:.4f}", flush=True)
-    return dict(run=Path(run_dir).name, method=cfg["method"], training=cfg["training"], tasks_done=done,
-                test_per_task=min(len(t.test_y) for t in tasks), duration_ms=duration, max_rate=max_rate,
-                quantised=quantise, seed=seed, trained_accuracy=trained, deployed_accuracy=deployed,
-                trained_mean=float(np.mean(trained)), deployed_mean=float(np.mean(deployed)),
-                synapses=int(sum(p.connector.conn_list.shape[0] for p in net.projections)))
+            print(f"task {k}: trained {trained[-1]:.4f}  " + "  ".join(f"{name} {a[-1]:.4f}" for name, a in
+                                                                        acc.items()), flush=True)
+    out = dict(run=Path(run_dir).name, method=cfg["method"], training=cfg["training"], tasks_done=done,
+               test_per_task=min(len(t.test_y) for t in tasks), duration_ms=duration, max_rate=max_rate,
+               quantised=quantise, seed=seed, trained_accuracy=trained, trained_mean=float(np.mean(trained)),
+               synapses=int(sum(p.connector.conn_list.shape[0] for p in net.projections)))
+    for name, a in acc.items():
+        out.update({f"{name}_accuracy": a, f"{name}_mean": float(np.mean(a))})
+    return out

@@ -1,10 +1,12 @@
-"""``snn export MODEL --target {script,nest,spinnaker} --out DIR``: take a model elsewhere.
+"""``snn export MODEL --target {script,nest,spinnaker,nir} --out DIR``: take a model elsewhere.
 
 * ``script``: ``DIR/run_<model>.py`` + ``DIR/<model>_network.npz``, a self-contained PyNN script (``--sim`` picks
   the backend the parameters are mapped for, SpiNNaker by default);
 * ``nest``: build and run the network in NEST through PyNN, write ``DIR/spikes.npz`` and ``DIR/summary.json``;
 * ``spinnaker``: check, map on a virtual SpiNN-5 board (or ``--machine HOST``), write ``DIR/resources.json``;
-  exits 1 with the list of problems when the network cannot run there.
+  exits 1 with the list of problems when the network cannot run there;
+* ``nir``: ``DIR/<model>.nir``, the network as a NIR graph (``snn.nir.to_nir``; for continual its pixels are a NIR
+  Input fed at run time). Networks whose spikes come from data (SpikeSourceArray, Poisson) are refused.
 
 Models resolve through ``MODELS`` ({name: builder(**options) -> Network}, the options named in ``OPTIONS``; the
 builders live in ``models/exports.py``): stdp_relay (``build_demo``: not the network of ``snn demo``), ca3_cam,
@@ -46,8 +48,8 @@ def resolve(name, args=None):
 
 def add_arguments(parser):
     parser.add_argument("model", metavar="MODEL", help=f"model to export: one of {sorted(MODELS)}")
-    parser.add_argument("--target", choices=("script", "nest", "spinnaker"), required=True,
-                        help="a PyNN script, a run in NEST, or a SpiNNaker mapping")
+    parser.add_argument("--target", choices=("script", "nest", "spinnaker", "nir"), required=True,
+                        help="a PyNN script, a run in NEST, a SpiNNaker mapping, or a NIR file")
     parser.add_argument("--out", required=True, help="output folder")
     parser.add_argument("--duration", type=float, default=100.0, help="ms to run (default 100)")
     parser.add_argument("--sim", choices=("spinnaker", "nest"), default="spinnaker",
@@ -62,8 +64,32 @@ def add_arguments(parser):
                        help="input spikes per ms of a white pixel (default 0.5)")
 
 
+def export_nir(args):
+    """``--target nir``: write ``OUT/<model>.nir``."""
+    import nir
+    from snn.nir import to_nir
+    if args.model == "continual":
+        from .continual_deploy import DEFAULT_MAX_RATE, nir_network
+        if args.run is None or args.data_dir is None:
+            raise SpecError("snn export continual needs --run (the --out folder of a `snn continual` run) and "
+                            "--data-dir (its datasets)")
+        net = nir_network(args.run, args.data_dir, duration=args.duration, max_rate=args.max_rate or DEFAULT_MAX_RATE)
+    else:
+        net = resolve(args.model, args)
+    graph = to_nir(net)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"{args.model}.nir"
+    nir.write(path, graph)
+    kinds = sorted({type(n).__name__ for n in graph.nodes.values()})
+    print(f"wrote {path}: {len(graph.nodes)} nodes ({', '.join(kinds)}), dt {net.dt} ms")
+    return 0
+
+
 def main(args):
     from snn.hardware.capabilities import check
+    if args.target == "nir":
+        return export_nir(args)
     net = resolve(args.model, args)
     out = Path(args.out)
     backend = {"script": args.sim, "nest": "nest", "spinnaker": "spinnaker"}[args.target]

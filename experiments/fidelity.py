@@ -50,6 +50,8 @@ def add_arguments(parser):
     parser.add_argument("--test-per-task", type=int, default=1000, help="continual: test images per task")
     parser.add_argument("--max-rate", type=float, default=None,
                         help="continual: input spikes per ms of a white pixel (default 0.5)")
+    parser.add_argument("--via-nir", action="store_true",
+                        help="continual: also the deployed network after a round trip through a NIR file")
 
 
 def main(args):
@@ -72,7 +74,8 @@ def main(args):
         if args.run is None or args.data_dir is None:
             raise SpecError("snn fidelity continual needs --run (a `snn continual` output folder) and --data-dir")
         out = deployed_accuracy(args.run, args.data_dir, test_per_task=args.test_per_task, duration=args.duration,
-                                max_rate=args.max_rate or DEFAULT_MAX_RATE, seed=args.seed)
+                                max_rate=args.max_rate or DEFAULT_MAX_RATE, seed=args.seed,
+                                via_nir=args.via_nir)
     if getattr(args, "json", False):
         print(json.dumps(out))
     else:

@@ -63,11 +63,16 @@ def liquid_accuracy(out):
 def continual(out):
     lines = [f"{out['run']} ({out['method']}, {out['training']}), {out['tasks_done']} tasks, "
              f"{out['test_per_task']} test images each, {out['duration_ms']:g} ms per image:"]
+    nir = "nir_accuracy" in out        # --via-nir: the deployed network after a round trip through a NIR file
     for k, (t, d) in enumerate(zip(out["trained_accuracy"], out["deployed_accuracy"])):
-        lines.append(f"  task {k}: trained {t:.4f}  deployed {d:.4f}")
+        lines.append(f"  task {k}: trained {t:.4f}  deployed {d:.4f}" +
+                     (f"  through NIR {out['nir_accuracy'][k]:.4f}" if nir else ""))
     n = out["test_per_task"] * max(out["tasks_done"], 1)
-    lines.append(f"mean: trained {out['trained_mean']:.4f}, deployed {out['deployed_mean']:.4f}")
+    lines.append(f"mean: trained {out['trained_mean']:.4f}, deployed {out['deployed_mean']:.4f}" +
+                 (f", through NIR {out['nir_mean']:.4f}" if nir else ""))
     lines.append(_accuracy_verdict("deployed network", out["trained_mean"], out["deployed_mean"], n))
+    if nir:
+        lines.append(_accuracy_verdict("network read back from NIR", out["deployed_mean"], out["nir_mean"], n))
     return lines
 
 

@@ -57,6 +57,14 @@ def _spike_times(sim, times):
     return [Sequence(np.asarray(t, float)) for t in times]
 
 
+def _nest_initial_v(sim, celltype, pop, init):
+    """pyNN.nest 0.13's IF_curr_delta has no ``variable_map`` (v -> V_m), so PyNN drops its initial v with a
+    warning and NEST starts V_m at its own default (-70 mV): set V_m on the NEST nodes directly."""
+    if "v" in init and sim.__name__ == "pyNN.nest" and not hasattr(celltype, "variable_map"):
+        v = np.broadcast_to(np.asarray(init["v"], float), (pop.size,))
+        pop.node_collection.set(V_m=[float(x) for x in v])
+
+
 def build_description(desc, conns, sim, record=None):
     """Create every population and projection of ``desc`` in the PyNN module ``sim`` (``setup`` must have run).
     ``record``: labels whose spikes are recorded (None: all). Returns ({label: Population}, {name: Projection})."""
@@ -69,6 +77,7 @@ def build_description(desc, conns, sim, record=None):
             celltype = cls(**{k: _value(v) for k, v in p["params"].items()})
         init = {k: _value(v) for k, v in p.get("initial_values", {}).items()}
         pop = sim.Population(p["size"], celltype, initial_values=init, label=p["label"])
+        _nest_initial_v(sim, celltype, pop, init)
         if record is None or p["label"] in record:
             pop.record("spikes")
         pops[p["label"]] = pop

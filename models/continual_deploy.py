@@ -119,3 +119,12 @@ def engine_logits(net, pixels, duration, *, max_rate=DEFAULT_MAX_RATE, seed=0, s
         out.append(np.stack([r.v("out", b)[1][-1] for b in range(r.batch)]))
     return np.concatenate(out) if out else np.zeros((0, net.population("out").size))
 
+
+
+def model_to_nir(model, **options):
+    """The trained ``SpikingMLP`` as a NIR graph: its deployable network (``deployable_mlp(model, **options)``,
+    pixels a NIR Input fed at run time) through ``snn.nir.to_nir``. Write it with ``nir.write(path, graph)``."""
+    from snn.nir import to_nir
+    if options.get("pixels") is not None:
+        raise SpecError("model_to_nir exports the network without input data; leave pixels=None")
+    return to_nir(deployable_mlp(model, **options))

@@ -126,7 +126,7 @@ def check_poisson(p, dt):
 
 
 register(CellType(
-    "IF_curr_exp", parameters={**_LIF, **_SYN}, state=dict(v="v_rest"), pynn_name="IF_curr_exp",
+    "IF_curr_exp", parameters={**_LIF, **_SYN}, state=dict(v="v_rest"), pynn_name="IF_curr_exp", nir="CubaLIF",
     pynn_backends=_PYNN_ALL, schedules=("exact", "spinnaker"), synapse_state=("i_e", "i_i"),
     coefficients={"exact": ("v_rest", "v_reset", "v_thresh", "ref_steps", "p22", "p21e", "p21i", "p11e", "p11i",
                             "drift"),
@@ -201,7 +201,7 @@ dyi/dt = -yi / tau_syn_I : amp
         "exact propagators and update order."))
 
 register(CellType(
-    "IF_curr_delta", parameters=dict(_LIF), state=dict(v="v_rest"), pynn_name="IF_curr_delta",
+    "IF_curr_delta", parameters=dict(_LIF), state=dict(v="v_rest"), pynn_name="IF_curr_delta", nir="LIF",
     pynn_backends=("spinnaker", "nest"), schedules=("exact",), weight_unit="mV",   # pyNN.mock 0.13: no delta
     coefficients={"exact": ("v_rest", "v_reset", "v_thresh", "ref_steps", "p33", "drift")},
     lower=lower_if_curr_delta, kernels={"exact": "neurons.if_curr_delta_exact"},
@@ -230,6 +230,7 @@ register(CellType(
 
 register(CellType(
     "SpikeSourceInput", parameters={}, pynn_name="SpikeSourceArray", pynn_backends=_PYNN_ALL, source="input",
+    nir="Input",
     schedules=("exact", "spinnaker", "nalsm"),
     doc="Spikes given per sample at run time (``stimuli=``): dense events or per-step Bernoulli rates."))
 

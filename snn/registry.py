@@ -77,6 +77,7 @@ class CellType:
     board: str = None                               # the neuron model of the board's fixed-point 'spinnaker'
                                                     # schedule (snn/kernels/board.py) that computes it, if any
     refusal: tuple = None                           # (reason, nearest deployable variant) on PyNN backends
+    nir: str = None                                 # the NIR node it is read from and written to (snn/nir)
     doc: str = ""
     check: object = None                            # check(params, dt) -> problems beyond the domains
     model_id: int = SOURCE
