@@ -19,6 +19,7 @@ from .kernels.schedules import EXACT, SPINNAKER, run_batch, run_serial
 from .lowering import STAMP_OFFSET, lower
 from .monitors import ProbePlan, Result, non_finite_error, run_in_chunks
 from .resources import check_run, estimate_run, memory_limit
+from .run_state import check_state, fresh_state, no_state, take
 from .stimuli import lower_stimuli, take_samples
 
 SCHEDULE_IDS = {"exact": EXACT, "spinnaker": SPINNAKER}
@@ -41,7 +42,7 @@ class Simulator:
 
     def run(self, duration, batch=1, stimuli=None, seed=0, sample_offset=0, plastic_weights=None,
             chunk=None, progress=False, carry_over=False, traces=None, record_v=None, record_weights=None,
-            every=1, memory_limit=None, keep_weights=True, calcium=None):
+            every=1, memory_limit=None, keep_weights=True, calcium=None, state=None):
         """Simulate ``batch`` independent samples for ``duration`` ms.
 
         stimuli: {label: array} for ``SpikeSourceInput`` populations: a bool array (batch or 1, size, steps) of
@@ -63,6 +64,10 @@ class Simulator:
         check). A run estimated above it is refused before anything is allocated (``ResourceError``).
         keep_weights ('nalsm' schedule, independent samples): False drops each sample's learned weights (the
         result's ``plastic_weights`` is None) and never makes a (batch, synapses) array: feature extraction.
+        state ('exact' and 'spinnaker' schedules): a ``RunState`` (``initial_state(batch)`` or a previous result's
+        ``.state``) to continue from: the run covers steps state.t0 .. state.t0 + n_steps - 1, spike and probe
+        times are absolute, SpikeSourceArray times outside those steps are left to other calls, and the
+        result's ``state`` continues it (snn/run_state.py). Pass the previous ``plastic_weights`` too.
         """
         net = self.net
         n_steps, batch = _check_run_args(net, duration, batch, seed, sample_offset, chunk, carry_over)
@@ -77,7 +82,13 @@ class Simulator:
                              n_stim_inputs=n_stim, events_shared=shared, traces=self._ext is not None,
                              ftype_size=self.dtype.itemsize)
         check_run(parts, _limit(memory_limit), what=f"run(duration={duration}, batch={batch})")
-        stim = lower_stimuli(net, self.offsets, stimuli, batch, n_steps, STAMP_OFFSET[net.schedule], seed)
+        if state is not None:
+            if self._ext is not None:
+                raise SpecError("state= (continuing a run) is an option of the 'exact' and 'spinnaker' schedules")
+            check_state(state, self.lowered, batch, self.dtype)
+        t0 = 0 if state is None else int(state.t0)
+        stim = lower_stimuli(net, self.offsets, stimuli, batch, n_steps, STAMP_OFFSET[net.schedule], seed,
+                             first_step=None if state is None else t0)
         if plastic_weights is None:
             w0 = self.initial_plastic_weights
         else:
@@ -109,7 +120,8 @@ class Simulator:
         if carry_over or traces is not None or calcium is not None or not keep_weights:
             raise SpecError(f"carry_over, traces, calcium and keep_weights are options of the 'nalsm' schedule, "
                             f"not {net.schedule!r}")
-        plan = ProbePlan(self, n_steps, STAMP_OFFSET[net.schedule], record_v, record_weights, every)
+        plan = ProbePlan(self, n_steps, STAMP_OFFSET[net.schedule], record_v, record_weights, every, first_step=t0)
+        run_state = no_state(self.lowered, self.dtype) if state is None else state
         n = self.lowered.coefs.shape[1]
         counts = np.zeros((batch, n), np.int64)
         times, index = [None] * batch, [None] * batch
@@ -121,7 +133,7 @@ class Simulator:
             probes = plan.arrays(z - a, self.dtype)
             runner = run_batch if z - a > 1 and numba.get_num_threads() > 1 else run_serial
             runner(SCHEDULE_IDS[net.schedule], self.lowered, take_samples(stim, a, z), z - a, sample_offset + a,
-                   n_steps, wb, cnt, out_t, out_i, n_out, probes)
+                   n_steps, wb, cnt, out_t, out_i, n_out, probes, take(run_state, a, z))
             bad = np.flatnonzero(probes.err[:, 0])
             if bad.size:
                 self._raise_non_finite(stim, a + int(bad[0]), sample_offset, n_steps, w, plan,
@@ -138,7 +150,13 @@ class Simulator:
         _check_finite(w)
         res = Result(self, n_steps, seed, counts, times, index, w)
         res._set_probes(plan, out_v, out_w)
+        res.state = None if state is None else state._replace(t0=np.int64(t0 + n_steps))
         return res
+
+    def initial_state(self, batch=1):
+        """A ``RunState`` at t = 0 for ``batch`` samples, to pass as ``run(..., state=)`` ('exact' and
+        'spinnaker' schedules)."""
+        return fresh_state(self.lowered, batch, self.dtype)
 
     def _neuron_state(self, name, value, rows):
         """``traces`` / ``calcium`` as given: None, or a finite (n,) or (1 or rows, n) float64 array."""
@@ -159,7 +177,7 @@ class Simulator:
         probes = ProbePlan(self, steps, 0).arrays(1, self.dtype, guard_every=1)
         run_serial(SCHEDULE_IDS[self.net.schedule], self.lowered, take_samples(stim, b, b + 1), 1,
                    sample_offset + b, steps, w[b:b + 1].copy(), np.zeros((1, n), np.int64), out_t, out_i, n_out,
-                   probes)
+                   probes, no_state(self.lowered, self.dtype))
         step, neuron = int(probes.err[0, 1]), int(probes.err[0, 2])
         if probes.err[0, 0] == 0:     # not reproduced (a deterministic run always is): report what was seen
             step, neuron = seen_at, int(probes.err[0, 2])

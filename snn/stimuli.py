@@ -13,8 +13,9 @@ from .errors import SpecError
 Stimuli = namedtuple("Stimuli", "ev_ptr ev_idx prob prob_idx seed")
 
 
-def _array_source_events(pop, n_steps, stamp_offset, dt):
-    """(step, index) pairs of a SpikeSourceArray's spike_times (ms)."""
+def _array_source_events(pop, n_steps, stamp_offset, dt, first_step=None):
+    """(step, index) pairs of a SpikeSourceArray's spike_times (ms). ``first_step`` (a continued run): steps
+    relative to it, and times outside steps first_step .. first_step + n_steps - 1 belong to other calls."""
     st = pop.parameters()["spike_times"]
     per_neuron = [st] * pop.size if len(st) == 0 or np.ndim(st[0]) == 0 else list(st)
     if len(per_neuron) != pop.size:
@@ -22,6 +23,9 @@ def _array_source_events(pop, n_steps, stamp_offset, dt):
     steps, idx = [], []
     for i, times in enumerate(per_neuron):
         s = np.rint(np.asarray(times, float) / dt).astype(np.int64) - stamp_offset
+        if first_step is not None:
+            s = s - first_step
+            s = s[(s >= 0) & (s < n_steps)]
         bad = (s < 0) | (s >= n_steps)
         if bad.any():
             first = np.asarray(times, float)[bad][0]
@@ -35,7 +39,7 @@ def _array_source_events(pop, n_steps, stamp_offset, dt):
     return (np.concatenate(steps), np.concatenate(idx)) if steps else (np.zeros(0, int), np.zeros(0, int))
 
 
-def lower_stimuli(net, offsets, stimuli, batch, n_steps, stamp_offset, seed):
+def lower_stimuli(net, offsets, stimuli, batch, n_steps, stamp_offset, seed, first_step=None):
     unknown = set(stimuli) - {p.label for p in net.populations if p.cell_type == "SpikeSourceInput"}
     if unknown:
         raise SpecError(f"stimuli given for {sorted(unknown)}, which are not SpikeSourceInput populations")
@@ -45,7 +49,7 @@ def lower_stimuli(net, offsets, stimuli, batch, n_steps, stamp_offset, seed):
     for pop in net.populations:
         off = offsets[pop.label]
         if pop.cell_type == "SpikeSourceArray":
-            s, i = _array_source_events(pop, n_steps, stamp_offset, net.dt)
+            s, i = _array_source_events(pop, n_steps, stamp_offset, net.dt, first_step)
             shared_steps.append(s)
             shared_ids.append(i + off)
         elif pop.cell_type == "SpikeSourceInput":

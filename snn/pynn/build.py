@@ -1,0 +1,136 @@
+"""Lowering of the PyNN network to ``snn.spec.Network`` and one engine run from the carried state.
+
+Populations keep their creation order (the engine's global neuron index is then the PyNN ID). A projection
+becomes one ``spec.Projection`` per (pre population, post population) pair with its explicit connections
+(``FromList``: index, index, |weight|, delay): PyNN gives current-based inhibitory weights negative, snn takes
+magnitudes and lets the receptor set the sign. SpikeSourceArray populations run as ``SpikeSourceInput`` fed
+with the events of each run's window, so spikes after a run's end wait for the next run.
+"""
+import math
+from functools import reduce
+
+import numpy as np
+
+from .. import spec
+from ..cells import CATALOGUE
+from ..connectors import FromList
+from ..engine import Simulator
+from ..run_state import remap_buffer
+from ..spec import MAX_MAGNITUDE
+
+ROW_NAMES = {0: "v", 1: "syn_exc", 2: "syn_inh"}
+
+
+def _value(arr):
+    """A scalar when all cells share the value (the engine lowers it once), else the per-cell array."""
+    arr = np.asarray(arr, float)
+    return float(arr[0]) if arr.size and np.all(arr == arr[0]) else arr
+
+
+def _population(k, pop):
+    ct = pop.celltype
+    name = ct.snn_name
+    params, init = {}, {}
+    if name != "SpikeSourceInput":
+        for p in CATALOGUE[name].defaults:
+            params[p] = _value(pop._parameters[p])
+        if "duration" in params:       # PyNN's 1e10 ms "forever" is beyond the engine's largest magnitude
+            params["duration"] = np.minimum(params["duration"], MAX_MAGNITUDE)
+        if "v" in CATALOGUE[name].state:
+            init["v"] = _value(np.broadcast_to(pop.initial_values["v"].evaluate(simplify=False), (pop.size,)))
+    return spec.Population(f"p{k}", pop.size, name, params, init)
+
+
+def _source_events(pop, dt):
+    """(steps, indices) of a SpikeSourceArray: a spike at T ms is emitted in step round(T / dt) - 1 and stamped
+    T, as the engine's 'exact' schedule stamps the end of the step (NEST's on-grid times)."""
+    steps, idx = [], []
+    for i, seq in enumerate(pop._parameters["spike_times"]):
+        times = np.asarray(getattr(seq, "value", seq), float).ravel()
+        steps.append(np.rint(times / dt).astype(np.int64) - 1)
+        idx.append(np.full(times.size, i, np.int64))
+    return (np.concatenate(steps), np.concatenate(idx)) if steps else (np.zeros(0, np.int64),) * 2
+
+
+class Engine:
+    """The lowered network of a ``State`` and its runs."""
+
+    def __init__(self, state):
+        self.state = state
+        pops = state.populations
+        self.labels = [f"p{k}" for k in range(len(pops))]
+        starts = np.cumsum([0] + [p.size for p in pops])
+        self.starts = starts
+        projections = []
+        for n, proj in enumerate(state.projections):
+            pre, post = proj.global_ids()
+            w = np.abs(proj._attr["weight"])
+            d = proj._attr["delay"]
+            a = np.searchsorted(starts, pre, side="right") - 1
+            b = np.searchsorted(starts, post, side="right") - 1
+            for pa in np.unique(a):
+                for pb in np.unique(b[a == pa]):
+                    m = (a == pa) & (b == pb)
+                    rows = np.column_stack([pre[m] - starts[pa], post[m] - starts[pb], w[m], d[m]])
+                    projections.append(spec.Projection(self.labels[pa], self.labels[pb], FromList(rows),
+                                                       receptor_type=proj.receptor_type,
+                                                       label=f"{n}:{pa}->{pb}"))
+        self.net = spec.Network([_population(k, p) for k, p in enumerate(pops)], projections,
+                                dt=state.dt, schedule=state.schedule, seed=state.rng_seed)
+        spiking = [self.labels[k] for k, p in enumerate(pops) if p.recorder._ids("spikes").size]
+        self.sim = Simulator(self.net, record=spiking)
+        self.sources = {self.labels[k]: _source_events(p, state.dt) for k, p in enumerate(pops)
+                        if p.celltype.snn_name == "SpikeSourceInput"}
+
+    def _stimuli(self, t0, n):
+        out = {}
+        for label, (steps, idx) in self.sources.items():
+            x = np.zeros((1, self.net.population(label).size, n), np.bool_)
+            m = (steps >= t0) & (steps < t0 + n)
+            x[0, idx[m], steps[m] - t0] = True
+            out[label] = x
+        return out
+
+    def _initial_state(self):
+        st = self.sim.initial_state(1)
+        for pop in self.state.populations:
+            for var, row in getattr(pop.celltype, "state_rows", {}).items():
+                if row and var in pop.initial_values:
+                    values = np.broadcast_to(pop.initial_values[var].evaluate(simplify=False), (pop.size,))
+                    (st.i_e, st.i_i)[row - 1][0, np.asarray(pop.all_cells, int)] = values
+        return st
+
+    def run(self, t0, n):
+        """Steps t0 .. t0 + n - 1 from the carried state; the data go to the recorders."""
+        state = self.state
+        run_state = state._run_state
+        if run_state is None:
+            run_state = self._initial_state()
+        elif run_state.buf.shape[1] != self.sim.lowered.n_slots:
+            run_state = remap_buffer(run_state, self.sim.lowered.n_slots)
+        requests, intervals = {}, []
+        for k, pop in enumerate(state.populations):
+            for name, (ids, row) in pop.recorder.signal_requests().items():
+                if ids.size:
+                    requests[(self.labels[k], ROW_NAMES[row])] = (pop, name, ids)
+                    intervals.append(pop.recorder.every)
+        every = reduce(math.gcd, intervals, 0) or 1
+        record_v = {key: ids - self.starts[self.labels.index(key[0])] for key, (_, _, ids) in requests.items()}
+        res = self.sim.run(n * state.dt, seed=state.rng_seed, stimuli=self._stimuli(t0, n), state=run_state,
+                           record_v=record_v, every=every, memory_limit=0)
+        state._run_state = res.state
+        for k, pop in enumerate(state.populations):
+            label = self.labels[k]
+            spikes = (None, None)
+            if label in self.sim.offsets and pop.recorder._ids("spikes").size:
+                times, idx = res.spikes(label)
+                gids = idx + self.starts[k]
+                keep = np.isin(gids, pop.recorder._ids("spikes"))
+                spikes = (gids[keep], np.round(times[keep], 10))
+            signals = {}
+            for key, (p, name, ids) in requests.items():
+                if p is pop:
+                    times, values = res.v(key)
+                    steps = np.rint(times / state.dt).astype(np.int64) - 1
+                    signals[name] = (ids, steps, values)
+            pop.recorder._store(t0, spikes, signals)

@@ -1,0 +1,58 @@
+"""Standard cell and synapse types of ``snn.pynn``: PyNN's own classes (names, defaults, units) with the
+translations to the names of snn's cell catalogue (``snn.cells.CATALOGUE``), which already are PyNN's: every
+translation is the identity, as in pyNN.mock, and ``snn_name`` names the catalogue entry that runs it.
+
+Only the cell types whose kernel the engine has are listed; any other PyNN name is absent from this module,
+so a script that uses one fails at ``sim.<Name>`` with Python's AttributeError, as on any PyNN backend.
+"""
+from pyNN.standardmodels import build_translations, cells, synapses
+
+from ..cells import CATALOGUE
+
+
+def _identity(celltype_class):
+    return build_translations(*((name, name) for name in celltype_class.default_parameters))
+
+
+class IF_curr_exp(cells.IF_curr_exp):
+    __doc__ = cells.IF_curr_exp.__doc__
+    translations = _identity(cells.IF_curr_exp)
+    snn_name = "IF_curr_exp"
+    # state variables the engine keeps: v (mV) and the synaptic currents (nA)
+    state_rows = {"v": 0, "isyn_exc": 1, "isyn_inh": 2}
+
+
+class IF_cond_exp(cells.IF_cond_exp):
+    __doc__ = cells.IF_cond_exp.__doc__
+    translations = _identity(cells.IF_cond_exp)
+    snn_name = "IF_cond_exp"
+    state_rows = {"v": 0, "gsyn_exc": 1, "gsyn_inh": 2}
+
+
+class SpikeSourcePoisson(cells.SpikeSourcePoisson):
+    __doc__ = cells.SpikeSourcePoisson.__doc__
+    translations = _identity(cells.SpikeSourcePoisson)
+    snn_name = "SpikeSourcePoisson"
+    state_rows = {}
+
+
+class SpikeSourceArray(cells.SpikeSourceArray):
+    __doc__ = cells.SpikeSourceArray.__doc__
+    translations = _identity(cells.SpikeSourceArray)
+    # the times are handed to the engine run by run as events (spikes past a run's end wait for the next run)
+    snn_name = "SpikeSourceInput"
+    state_rows = {}
+
+
+class StaticSynapse(synapses.StaticSynapse):
+    __doc__ = synapses.StaticSynapse.__doc__
+    translations = build_translations(("weight", "weight"), ("delay", "delay"))
+    snn_rule = None      # no plasticity: a static row of the engine
+
+    def _get_minimum_delay(self):
+        from .simulator import state
+        return state.min_delay
+
+
+CELL_TYPES = (IF_curr_exp, IF_cond_exp, SpikeSourcePoisson, SpikeSourceArray)
+assert all(c.snn_name in CATALOGUE for c in CELL_TYPES)
