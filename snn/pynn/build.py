@@ -15,6 +15,7 @@ from .. import spec
 from ..cells import CATALOGUE
 from ..connectors import FromList
 from ..engine import Simulator
+from ..lowering import lower
 from ..run_state import remap_buffer
 from ..spec import MAX_MAGNITUDE
 
@@ -81,6 +82,31 @@ class Engine:
         self.sim = Simulator(self.net, record=spiking)
         self.sources = {self.labels[k]: _source_events(p, state.dt) for k, p in enumerate(pops)
                         if p.celltype.snn_name == "SpikeSourceInput"}
+        self.injected = {}       # population index -> the i_offset its coefficients were last lowered with
+        for src in state.current_sources:
+            for pk in np.unique(np.searchsorted(starts, np.asarray(src.cells, np.int64), side="right") - 1):
+                self.injected[int(pk)] = np.asarray(self.net.populations[pk].params.get("i_offset", 0.0))
+
+    def _apply_currents(self, step):
+        """Lower again the coefficients of the populations whose injected current changed at ``step``:
+        i_offset + the sum of the sources' amplitudes during the step."""
+        if not self.injected:
+            return
+        total = np.zeros(int(self.starts[-1]))
+        for src in self.state.current_sources:
+            if src.cells:
+                np.add.at(total, np.asarray(src.cells, np.int64), src.amplitudes_at(np.array([step]))[0])
+        for k, last in self.injected.items():
+            a, z = int(self.starts[k]), int(self.starts[k + 1])
+            pop = self.net.populations[k]
+            i_eff = np.broadcast_to(np.asarray(pop.params["i_offset"], float), (z - a,)) + total[a:z]
+            if np.array_equal(np.broadcast_to(last, (z - a,)), i_eff):
+                continue
+            one = spec.Population(pop.label, pop.size, pop.cell_type, {**pop.params, "i_offset": _value(i_eff)})
+            coefs = lower(spec.Network([one], dt=self.net.dt, schedule=self.net.schedule))[0].coefs
+            self.sim.lowered.coefs[:, a:z] = coefs
+            self.sim.lowered.pop_uniform[k] = bool(np.all(coefs == coefs[:, :1]))
+            self.injected[k] = i_eff
 
     def _stimuli(self, t0, n):
         out = {}
@@ -108,6 +134,7 @@ class Engine:
             run_state = self._initial_state()
         elif run_state.buf.shape[1] != self.sim.lowered.n_slots:
             run_state = remap_buffer(run_state, self.sim.lowered.n_slots)
+        self._apply_currents(t0)
         requests, intervals = {}, []
         for k, pop in enumerate(state.populations):
             for name, (ids, row) in pop.recorder.signal_requests().items():
