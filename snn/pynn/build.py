@@ -42,13 +42,25 @@ def _population(k, pop):
     return spec.Population(f"p{k}", pop.size, name, params, init)
 
 
+# NEST's time resolution (1 tic = 1 us): a spike time within half a tic of a grid point is on it
+TIC = 1e-3
+
+
+def grid_steps(times, dt):
+    """Grid point (in steps) of each spike time as NEST's spike_generator with allow_offgrid_times (PyNN's
+    setting) places it: the nearest grid point when within half a tic of it, else the next one up."""
+    x = np.asarray(times, float) / dt
+    near = np.rint(x)
+    return np.where(np.abs(x - near) * dt < TIC / 2, near, np.ceil(x)).astype(np.int64)
+
+
 def _source_events(pop, dt):
-    """(steps, indices) of a SpikeSourceArray: a spike at T ms is emitted in step round(T / dt) - 1 and stamped
-    T, as the engine's 'exact' schedule stamps the end of the step (NEST's on-grid times)."""
+    """(steps, indices) of a SpikeSourceArray: a spike at grid point k (time k * dt) is emitted in step k - 1
+    and stamped k * dt, as the engine's 'exact' schedule stamps the end of the step (NEST's on-grid times)."""
     steps, idx = [], []
     for i, seq in enumerate(pop._parameters["spike_times"]):
         times = np.asarray(getattr(seq, "value", seq), float).ravel()
-        steps.append(np.rint(times / dt).astype(np.int64) - 1)
+        steps.append(grid_steps(times, dt) - 1)
         idx.append(np.full(times.size, i, np.int64))
     return (np.concatenate(steps), np.concatenate(idx)) if steps else (np.zeros(0, np.int64),) * 2
 
@@ -76,6 +88,9 @@ class Engine:
                     projections.append(spec.Projection(self.labels[pa], self.labels[pb], FromList(rows),
                                                        receptor_type=proj.receptor_type,
                                                        label=f"{n}:{pa}->{pb}"))
+        delays = [proj._attr["delay"].min() for proj in state.projections if len(proj)]
+        if state.auto_min_delay and delays:
+            state.min_delay = float(min(delays))
         self.net = spec.Network([_population(k, p) for k, p in enumerate(pops)], projections,
                                 dt=state.dt, schedule=state.schedule, seed=state.rng_seed)
         spiking = [self.labels[k] for k, p in enumerate(pops) if p.recorder._ids("spikes").size]

@@ -29,6 +29,7 @@ def setup(timestep=DEFAULT_TIMESTEP, min_delay=DEFAULT_MIN_DELAY, **extra_params
     state = simulator.state
     state.clear()
     state.dt = float(timestep)
+    state.auto_min_delay = min_delay == "auto"      # then the shortest delay of the network, known at run()
     state.min_delay = state.dt if min_delay == "auto" else float(min_delay)
     state.max_delay = max(10.0, state.min_delay) if max_delay == "auto" else float(max_delay)
     state.rng_seed = seed

@@ -12,6 +12,24 @@ from . import simulator
 from .recording import Recorder
 
 
+def _per_cell(value, size):
+    """One value per cell (an object array for sequences such as spike_times)."""
+    arr = np.asarray(value)
+    if arr.ndim == 0 or arr.shape[0] != size:
+        out = np.empty(size, dtype=arr.dtype)
+        out[:] = value if arr.ndim == 0 else arr.ravel()[0] if arr.size == 1 else value
+        return out
+    return arr.copy()
+
+
+def _check_spike_times(parameters):
+    """SpikeSourceArray times must be sorted, as PyNN's Sequence demands (InvalidParameterValueError)."""
+    for seq in parameters.get("spike_times", ()):
+        times = np.asarray(getattr(seq, "value", seq), float)
+        if times.size > 1 and np.any(np.diff(times) < 0):
+            raise errors.InvalidParameterValueError(f"spike_times must be in increasing order, got {times}")
+
+
 class Assembly(common.Assembly):
     _simulator = simulator
 
@@ -37,6 +55,8 @@ class _Parameters:
         """``parameter_space`` holds native parameters."""
         parameter_space.evaluate(simplify=False)
         for name, value in parameter_space.items():
+            if name == "spike_times":
+                _check_spike_times({name: _per_cell(value, self.size)})
             try:
                 self._root._parameters[name][self._cells] = value
             except (ValueError, TypeError):
@@ -112,7 +132,8 @@ class Population(_Parameters, common.Population):
         parameter_space = self.celltype.native_parameters
         parameter_space.shape = (self.size,)
         parameter_space.evaluate(simplify=False)
-        self._parameters = parameter_space.as_dict()
+        self._parameters = {name: _per_cell(value, self.size) for name, value in parameter_space.as_dict().items()}
+        _check_spike_times(self._parameters)
         for id in self.all_cells:
             id.parent = self
         state.id_counter += self.size

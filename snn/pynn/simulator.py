@@ -28,6 +28,7 @@ class State(common.control.BaseState):
         self.num_processes = 1
         self.dt = 0.1
         self.min_delay = 0.1
+        self.auto_min_delay = False
         self.max_delay = 10.0
         self.rng_seed = 0
         self.schedule = "exact"
