@@ -76,6 +76,10 @@ class Engine:
         self.starts = starts
         projections = []
         for n, proj in enumerate(state.projections):
+            if proj.synapse_type.snn_rule is not None and len(proj):
+                raise NotImplementedError(
+                    f"projection {proj.label!r}: the engine has no kernel for {type(proj.synapse_type).__name__} "
+                    f"yet; its parameters can be set and read, but a network with it cannot run on snn.pynn")
             pre, post = proj.global_ids()
             w = np.abs(proj._attr["weight"])
             d = proj._attr["delay"]

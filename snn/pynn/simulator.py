@@ -40,6 +40,7 @@ class State(common.control.BaseState):
         self.populations = []
         self.projections = []
         self.current_sources = []
+        self.write_on_end = []
         self.recorders = set()
         self.id_counter = 0
         self.segment_counter = -1

@@ -54,5 +54,18 @@ class StaticSynapse(synapses.StaticSynapse):
         return state.min_delay
 
 
+class TsodyksMarkramSynapse(synapses.TsodyksMarkramSynapse):
+    """PyNN's Tsodyks-Markram synapse: its parameters are stored, set and read back (Projection.get / set);
+    the engine has no kernel for its dynamics yet, so a run with one refuses to start (docs/pynn.md)."""
+    __doc__ = synapses.TsodyksMarkramSynapse.__doc__
+    translations = build_translations(("weight", "weight"), ("delay", "delay"), ("U", "U"),
+                                      ("tau_rec", "tau_rec"), ("tau_facil", "tau_facil"))
+    snn_rule = "tsodyks_markram"
+
+    def _get_minimum_delay(self):
+        from .simulator import state
+        return state.min_delay
+
+
 CELL_TYPES = (IF_curr_exp, IF_cond_exp, SpikeSourcePoisson, SpikeSourceArray)
 assert all(c.snn_name in CATALOGUE for c in CELL_TYPES)
