@@ -14,7 +14,9 @@ from pyNN.recording import *                                             # noqa:
 from pyNN.standardmodels import StandardCellType
 
 from .standardmodels import (IF_curr_exp, IF_cond_exp, SpikeSourceArray, SpikeSourcePoisson,  # noqa: F401
-                             StaticSynapse, TsodyksMarkramSynapse)
+                             StaticSynapse, TsodyksMarkramSynapse, STDPMechanism, SpikePairRule,
+                             AdditiveWeightDependence, MultiplicativeWeightDependence,
+                             AdditivePotentiationMultiplicativeDepression, GutigWeightDependence)
 from .populations import Population, PopulationView, Assembly           # noqa: F401
 from .projections import Projection                                      # noqa: F401
 from .control import (setup, end, run, run_until, run_for, reset, initialize, get_current_time,  # noqa: F401

@@ -16,6 +16,7 @@ from ..cells import CATALOGUE
 from ..connectors import FromList
 from ..engine import Simulator
 from ..lowering import lower
+from ..plasticity import NestPairSTDP
 from ..run_state import remap_buffer
 from ..spec import MAX_MAGNITUDE
 
@@ -65,6 +66,23 @@ def _source_events(pop, dt):
     return (np.concatenate(steps), np.concatenate(idx)) if steps else (np.zeros(0, np.int64),) * 2
 
 
+def _rules(proj):
+    """The plasticity rule of each connection of ``proj``: (distinct rules, index of each connection's rule);
+    [None] for a static projection."""
+    syn = proj.synapse_type
+    if syn.snn_rule != "stdp":
+        return [None], np.zeros(len(proj), np.int64)
+    names = ("tau_plus", "tau_minus", "A_plus", "A_minus", "w_min", "w_max")
+    table = np.column_stack([proj._attr[k] for k in names])
+    mu = syn.weight_dependence.snn_mu
+    mus = np.column_stack([proj._attr[m] if isinstance(m, str) else np.full(len(proj), m) for m in mu])
+    table = np.column_stack([table, mus])
+    unique, rule_of = np.unique(table, axis=0, return_inverse=True)
+    rules = [NestPairSTDP(tau_plus=r[0], tau_minus=r[1], A_plus=r[2], A_minus=r[3], w_min=abs(r[4]),
+                          w_max=abs(r[5]), mu_plus=r[6], mu_minus=r[7]) for r in unique.tolist()]
+    return rules, rule_of.ravel()
+
+
 class Engine:
     """The lowered network of a ``State`` and its runs."""
 
@@ -75,8 +93,9 @@ class Engine:
         starts = np.cumsum([0] + [p.size for p in pops])
         self.starts = starts
         projections = []
+        self.plastic = []     # (spec projection label, PyNN projection, its connections there, rule)
         for n, proj in enumerate(state.projections):
-            if proj.synapse_type.snn_rule is not None and len(proj):
+            if proj.synapse_type.snn_rule not in (None, "stdp") and len(proj):
                 raise NotImplementedError(
                     f"projection {proj.label!r}: the engine has no kernel for {type(proj.synapse_type).__name__} "
                     f"yet; its parameters can be set and read, but a network with it cannot run on snn.pynn")
@@ -85,13 +104,20 @@ class Engine:
             d = proj._attr["delay"]
             a = np.searchsorted(starts, pre, side="right") - 1
             b = np.searchsorted(starts, post, side="right") - 1
+            rules, rule_of = _rules(proj)
             for pa in np.unique(a):
                 for pb in np.unique(b[a == pa]):
-                    m = (a == pa) & (b == pb)
-                    rows = np.column_stack([pre[m] - starts[pa], post[m] - starts[pb], w[m], d[m]])
-                    projections.append(spec.Projection(self.labels[pa], self.labels[pb], FromList(rows),
-                                                       receptor_type=proj.receptor_type,
-                                                       label=f"{n}:{pa}->{pb}"))
+                    for r, rule in enumerate(rules):
+                        m = (a == pa) & (b == pb) & (rule_of == r)
+                        if not m.any():
+                            continue
+                        rows = np.column_stack([pre[m] - starts[pa], post[m] - starts[pb], w[m], d[m]])
+                        label = f"{n}:{pa}->{pb}:{r}"
+                        projections.append(spec.Projection(self.labels[pa], self.labels[pb], FromList(rows),
+                                                           receptor_type=proj.receptor_type, plasticity=rule,
+                                                           label=label))
+                        if rule is not None:
+                            self.plastic.append((label, proj, m, rule))
         delays = [proj._attr["delay"].min() for proj in state.projections if len(proj)]
         if state.auto_min_delay and delays:
             state.min_delay = float(min(delays))
@@ -145,6 +171,13 @@ class Engine:
                     (st.i_e, st.i_i)[row - 1][0, np.asarray(pop.all_cells, int)] = values
         return st
 
+    def _weights(self):
+        """Start values of the plastic synapses: the projections' current weights (learned ones after a run)."""
+        w = np.array(self.sim.initial_plastic_weights, copy=True)
+        for label, proj, m, rule in self.plastic:
+            w[self.sim.synapses[label].index] = np.clip(np.abs(proj._attr["weight"][m]), rule.w_min, rule.w_max)
+        return w
+
     def run(self, t0, n):
         """Steps t0 .. t0 + n - 1 from the carried state; the data go to the recorders."""
         state = self.state
@@ -163,8 +196,11 @@ class Engine:
         every = reduce(math.gcd, intervals, 0) or 1
         record_v = {key: ids - self.starts[self.labels.index(key[0])] for key, (_, _, ids) in requests.items()}
         res = self.sim.run(n * state.dt, seed=state.rng_seed, stimuli=self._stimuli(t0, n), state=run_state,
-                           record_v=record_v, every=every, memory_limit=0)
+                           record_v=record_v, every=every, memory_limit=0, plastic_weights=self._weights())
         state._run_state = res.state
+        for label, proj, m, _ in self.plastic:       # learned weights back into the projection (PyNN's sign)
+            sign = np.where(proj._attr["weight"][m] < 0, -1.0, 1.0)
+            proj._attr["weight"][m] = sign * res.weights(label)[2]
         for k, pop in enumerate(state.populations):
             label = self.labels[k]
             spikes = (None, None)

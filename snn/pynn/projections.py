@@ -75,7 +75,8 @@ class Projection(common.Projection):
     def _finish(self):
         if not getattr(self, "_dirty", True):
             return
-        names = ["i", "j"] + [n for n in self.synapse_type.get_native_names() if n not in ("i", "j")]
+        names = ["i", "j"] + [n for n in self.synapse_type.get_native_names()
+                              if n not in ("i", "j", "dendritic_delay_fraction")]
         cat = {n: np.concatenate([p[n] for p in self._parts]) if self._parts else np.zeros(0) for n in names}
         self._i, self._j = cat.pop("i").astype(np.int64), cat.pop("j").astype(np.int64)
         dt = simulator.state.dt

@@ -67,5 +67,50 @@ class TsodyksMarkramSynapse(synapses.TsodyksMarkramSynapse):
         return state.min_delay
 
 
+class STDPMechanism(synapses.STDPMechanism):
+    """PyNN's STDPMechanism; snn runs SpikePairRule with an Additive, Multiplicative,
+    AdditivePotentiationMultiplicativeDepression or Gutig weight dependence as NEST's stdp_synapse does
+    (``snn.plasticity.NestPairSTDP``: the delay is dendritic, dendritic_delay_fraction must be 1)."""
+    __doc__ = synapses.STDPMechanism.__doc__
+    base_translations = build_translations(("weight", "weight"), ("delay", "delay"),
+                                           ("dendritic_delay_fraction", "dendritic_delay_fraction"))
+    snn_rule = "stdp"
+
+    def __init__(self, timing_dependence=None, weight_dependence=None, voltage_dependence=None,
+                 dendritic_delay_fraction=1.0, weight=0.0, delay=None):
+        from pyNN import errors
+        if not isinstance(timing_dependence, SpikePairRule) or not hasattr(weight_dependence, "snn_mu"):
+            raise errors.NoModelAvailableError(
+                f"snn.pynn runs STDPMechanism with SpikePairRule and one of {WEIGHT_DEPENDENCES}, got "
+                f"{type(timing_dependence).__name__} and {type(weight_dependence).__name__}")
+        if voltage_dependence is not None or dendritic_delay_fraction != 1.0:
+            raise errors.NoModelAvailableError("snn.pynn runs STDP with the whole delay dendritic "
+                                               "(dendritic_delay_fraction=1.0) and no voltage dependence")
+        super().__init__(timing_dependence, weight_dependence, voltage_dependence, dendritic_delay_fraction,
+                         weight, delay)
+
+    def _get_minimum_delay(self):
+        from .simulator import state
+        return state.min_delay
+
+
+def _component(base, names, mu=None):
+    attrs = {"__doc__": base.__doc__, "translations": build_translations(*((n, n) for n in names))}
+    if mu is not None:
+        attrs["snn_mu"] = mu       # (mu_plus, mu_minus) of NEST's stdp_synapse (pyNN/nest/standardmodels)
+    return type(base.__name__, (base,), attrs)
+
+
+SpikePairRule = _component(synapses.SpikePairRule, ("tau_plus", "tau_minus", "A_plus", "A_minus"))
+AdditiveWeightDependence = _component(synapses.AdditiveWeightDependence, ("w_min", "w_max"), (0.0, 0.0))
+MultiplicativeWeightDependence = _component(synapses.MultiplicativeWeightDependence, ("w_min", "w_max"), (1.0, 1.0))
+AdditivePotentiationMultiplicativeDepression = _component(
+    synapses.AdditivePotentiationMultiplicativeDepression, ("w_min", "w_max"), (0.0, 1.0))
+GutigWeightDependence = _component(synapses.GutigWeightDependence, ("w_min", "w_max", "mu_plus", "mu_minus"),
+                                   ("mu_plus", "mu_minus"))
+WEIGHT_DEPENDENCES = ("AdditiveWeightDependence", "MultiplicativeWeightDependence",
+                      "AdditivePotentiationMultiplicativeDepression", "GutigWeightDependence")
+
+
 CELL_TYPES = (IF_curr_exp, IF_cond_exp, SpikeSourcePoisson, SpikeSourceArray)
 assert all(c.snn_name in CATALOGUE for c in CELL_TYPES)

@@ -97,3 +97,30 @@ def cond_exp_network(sim):
 if __name__ == "__main__":
     name, module, path = sys.argv[1:4]
     np.savez(path, **globals()[name](importlib.import_module(module)))
+
+
+def stdp_network(sim, dependence="Additive"):
+    """Pre and post SpikeSourceArray-driven cells with STDPMechanism (SpikePairRule + ``dependence``) onto
+    IF_curr_exp cells that also fire from a drive of their own; 2 runs, learned weights compared."""
+    _setup(sim)
+    draw = np.random.default_rng(9)
+    pre_times = [sorted(set(np.round(draw.uniform(1, 195, 12) / DT) * DT)) for _ in range(6)]
+    post_times = [sorted(set(np.round(draw.uniform(1, 195, 10) / DT) * DT)) for _ in range(4)]
+    pre = sim.Population(6, sim.SpikeSourceArray(spike_times=pre_times))
+    drive = sim.Population(4, sim.SpikeSourceArray(spike_times=post_times))
+    cells = sim.Population(4, sim.IF_curr_exp(tau_refrac=2.0))
+    sim.Projection(drive, cells, sim.OneToOneConnector(), sim.StaticSynapse(weight=20.0, delay=DT),
+                   receptor_type="excitatory")
+    wdep = getattr(sim, f"{dependence}WeightDependence")(w_min=0.0, w_max=2.0)
+    stdp = sim.STDPMechanism(timing_dependence=sim.SpikePairRule(tau_plus=15.0, tau_minus=25.0, A_plus=0.05,
+                                                                  A_minus=0.025),
+                             weight_dependence=wdep, weight=1.0, delay=1.5, dendritic_delay_fraction=1.0)
+    prj = sim.Projection(pre, cells, sim.AllToAllConnector(), stdp, receptor_type="excitatory")
+    cells.record("spikes")
+    sim.run(100.0)
+    w1 = np.array(prj.get("weight", format="array"))
+    sim.run(100.0)
+    w2 = np.array(prj.get("weight", format="array"))
+    out = {"cells": _flat(_spikes(cells)), "w1": w1, "w2": w2}
+    sim.end()
+    return out

@@ -55,3 +55,20 @@ def test_cond_exp_network_within_tolerance(tmp_path):
     for st in np.concatenate([ours["cells"][:, 1], nest["cells"][:, 1]]):
         near |= (t >= st - 2 * scripts.DT) & (t <= st + 3.0)   # tau_refrac 2 ms
     np.testing.assert_allclose(ours["v"][~near], nest["v"][~near], rtol=0, atol=0.2)
+
+
+@pytest.mark.parametrize("dependence", ["Additive", "Multiplicative"])
+def test_stdp_mechanism_as_nest_stdp_synapse(dependence, tmp_path):
+    """STDPMechanism (SpikePairRule) in the 'exact' schedule against NEST's stdp_synapse, which pyNN.nest runs:
+    the same post spikes and the same learned weights after each of two runs (1e-12: the same arithmetic)."""
+    out = tmp_path / "stdp.npz"
+    code = (f"import sys; sys.path.insert(0, {str(HERE)!r}); import numpy as np, scripts, pyNN.nest as sim; "
+            f"np.savez({str(out)!r}, **scripts.stdp_network(sim, {dependence!r}))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    nest = dict(np.load(out))
+    ours = scripts.stdp_network(snn.pynn, dependence)
+    np.testing.assert_array_equal(ours["cells"], nest["cells"])
+    for key in ("w1", "w2"):
+        assert np.ptp(nest[key]) > 0.1                      # the weights moved, and apart
+        np.testing.assert_allclose(ours[key], nest[key], rtol=0, atol=1e-12)
