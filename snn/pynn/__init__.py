@@ -22,6 +22,7 @@ from .projections import Projection                                      # noqa:
 from .control import (setup, end, run, run_until, run_for, reset, initialize, get_current_time,  # noqa: F401
                       get_time_step, get_min_delay, get_max_delay, num_processes, rank)
 from .electrodes import DCSource, StepCurrentSource, ACSource, NoisyCurrentSource  # noqa: F401
+from .trials import run_trials, to_spec  # noqa: F401
 from .procedural_api import create, connect, set, record, record_v, record_gsyn  # noqa: F401
 
 

@@ -131,3 +131,27 @@ def test_pynn_exceptions():
     with pytest.raises(NotImplementedError, match="TsodyksMarkramSynapse"):
         sim.run(1.0)
     sim.setup()
+
+
+def test_trials_are_independent_runs_from_the_start():
+    """run_trials(T, trials=4): each trial equals a sim.run(T) from the start with the engine sample of that
+    index (trial 0 is what sim.run gives with the same seed); Poisson trials differ from each other."""
+    sim.setup(timestep=0.1, rng_seed=4)
+    src = sim.Population(20, sim.SpikeSourcePoisson(rate=50.0))
+    cells = sim.Population(5, sim.IF_curr_exp(tau_refrac=2.0), initial_values={"v": -60.0})
+    sim.Projection(src, cells, sim.AllToAllConnector(), sim.StaticSynapse(weight=0.4, delay=1.0))
+    cells.record(["spikes", "v"])
+    blocks = sim.run_trials(50.0, trials=4)
+    assert sim.get_current_time() == 0.0 and [s.annotations["trial"] for s in blocks[cells.label].segments] == \
+        [0, 1, 2, 3]
+    sim.run(50.0)
+    seg = cells.get_data().segments[0]
+    t0 = blocks[cells.label].segments[0]
+    for a, b in zip(t0.spiketrains, seg.spiketrains):
+        np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
+    np.testing.assert_array_equal(np.asarray(t0.analogsignals[0]), np.asarray(seg.analogsignals[0]))
+    trains = [np.concatenate([np.asarray(st) for st in s.spiketrains]) for s in blocks[cells.label].segments]
+    assert min(t.size for t in trains) > 0
+    assert any(t.size != trains[0].size or np.any(t != trains[0]) for t in trains[1:])   # independent draws
+    assert sim.to_spec().populations[1].cell_type == "IF_curr_exp"
+    sim.end()
