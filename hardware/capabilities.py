@@ -22,6 +22,7 @@ import math
 
 import numpy as np
 
+from snn.cells import CATALOGUE
 from snn.connectors import FromList
 from snn.errors import SpecError
 
@@ -42,14 +43,17 @@ class Capabilities:
     notes: tuple = ()
 
 
-_PYNN_CELLS = {"IF_curr_exp": "IF_curr_exp", "SpikeSourceArray": "SpikeSourceArray",
-               "SpikeSourceInput": "SpikeSourceArray", "SpikeSourcePoisson": "SpikeSourcePoisson"}
+
+
+def _pynn_cells(backend):
+    """Spec cell type -> PyNN class, for the cell types whose registry entry names ``backend``."""
+    return {name: ct.pynn_name for name, ct in CATALOGUE.items() if backend in ct.pynn_backends}
+
+
 _NALSM = ("the NALSM liquid (NALSM_LIF cells, TraceSTDP with astrocyte-modulated depression, the 'nalsm' "
           "schedule)")
 _REFUSED_COMMON = {
-    "NALSM_LIF": ("NALSM_LIF (signed single-current LIF of the NALSM code) is no PyNN standard cell type",
-                  "IF_curr_exp with excitatory/inhibitory receptors (the random liquid, "
-                  "snn.models.random_liquid), static weights"),
+    **{name: ct.refusal for name, ct in CATALOGUE.items() if ct.refusal is not None},   # cell types: registry
     "Astrocyte": ("the astrocyte modulator sets a network-wide STDP depression rate every step from all spikes; "
                   "PyNN has no such global modulator",
                   "the same network without the modulator (constant depression rate), or static weights "
@@ -66,16 +70,16 @@ _REFUSED_COMMON = {
 
 BACKENDS = {
     "spinnaker": Capabilities(
-        "spinnaker", dict(_PYNN_CELLS), ("SpikePairSTDP",), timesteps=(1.0,), max_delay_native=16,
+        "spinnaker", _pynn_cells("spinnaker"), ("SpikePairSTDP",), timesteps=(1.0,), max_delay_native=16,
         max_delay_steps=144, neurons_per_core=256, weight_bits=16, stdp_history=16, max_plastic_row=254, refused=dict(_REFUSED_COMMON),
         notes=("delays over 16 steps use delay-extension cores",
                "an 'exact'-schedule network runs with sPyNNaker's own arithmetic (closed-form LIF, 'init' input "
                "scaling): spike times may differ from the engine's 'exact' schedule")),
     "nest": Capabilities(
-        "nest", dict(_PYNN_CELLS), ("SpikePairSTDP",), refused=dict(_REFUSED_COMMON),
+        "nest", _pynn_cells("nest"), ("SpikePairSTDP",), refused=dict(_REFUSED_COMMON),
         notes=("SpikePairSTDP becomes NEST's stdp_synapse (online all-to-all, A scaled by 1/w_max): not the "
                "deferred sPyNNaker rule of the 'spinnaker' schedule",)),
-    "mock": Capabilities("mock", dict(_PYNN_CELLS), ("SpikePairSTDP",), refused=dict(_REFUSED_COMMON)),
+    "mock": Capabilities("mock", _pynn_cells("mock"), ("SpikePairSTDP",), refused=dict(_REFUSED_COMMON)),
 }
 
 
@@ -205,14 +209,6 @@ def _plastic_row_problems(net, caps):
                        f"one core of {caps.neurons_per_core} neurons; {caps.name} allows {caps.max_plastic_row} per "
                        f"row. Split {proj.post!r} or use fewer neurons per core")
     return out
-
-
-def estimate_cores(net, backend="spinnaker"):
-    """Cores the neuron populations need at the backend's neurons per core (spike sources pack more atoms per
-    core: a 784-neuron SpikeSourceArray takes one core on sPyNNaker 7.4.1; they are left out)."""
-    caps = capabilities(backend)
-    per = caps.neurons_per_core or 1
-    return {p.label: math.ceil(p.size / per) for p in net.populations if not p.cell_type.startswith("SpikeSource")}
 
 
 def notes(net, backend):

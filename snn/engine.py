@@ -8,21 +8,20 @@ Spike times are stamped where the schedule puts them: 'spinnaker' at the tick t 
 'exact' at the end of the step (t + 1) * dt, as NEST does. Same seed, same spikes, whatever the batch size,
 chunking or thread count: every random draw is a function of (seed, global sample index, step, neuron).
 """
-import math
 
 import numba
 import numpy as np
 
-from .cells import CATALOGUE
 from .errors import NumericalError, SpecError
-from .kernels.schedules import EXACT, SPINNAKER, run_batch, run_serial
+from .kernels.schedules import run_batch, run_serial
 from .lowering import STAMP_OFFSET, lower
 from .monitors import ProbePlan, Result, non_finite_error, run_in_chunks
 from .resources import check_run, estimate_run, memory_limit
 from .run_state import check_state, fresh_state, no_state, take
 from .stimuli import lower_stimuli, take_samples
+from .validate import check_run_args, finite_array
 
-SCHEDULE_IDS = {"exact": EXACT, "spinnaker": SPINNAKER}
+from .registry import SCHEDULE_IDS  # noqa: E402  (re-exported: the generic schedules' ids)
 
 
 class Simulator:
@@ -70,7 +69,7 @@ class Simulator:
         result's ``state`` continues it (snn/run_state.py). Pass the previous ``plastic_weights`` too.
         """
         net = self.net
-        n_steps, batch = _check_run_args(net, duration, batch, seed, sample_offset, chunk, carry_over)
+        n_steps, batch = check_run_args(net.dt, duration, batch, seed, sample_offset, chunk, carry_over)
         stimuli = {} if stimuli is None else stimuli
         if not isinstance(stimuli, dict):
             raise SpecError(f"stimuli must be a dict {{population label: array}}, got {type(stimuli).__name__}")
@@ -92,7 +91,7 @@ class Simulator:
         if plastic_weights is None:
             w0 = self.initial_plastic_weights
         else:
-            w0 = _finite_array("plastic_weights", plastic_weights, self.dtype)
+            w0 = finite_array("plastic_weights", plastic_weights, self.dtype)
         if w0.ndim not in (1, 2) or w0.shape[-1] != self.initial_plastic_weights.shape[0] or \
                 (w0.ndim == 2 and w0.shape[0] not in (1, batch)):
             raise SpecError(f"plastic_weights has shape {w0.shape}; expected ({self.initial_plastic_weights.size},)"
@@ -162,7 +161,7 @@ class Simulator:
         """``traces`` / ``calcium`` as given: None, or a finite (n,) or (1 or rows, n) float64 array."""
         if value is None:
             return None
-        value = _finite_array(name, value, np.float64)
+        value = finite_array(name, value, np.float64)
         n = self.lowered.coefs.shape[1]
         if value.ndim not in (1, 2) or value.shape[-1] != n or (value.ndim == 2 and value.shape[0] not in (1, rows)):
             raise SpecError(f"{name} have shape {value.shape}; expected ({n},) or ({rows}, {n})")
@@ -202,55 +201,3 @@ def _shape(value):
 
 def _limit(override):
     return memory_limit(override)
-
-
-def _is_int(x):
-    return isinstance(x, (int, np.integer)) and not isinstance(x, (bool, np.bool_))
-
-
-def _check_run_args(net, duration, batch, seed, sample_offset, chunk, carry_over):
-    """Validate the scalar arguments of ``Simulator.run``; returns (n_steps, batch)."""
-    try:
-        finite = math.isfinite(float(duration))
-    except (TypeError, ValueError, OverflowError):
-        finite = False
-    if isinstance(duration, (bool, np.bool_)) or not isinstance(duration, (int, float, np.integer, np.floating)) \
-            or not finite or duration <= 0:
-        raise SpecError(f"duration={duration!r} ms must be a positive whole number of steps (dt={net.dt} ms)")
-    steps = duration / net.dt
-    if steps > 2 ** 62:
-        raise SpecError(f"duration={duration!r} ms is {steps:.3g} steps of dt={net.dt} ms; too long to simulate")
-    n_steps = int(round(steps))
-    if n_steps <= 0 or abs(n_steps * net.dt - duration) > 1e-6 * max(1.0, duration):
-        raise SpecError(f"duration={duration!r} ms must be a positive whole number of steps (dt={net.dt} ms)")
-    if isinstance(batch, (float, np.floating)) and np.isfinite(batch) and batch == int(batch):
-        batch = int(batch)
-    if not _is_int(batch) or batch < 1:
-        raise SpecError(f"batch={batch!r} must be a positive integer")
-    batch = int(batch)
-    if not (_is_int(seed) and 0 <= seed < 2 ** 63):
-        raise SpecError(f"seed={seed!r} must be an integer in [0, 2**63)")
-    if not (_is_int(sample_offset) and 0 <= sample_offset and sample_offset + batch < 2 ** 62):
-        raise SpecError(f"sample_offset={sample_offset!r} must be an integer >= 0 (the global index of sample 0)")
-    if chunk is not None and not (_is_int(chunk) and chunk >= 1):
-        raise SpecError(f"chunk={chunk!r} must be None (one chunk) or an integer >= 1 (samples per chunk)")
-    if not isinstance(carry_over, (bool, np.bool_)):
-        raise SpecError(f"carry_over={carry_over!r} must be True or False")
-    return n_steps, batch
-
-
-def _finite_array(name, value, dtype):
-    try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError, OverflowError):
-        raise SpecError(f"{name} must be an array of numbers, got {type(value).__name__}") from None
-    if not np.all(np.isfinite(arr)):
-        raise SpecError(f"{name} holds NaN or infinite values")
-    if np.dtype(dtype) == np.float32 and np.any(np.abs(arr) > np.finfo(np.float32).max):
-        raise SpecError(f"{name} holds values beyond the float32 range")
-    return arr.astype(dtype)
-
-
-def cell_types():
-    """Names of the cell types in the catalogue."""
-    return sorted(CATALOGUE)

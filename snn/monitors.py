@@ -2,14 +2,15 @@
 sub-sampled snapshots of membrane potentials and plastic weights (``Probes``)."""
 import numpy as np
 
+from .cells import CATALOGUE
 from .errors import NumericalError, SpecError
 from .resources import capacity_guess
 
 # Steps between two NaN / inf checks of the neuron state inside the kernels; a hit is then located to the step
 # by rerunning the sample with a check every step (runs are deterministic).
 GUARD_EVERY = 64
-# State variables a probe can copy out (the kernels' rows: V, then the excitatory and inhibitory synaptic
-# current (nA) or conductance (uS) of the cell type)
+# State variables a probe can copy out (V, then synaptic state rows 0 and 1: the excitatory and inhibitory
+# current (nA) or conductance (uS) of the cell type, its ``synapse_state``)
 STATE_ROWS = {"v": 0, "syn_exc": 1, "syn_inh": 2}
 
 
@@ -37,7 +38,7 @@ class ProbePlan:
             if idx.ndim != 1 or not np.issubdtype(idx.dtype, np.integer) or (idx.size and (
                     idx.min() < 0 or idx.max() >= pop.size)):
                 raise SpecError(f"record_v[{label!r}] must be neuron indices in [0, {pop.size}), got {idx!r}")
-            if pop.cell_type.startswith("SpikeSource"):
+            if CATALOGUE[pop.cell_type].is_source:
                 raise SpecError(f"record_v[{label!r}]: {pop.cell_type} has no membrane potential")
             self.v_labels[key] = (sum(len(x) for x in v_idx), idx.astype(np.int64))
             v_idx.append(sim.offsets[label] + idx + STATE_ROWS[var] * n)

@@ -5,33 +5,11 @@ columns its kernel reads (``columns``).
 """
 from dataclasses import dataclass
 
-import math
 
 import numpy as np
 
 from .errors import SpecError
-
-MAX_MAGNITUDE = 1e9   # as snn.spec.MAX_MAGNITUDE (spec imports this module)
-
-
-def _number_problems(owner, names, allow_none=()):
-    """Each named field must be a real number (not bool), finite, with magnitude <= MAX_MAGNITUDE."""
-    out = []
-    for name in names:
-        v = getattr(owner, name)
-        if v is None and name in allow_none:
-            continue
-        if isinstance(v, bool) or not isinstance(v, (int, float)) and type(v).__module__ != "numpy":
-            out.append(f"{type(owner).__name__} {name}={v!r} must be a number")
-            continue
-        try:
-            ok = math.isfinite(float(v)) and abs(float(v)) <= MAX_MAGNITUDE
-        except (TypeError, ValueError, OverflowError):
-            ok = False
-        if not ok:
-            out.append(f"{type(owner).__name__} {name}={v!r} must be finite, with magnitude <= {MAX_MAGNITUDE:g}")
-    return out
-
+from .validate import field_problems
 
 @dataclass(frozen=True)
 class SpikePairSTDP:
@@ -57,7 +35,7 @@ class SpikePairSTDP:
         return [self.tau_plus / dt, self.tau_minus / dt, self.A_plus, self.A_minus, self.w_min, self.w_max]
 
     def problems(self):
-        out = _number_problems(self, self.columns)
+        out = field_problems(self, self.columns)
         if not (isinstance(self.history, int) and not isinstance(self.history, bool)):
             out.append(f"SpikePairSTDP history={self.history!r} must be an integer")
         if out:
@@ -107,7 +85,7 @@ class TraceSTDP:
                 self.lr_decay]
 
     def problems(self):
-        out = _number_problems(self, ("a", "decay", "eta_plus", "eta_minus", "w_min", "w_max", "lr_decay"),
+        out = field_problems(self, ("a", "decay", "eta_plus", "eta_minus", "w_min", "w_max", "lr_decay"),
                                allow_none=("eta_minus",))
         if out:
             return out
@@ -161,7 +139,7 @@ class Astrocyte:
         return out
 
     def problems(self, labels=()):
-        out = _number_problems(self, ("w_A", "b_A", "tau_A", "A0", "density", "decay"))
+        out = field_problems(self, ("w_A", "b_A", "tau_A", "A0", "density", "decay"))
         for side in ("plus", "minus"):
             v = getattr(self, side)
             if isinstance(v, str) or not isinstance(v, (tuple, list)):
@@ -198,7 +176,7 @@ class CalciumGate:
     tau_C: float = 1000.0
 
     def problems(self, labels=()):
-        out = _number_problems(self, ("theta", "width", "tau_C"))
+        out = field_problems(self, ("theta", "width", "tau_C"))
         if out:
             return out
         if not self.width > 0:
@@ -239,7 +217,7 @@ class NestPairSTDP:
                 self.KIND, self.mu_plus, self.mu_minus]
 
     def problems(self):
-        out = _number_problems(self, self.columns[:6] + self.columns[7:])
+        out = field_problems(self, self.columns[:6] + self.columns[7:])
         if not (isinstance(self.history, int) and not isinstance(self.history, bool)):
             out.append(f"NestPairSTDP history={self.history!r} must be an integer")
         if out:
@@ -260,8 +238,3 @@ class NestPairSTDP:
 PLASTICITY_RULES = (SpikePairSTDP, TraceSTDP, NestPairSTDP)
 MODULATORS = (Astrocyte, CalciumGate)
 
-
-def check_rule(rule):
-    if rule is not None and not isinstance(rule, PLASTICITY_RULES):
-        raise SpecError(f"unknown plasticity {rule!r}; use one of {[r.__name__ for r in PLASTICITY_RULES]}")
-    return rule

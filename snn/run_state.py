@@ -16,14 +16,14 @@ import numpy as np
 
 from .errors import SpecError
 
-RunState = namedtuple("RunState", "t0 started v i_e i_i refr buf h_t h_o h_n last_pre r_pre pois_next pois_draw")
+RunState = namedtuple("RunState", "t0 started v syn refr buf h_t h_o h_n last_pre r_pre pois_next pois_draw")
 
 
 def _arrays(lowered, rows, ftype):
     n = lowered.coefs.shape[1]
     n_pois = lowered.pois_idx.shape[0]
-    return (np.zeros(rows, np.bool_), np.zeros((rows, n), ftype), np.zeros((rows, n), ftype),
-            np.zeros((rows, n), ftype), np.zeros((rows, n), np.int32),
+    return (np.zeros(rows, np.bool_), np.zeros((rows, n), ftype), np.zeros((rows, lowered.n_syn, n), ftype),
+            np.zeros((rows, n), np.int32),
             np.zeros((rows, lowered.n_slots, 2, n), ftype), np.zeros((rows, n, lowered.hist), np.int64),
             np.zeros((rows, n, lowered.hist), np.float64), np.ones((rows, n), np.int64),
             np.zeros((rows, n), np.int64), np.zeros((rows, n), np.float64),

@@ -8,6 +8,7 @@ from collections import namedtuple
 
 import numpy as np
 
+from .cells import CATALOGUE
 from .errors import SpecError
 
 Stimuli = namedtuple("Stimuli", "ev_ptr ev_idx prob prob_idx seed")
@@ -40,7 +41,7 @@ def _array_source_events(pop, n_steps, stamp_offset, dt, first_step=None):
 
 
 def lower_stimuli(net, offsets, stimuli, batch, n_steps, stamp_offset, seed, first_step=None):
-    unknown = set(stimuli) - {p.label for p in net.populations if p.cell_type == "SpikeSourceInput"}
+    unknown = set(stimuli) - {p.label for p in net.populations if CATALOGUE[p.cell_type].source == "input"}
     if unknown:
         raise SpecError(f"stimuli given for {sorted(unknown)}, which are not SpikeSourceInput populations")
     if not (isinstance(seed, (int, np.integer)) and 0 <= seed < 2 ** 63):
@@ -48,11 +49,12 @@ def lower_stimuli(net, offsets, stimuli, batch, n_steps, stamp_offset, seed, fir
     shared_steps, shared_ids, per_sample, probs, prob_ids = [], [], [], [], []
     for pop in net.populations:
         off = offsets[pop.label]
-        if pop.cell_type == "SpikeSourceArray":
+        source = CATALOGUE[pop.cell_type].source
+        if source == "fixed":
             s, i = _array_source_events(pop, n_steps, stamp_offset, net.dt, first_step)
             shared_steps.append(s)
             shared_ids.append(i + off)
-        elif pop.cell_type == "SpikeSourceInput":
+        elif source == "input":
             if pop.label not in stimuli:
                 continue  # a silent input
             try:

@@ -57,7 +57,9 @@ from numba import prange
 
 from ._config import njit
 from .rng import stream_key, uniform
-from ..cells import C_NL_BIAS, C_NL_LEAK, C_REF_STEPS, C_V_RESET, C_V_THRESH, NALSM_LIF
+from ..cells import CATALOGUE, NALSM_LIF
+
+NL = CATALOGUE["NALSM_LIF"].rows("nalsm")    # NALSM_LIF's coefficient rows (snn/cells.py)
 
 AGE_START, AGE_CAP = 20, 100
 FAST = {"reassoc", "nsz", "arcp", "contract"}    # the STDP passes: sums in any order (rounding-level), no NaN tricks
@@ -184,7 +186,7 @@ def nalsm_sample(net, ext, stim, b, sample_id, n_steps, w, x, c, counts, out_t, 
         if net.pop_model[p] != NALSM_LIF:
             continue
         for i in range(net.pop_start[p], net.pop_start[p + 1]):
-            if v[i] >= net.coefs[C_V_THRESH, i]:
+            if v[i] >= net.coefs[NL.v_thresh, i]:
                 nxt[n_nxt] = i
                 n_nxt += 1
     for t in range(n_steps):
@@ -193,7 +195,7 @@ def nalsm_sample(net, ext, stim, b, sample_id, n_steps, w, x, c, counts, out_t, 
         for q in range(n_nxt):
             i = nxt[q]
             fired[i] = True
-            v[i] = net.coefs[C_V_RESET, i]
+            v[i] = net.coefs[NL.v_reset, i]
             spiking[n_sp] = i
             n_sp += 1
         for e in range(stim.ev_ptr[eb, t], stim.ev_ptr[eb, t + 1]):
@@ -267,11 +269,11 @@ def nalsm_sample(net, ext, stim, b, sample_id, n_steps, w, x, c, counts, out_t, 
                         g[i] *= e1
                 continue
             for i in range(a, z):
-                vi = v[i] + g[i] + iext[i] + net.coefs[C_NL_BIAS, i] - v[i] * net.coefs[C_NL_LEAK, i]
+                vi = v[i] + g[i] + iext[i] + net.coefs[NL.bias, i] - v[i] * net.coefs[NL.leak, i]
                 v[i] = vi
                 ri = refr[i]
                 if fired[i]:
-                    ri = np.int32(net.coefs[C_REF_STEPS, i])
+                    ri = np.int32(net.coefs[NL.ref_steps, i])
                 elif ri > 0:
                     ri -= 1
                 refr[i] = ri
@@ -281,7 +283,7 @@ def nalsm_sample(net, ext, stim, b, sample_id, n_steps, w, x, c, counts, out_t, 
                     dg[i] = 0.0
                 else:
                     g[i] *= e1
-                if (vi if ri <= 0 else 0.0) >= net.coefs[C_V_THRESH, i]:
+                if (vi if ri <= 0 else 0.0) >= net.coefs[NL.v_thresh, i]:
                     nxt[n_nxt] = i
                     n_nxt += 1
         # 8. trace STDP, rows of spiking posts (both terms where the pre spiked too; the columns were done above);

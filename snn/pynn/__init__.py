@@ -13,7 +13,7 @@ from pyNN.connectors import *                                            # noqa:
 from pyNN.recording import *                                             # noqa: F401,F403
 from pyNN.standardmodels import StandardCellType
 
-from .standardmodels import (IF_curr_exp, IF_cond_exp, SpikeSourceArray, SpikeSourcePoisson,  # noqa: F401
+from .standardmodels import (IF_curr_exp, IF_cond_exp, IF_curr_alpha, IF_curr_delta, SpikeSourceArray, SpikeSourcePoisson,  # noqa: F401
                              StaticSynapse, TsodyksMarkramSynapse, STDPMechanism, SpikePairRule,
                              AdditiveWeightDependence, MultiplicativeWeightDependence,
                              AdditivePotentiationMultiplicativeDepression, GutigWeightDependence)

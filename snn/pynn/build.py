@@ -168,7 +168,7 @@ class Engine:
             for var, row in getattr(pop.celltype, "state_rows", {}).items():
                 if row and var in pop.initial_values:
                     values = np.broadcast_to(pop.initial_values[var].evaluate(simplify=False), (pop.size,))
-                    (st.i_e, st.i_i)[row - 1][0, np.asarray(pop.all_cells, int)] = values
+                    st.syn[0, row - 1, np.asarray(pop.all_cells, int)] = values
         return st
 
     def _weights(self):

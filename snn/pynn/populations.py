@@ -73,8 +73,9 @@ class _Parameters:
         if run_state is not None and variable in rows:
             values = initial_values.evaluate(simplify=False) if hasattr(initial_values, "evaluate") \
                 else np.asarray(initial_values, float)
-            target = (run_state.v, run_state.i_e, run_state.i_i)[rows[variable]]
-            target[:, np.asarray(self.all_cells, int)] = np.broadcast_to(values, (self.size,))
+            cells, row = np.asarray(self.all_cells, int), rows[variable]
+            target = run_state.v[:, cells] if row == 0 else run_state.syn[:, row - 1, cells]
+            target[...] = np.broadcast_to(values, (self.size,))
 
 
 class PopulationView(_Parameters, common.PopulationView):

@@ -29,6 +29,20 @@ class IF_cond_exp(cells.IF_cond_exp):
     state_rows = {"v": 0, "gsyn_exc": 1, "gsyn_inh": 2}
 
 
+class IF_curr_alpha(cells.IF_curr_alpha):
+    __doc__ = cells.IF_curr_alpha.__doc__
+    translations = _identity(cells.IF_curr_alpha)
+    snn_name = "IF_curr_alpha"
+    state_rows = {"v": 0, "isyn_exc": 1, "isyn_inh": 2}
+
+
+class IF_curr_delta(cells.IF_curr_delta):
+    __doc__ = cells.IF_curr_delta.__doc__
+    translations = _identity(cells.IF_curr_delta)
+    snn_name = "IF_curr_delta"
+    state_rows = {"v": 0}
+
+
 class SpikeSourcePoisson(cells.SpikeSourcePoisson):
     __doc__ = cells.SpikeSourcePoisson.__doc__
     translations = _identity(cells.SpikeSourcePoisson)
@@ -112,5 +126,5 @@ WEIGHT_DEPENDENCES = ("AdditiveWeightDependence", "MultiplicativeWeightDependenc
                       "AdditivePotentiationMultiplicativeDepression", "GutigWeightDependence")
 
 
-CELL_TYPES = (IF_curr_exp, IF_cond_exp, SpikeSourcePoisson, SpikeSourceArray)
+CELL_TYPES = (IF_curr_exp, IF_cond_exp, IF_curr_alpha, IF_curr_delta, SpikeSourcePoisson, SpikeSourceArray)
 assert all(c.snn_name in CATALOGUE for c in CELL_TYPES)

@@ -39,7 +39,6 @@ def run_with_simulators(*sim_names):
 
 
 # scenario -> why snn does not pass it yet (docs/pynn.md lists the same)
-_ALPHA = "IF_curr_alpha is not in the engine yet (issue 16 adds it)"
 KNOWN_FAILURES = {
     "test_cell_types::test_EIF_cond_alpha_isfa_ista": "EIF_cond_alpha_isfa_ista (AdEx) is not in the engine",
     "test_cell_types::test_HH_cond_exp": "HH_cond_exp is not in the engine",
@@ -47,10 +46,6 @@ KNOWN_FAILURES = {
     "test_cell_types::test_SpikeSourcePoissonRefractory": "SpikeSourcePoissonRefractory is not in the engine",
     "test_cell_types::test_composed_neuron_model_homogeneous_receptors":
         "PointNeuron (composed cell types with named receptors) is not supported",
-    "test_electrodes::test_ticket226": _ALPHA,
-    "test_electrodes::test_issue321": _ALPHA,
-    "test_electrodes::test_issue437": _ALPHA,
-    "test_electrodes::test_issue442": _ALPHA,
     "test_recording::test_record_vm_and_gsyn_from_assembly": "EIF_cond_exp_isfa_ista (AdEx) is not in the engine",
     "test_recording::test_issue259": "spike_precision='off_grid': snn's spikes are on the time grid",
     "test_scenario1::test_scenario1a": "IF_cond_alpha is not in the engine",
