@@ -1,7 +1,7 @@
 """setup / end / run / reset and the state queries of ``snn.pynn`` (as pyNN/mock/control.py).
 
 ``setup`` takes PyNN's arguments (timestep, min_delay, max_delay, rng_seed) and snn's own extra, ``schedule``
-('exact', the default: NEST-like exact integration with on-grid spikes; 'spinnaker': sPyNNaker's arithmetic).
+('exact', the default and for now the only one: NEST-like exact integration with on-grid spikes).
 Other simulators' extras (NEST's ``spike_precision``, ``t_flush``, ``threads`` ...) are accepted and ignored,
 so a script written for them runs unchanged.
 """
@@ -10,10 +10,11 @@ from pyNN.common.control import DEFAULT_MAX_DELAY, DEFAULT_MIN_DELAY, DEFAULT_TI
 from pyNN.recording import get_io
 
 from ..errors import SpecError
-from ..spec import SCHEDULES
 from . import simulator
 
-SNN_SCHEDULES = tuple(s for s in SCHEDULES if s != "nalsm")   # 'nalsm' is NALSM's own order, no PyNN model
+# The front end's sample times and source stamps follow the 'exact' schedule (NEST's conventions); the
+# 'spinnaker' schedule's tick stamps and start-of-tick recording are the work of snn.pynn.spinnaker (DESIGN.md).
+SNN_SCHEDULES = ("exact",)
 
 
 def setup(timestep=DEFAULT_TIMESTEP, min_delay=DEFAULT_MIN_DELAY, **extra_params):

@@ -72,3 +72,14 @@ def test_stdp_mechanism_as_nest_stdp_synapse(dependence, tmp_path):
     for key in ("w1", "w2"):
         assert np.ptp(nest[key]) > 0.1                      # the weights moved, and apart
         np.testing.assert_allclose(ours[key], nest[key], rtol=0, atol=1e-12)
+
+
+def test_alpha_and_delta_cells_spike_for_spike(tmp_path):
+    """IF_curr_alpha (NEST iaf_psc_alpha) and IF_curr_delta (iaf_psc_delta, weights in mV), with a DCSource and two
+    runs: the same spikes, alpha V to 1e-9 mV (exact integration in both)."""
+    nest = on_nest("alpha_delta_network", tmp_path)
+    ours = scripts.alpha_delta_network(snn.pynn)
+    for name in ("alpha", "delta"):
+        assert nest[name].shape[0] >= 5
+        np.testing.assert_array_equal(ours[name], nest[name])
+    np.testing.assert_allclose(ours["alpha_v"], nest["alpha_v"], rtol=0, atol=1e-9)
