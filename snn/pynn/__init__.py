@@ -13,9 +13,8 @@ from pyNN.connectors import *                                            # noqa:
 from pyNN.recording import *                                             # noqa: F401,F403
 from pyNN.standardmodels import StandardCellType
 
-from .standardmodels import (IF_curr_exp, IF_cond_exp, IF_curr_alpha, IF_curr_delta, SpikeSourceArray, SpikeSourcePoisson,  # noqa: F401
-                             StaticSynapse, TsodyksMarkramSynapse, STDPMechanism, SpikePairRule,
-                             AdditiveWeightDependence, MultiplicativeWeightDependence,
+from .standardmodels import CELL_TYPES, StaticSynapse, TsodyksMarkramSynapse, STDPMechanism, SpikePairRule  # noqa
+from .standardmodels import (AdditiveWeightDependence, MultiplicativeWeightDependence,  # noqa: F401
                              AdditivePotentiationMultiplicativeDepression, GutigWeightDependence)
 from .populations import Population, PopulationView, Assembly           # noqa: F401
 from .projections import Projection                                      # noqa: F401
@@ -24,6 +23,9 @@ from .control import (setup, end, run, run_until, run_for, reset, initialize, ge
 from .electrodes import DCSource, StepCurrentSource, ACSource, NoisyCurrentSource  # noqa: F401
 from .trials import run_trials, to_spec  # noqa: F401
 from .procedural_api import create, connect, set, record, record_v, record_gsyn  # noqa: F401
+
+
+globals().update(CELL_TYPES)     # IF_curr_exp, IF_cond_exp, ... : every registry entry with a PyNN name
 
 
 def list_standard_models():

@@ -33,11 +33,10 @@ def _population(k, pop):
     ct = pop.celltype
     name = ct.snn_name
     params, init = {}, {}
-    if name != "SpikeSourceInput":
+    if not ct.snn_input:
         for p in CATALOGUE[name].defaults:
-            params[p] = _value(pop._parameters[p])
-        if "duration" in params:       # PyNN's 1e10 ms "forever" is beyond the engine's largest magnitude
-            params["duration"] = np.minimum(params["duration"], MAX_MAGNITUDE)
+            # PyNN's "forever" (1e10 ms, 1e12 ms) is beyond the engine's largest magnitude, which is as long
+            params[p] = _value(np.clip(np.asarray(pop._parameters[p], float), -MAX_MAGNITUDE, MAX_MAGNITUDE))
         if "v" in CATALOGUE[name].state:
             init["v"] = _value(np.broadcast_to(pop.initial_values["v"].evaluate(simplify=False), (pop.size,)))
     return spec.Population(f"p{k}", pop.size, name, params, init)
@@ -126,7 +125,7 @@ class Engine:
         spiking = [self.labels[k] for k, p in enumerate(pops) if p.recorder._ids("spikes").size]
         self.sim = Simulator(self.net, record=spiking)
         self.sources = {self.labels[k]: _source_events(p, state.dt) for k, p in enumerate(pops)
-                        if p.celltype.snn_name == "SpikeSourceInput"}
+                        if p.celltype.snn_input}
         self.injected = {}       # population index -> the i_offset its coefficients were last lowered with
         for src in state.current_sources:
             for pk in np.unique(np.searchsorted(starts, np.asarray(src.cells, np.int64), side="right") - 1):

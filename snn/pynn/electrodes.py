@@ -133,8 +133,11 @@ class NoisyCurrentSource(_Source, electrodes.NoisyCurrentSource):
                                       ("stdev", "stdev"), ("dt", "dt"))
 
     def __init__(self, rng=None, **parameters):
-        object.__setattr__(self, "_rng", np.random.default_rng(
-            None if rng is None else getattr(rng, "seed", None)))
+        # seeded: the rng's seed, else setup(rng_seed=...) and the source's creation index (same script, same noise)
+        seed = getattr(rng, "seed", None) if rng is not None else None
+        if seed is None:
+            seed = [simulator.state.rng_seed, len(simulator.state.current_sources)]
+        object.__setattr__(self, "_rng", np.random.default_rng(seed))
         super().__init__(**parameters)
 
     def _check(self):

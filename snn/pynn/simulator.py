@@ -6,7 +6,6 @@ Time is counted in whole steps (``step``); ``t = step * dt``. A run lowers the P
 carried ``RunState``, so ``run(50); run(50)`` continues where the first call stopped. ``reset()`` drops the
 state: the next run starts at t = 0 from the initial values.
 """
-import numpy as np
 from pyNN import common
 
 name = "snn"
@@ -87,15 +86,6 @@ class State(common.control.BaseState):
                 self._engine.run(self.step, stop - self.step)
                 self.step = stop
 
-    def write_on_end_all(self):
-        pass
-
 
 state = State()
 
-
-def as_array(value, size):
-    """A LazyArray / number / sequence as a float array of ``size`` values."""
-    if hasattr(value, "evaluate"):
-        value = value.evaluate(simplify=False)
-    return np.broadcast_to(np.asarray(value, float), (size,)).copy()

@@ -1,9 +1,8 @@
-"""Standard cell and synapse types of ``snn.pynn``: PyNN's own classes (names, defaults, units) with the
-translations to the names of snn's cell catalogue (``snn.cells.CATALOGUE``), which already are PyNN's: every
-translation is the identity, as in pyNN.mock, and ``snn_name`` names the catalogue entry that runs it.
-
-Only the cell types whose kernel the engine has are listed; any other PyNN name is absent from this module,
-so a script that uses one fails at ``sim.<Name>`` with Python's AttributeError, as on any PyNN backend.
+"""Standard cell and synapse types of ``snn.pynn``: PyNN's own classes (names, defaults, units) made from the
+registry (``snn.cells.CATALOGUE``): one class per entry with a PyNN name, whose parameter names already are
+PyNN's, so every translation is the identity (as in pyNN.mock); ``snn_name`` names the entry that runs it.
+A cell type the engine lacks is absent, so a script that uses one fails at ``sim.<Name>`` with Python's
+AttributeError, as on any PyNN backend.
 """
 from pyNN.standardmodels import build_translations, cells, synapses
 
@@ -14,48 +13,35 @@ def _identity(celltype_class):
     return build_translations(*((name, name) for name in celltype_class.default_parameters))
 
 
-class IF_curr_exp(cells.IF_curr_exp):
-    __doc__ = cells.IF_curr_exp.__doc__
-    translations = _identity(cells.IF_curr_exp)
-    snn_name = "IF_curr_exp"
-    # state variables the engine keeps: v (mV) and the synaptic currents (nA)
-    state_rows = {"v": 0, "isyn_exc": 1, "isyn_inh": 2}
+def _state_rows(base, entry):
+    """PyNN state variable -> the engine's probe row: 0 V, 1 / 2 the first two rows of the entry's synaptic
+    state (the excitatory / inhibitory current or conductance, as the registry lays them out)."""
+    rows = {"v": 0}
+    names = set(base.recordable) | set(getattr(base, "default_initial_values", {}))
+    for row, side in ((1, "exc"), (2, "inh")):
+        for var in (f"isyn_{side}", f"gsyn_{side}"):
+            if var in names and len(entry.synapse_state) >= row:
+                rows[var] = row
+    return rows
 
 
-class IF_cond_exp(cells.IF_cond_exp):
-    __doc__ = cells.IF_cond_exp.__doc__
-    translations = _identity(cells.IF_cond_exp)
-    snn_name = "IF_cond_exp"
-    state_rows = {"v": 0, "gsyn_exc": 1, "gsyn_inh": 2}
+def _cell_types():
+    """One PyNN class per registry entry that has a PyNN name and runs in the 'exact' schedule. PyNN's
+    SpikeSourceArray is the registry's run-time 'input' source: its times are handed to the engine run by run
+    as events, so spikes after a run's end wait for the next run (the 'fixed' entry needs them all up front)."""
+    out = {}
+    for entry in CATALOGUE.values():
+        if entry.pynn_name is None or "exact" not in entry.schedules or entry.source == "fixed":
+            continue
+        base = getattr(cells, entry.pynn_name)
+        out[entry.pynn_name] = type(entry.pynn_name, (base,), dict(
+            __doc__=base.__doc__, __module__=__name__, translations=_identity(base), snn_name=entry.name,
+            snn_input=entry.source == "input", state_rows={} if entry.is_source else _state_rows(base, entry)))
+    return out
 
 
-class IF_curr_alpha(cells.IF_curr_alpha):
-    __doc__ = cells.IF_curr_alpha.__doc__
-    translations = _identity(cells.IF_curr_alpha)
-    snn_name = "IF_curr_alpha"
-    state_rows = {"v": 0, "isyn_exc": 1, "isyn_inh": 2}
-
-
-class IF_curr_delta(cells.IF_curr_delta):
-    __doc__ = cells.IF_curr_delta.__doc__
-    translations = _identity(cells.IF_curr_delta)
-    snn_name = "IF_curr_delta"
-    state_rows = {"v": 0}
-
-
-class SpikeSourcePoisson(cells.SpikeSourcePoisson):
-    __doc__ = cells.SpikeSourcePoisson.__doc__
-    translations = _identity(cells.SpikeSourcePoisson)
-    snn_name = "SpikeSourcePoisson"
-    state_rows = {}
-
-
-class SpikeSourceArray(cells.SpikeSourceArray):
-    __doc__ = cells.SpikeSourceArray.__doc__
-    translations = _identity(cells.SpikeSourceArray)
-    # the times are handed to the engine run by run as events (spikes past a run's end wait for the next run)
-    snn_name = "SpikeSourceInput"
-    state_rows = {}
+CELL_TYPES = _cell_types()
+globals().update(CELL_TYPES)
 
 
 class StaticSynapse(synapses.StaticSynapse):
@@ -125,6 +111,3 @@ GutigWeightDependence = _component(synapses.GutigWeightDependence, ("w_min", "w_
 WEIGHT_DEPENDENCES = ("AdditiveWeightDependence", "MultiplicativeWeightDependence",
                       "AdditivePotentiationMultiplicativeDepression", "GutigWeightDependence")
 
-
-CELL_TYPES = (IF_curr_exp, IF_cond_exp, IF_curr_alpha, IF_curr_delta, SpikeSourcePoisson, SpikeSourceArray)
-assert all(c.snn_name in CATALOGUE for c in CELL_TYPES)
