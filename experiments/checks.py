@@ -8,6 +8,8 @@ same function on its config dict.
 from snn.errors import SpecError
 from snn.validate import MAX_MAGNITUDE, check_int, check_real
 
+from .nalsm_sweep import parse_values
+
 MAX_NALSM_NEURONS = 64 ** 3      # the liquid is wired pair by pair (O(n^2) draws): beyond this it would not finish
 
 
@@ -60,7 +62,6 @@ def nalsm_args(args):
                                                "astro_density", "variant", "theta_C", "dC", "chunk", "workers",
                                                "kq_per_class", "kq_resamples")})
     if args.w_sweep is not None:
-        from .nalsm_sweep import parse_values
         parse_values(args.w_sweep)
         if args.w_init is not None:
             raise SpecError("give either --w-init or --w-sweep, not both")

@@ -31,6 +31,7 @@ from snn.readout import train_logistic_readout, train_paper_readout
 
 from .checks import nalsm_config
 from .nalsm_features import dask_client, extract
+from .nalsm_sweep import parse_values, sweep
 from .nalsm_quality import KQ_PIXEL_SIGMA, KQ_SHIFT_MS, kernel_quality
 from .provenance import git_commit, provenance
 
@@ -387,8 +388,7 @@ def main(args):
                                             "chunk", "workers", "scheduler", "kernel_quality", "kq_per_class",
                                             "kq_resamples", "test_scale")}
     if args.w_sweep is not None:
-        from .nalsm_sweep import parse_values, sweep
-        res = sweep(config, parse_values(args.w_sweep), args.out, progress=not args.no_progress)
+        res = sweep(config, parse_values(args.w_sweep), args.out, run, progress=not args.no_progress)
         for row in res["runs"]:
             bf = "n/a" if row["branching_factor"] is None else f"{row['branching_factor']:.2f}"
             print(f"|w| {row['w_init']:g}: test {row['test_accuracy']:.4f}  val {row['val_accuracy']:.4f}  BF {bf}")

@@ -18,13 +18,13 @@ SpiNNaker figures (sPyNNaker 1!7.4.1, SpiNN-5):
   mapping raises SynapseRowTooBigException beyond, e.g. a plastic AllToAll onto a full 256-neuron core).
 """
 from dataclasses import dataclass, field
-import math
 
 import numpy as np
 
 from snn.cells import CATALOGUE
 from snn.connectors import FromList
 from snn.errors import SpecError
+from snn.models.deploy import weight_resolution  # noqa: F401 (sPyNNaker's weight step; used below)
 
 
 @dataclass(frozen=True)
@@ -110,16 +110,6 @@ def _weights(proj):
     if isinstance(conn, FromList) and len(conn.conn_list) and np.shape(conn.conn_list)[1] >= 3:
         return np.abs(np.asarray(conn.conn_list, float)[:, 2])
     return np.abs(np.atleast_1d(np.asarray(proj.weight, float)))
-
-
-def weight_resolution(max_weight, bits=16):
-    """sPyNNaker's weight step (nA) when the largest expected input of a receptor is ``max_weight`` nA."""
-    if max_weight <= 0:
-        return 0.0
-    shift = max(0, math.ceil(math.log2(max_weight)))
-    if 2 ** shift <= max_weight:
-        shift += 1
-    return 2.0 ** (shift - (bits - 1))
 
 
 def check(net, backend):

@@ -103,7 +103,7 @@ def finite_array(name, value, dtype):
     return arr.astype(dtype)
 
 
-def check_run_args(dt, duration, batch, seed, sample_offset, chunk, carry_over):
+def check_run_args(dt, duration, batch, seed, sample_offset, chunk):
     """Validate the scalar arguments of ``Simulator.run``; returns (n_steps, batch)."""
     try:
         finite = math.isfinite(float(duration))
@@ -129,6 +129,4 @@ def check_run_args(dt, duration, batch, seed, sample_offset, chunk, carry_over):
         raise SpecError(f"sample_offset={sample_offset!r} must be an integer >= 0 (the global index of sample 0)")
     if chunk is not None and not (is_int(chunk) and chunk >= 1):
         raise SpecError(f"chunk={chunk!r} must be None (one chunk) or an integer >= 1 (samples per chunk)")
-    if not isinstance(carry_over, (bool, np.bool_)):
-        raise SpecError(f"carry_over={carry_over!r} must be True or False")
     return n_steps, batch

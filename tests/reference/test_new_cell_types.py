@@ -116,3 +116,16 @@ def test_pynn_emitter_on_pynn_nest_matches_the_engine(cell_type, tmp_path):
     for k, x in enumerate(ours):
         y = t[i == k]
         assert len(x) == len(y) and np.abs(x - y).max(initial=0.0) <= 1e-9, (k, x, y)
+
+
+def test_backends_share_one_interface():
+    """hardware/backends.run gives NEST and brian2 (and the engine) the same spikes through one call."""
+    from snn.hardware.backends import run
+    net = _network("IF_curr_alpha", 60.0)
+    ours = Simulator(net).run(60.0).spike_trains("n")
+    for backend in ("nest", "brian2"):
+        theirs = run(net, 60.0, backend).spike_trains("n", 4)
+        assert [len(x) for x in theirs] == [len(x) for x in ours]
+        assert all(np.abs(x - y).max(initial=0.0) <= 1e-9 for x, y in zip(ours, theirs))
+    with pytest.raises(Exception, match="backend='neuron' is not known"):
+        run(net, 60.0, "neuron")

@@ -1,5 +1,5 @@
 """snn.pynn's PyNN API against independent references: the same network built two ways, one run against
-pieces, PyNN's data model (neo) and PyNN's exceptions. NEST comparisons are in test_vs_nest.py; PyNN's own
+pieces, PyNN's data model (neo) and PyNN's exceptions. NEST comparisons are in test_pynn_vs_nest.py; PyNN's own
 system tests in tests/pynn_system/."""
 import neo
 import numpy as np
