@@ -18,7 +18,9 @@ class ProbePlan:
     """What to copy out of a run besides spikes: ``record_v`` = {population label: neuron indices (None: all)},
     ``record_weights`` = plastic projection names, one snapshot every ``every`` steps, at the steps whose stamp
     (step + offset) * dt is a multiple of ``every * dt`` (offset: the schedule's spike-stamp offset, so a V
-    snapshot and a spike stamped at the same time show the same step)."""
+    snapshot and a spike stamped at the same time show the same step). A ``record_v`` key (label, variable)
+    copies that state variable instead of V (``STATE_ROWS``: 'syn_exc', 'syn_inh'), read back with
+    ``Result.v((label, variable))``. ``first_step``: the absolute step a continued run starts at."""
 
     def __init__(self, sim, n_steps, offset, record_v=None, record_weights=None, every=1, first_step=0):
         if isinstance(every, bool) or not isinstance(every, (int, np.integer)) or every < 1:

@@ -73,3 +73,18 @@ def test_state_from_another_network_is_refused():
         b.run(10.0, state=a.initial_state())
     with pytest.raises(SpecError, match="batch=2"):
         a.run(10.0, batch=2, state=a.initial_state(1))
+
+
+def test_synaptic_state_probe_is_the_conductance():
+    """record_v={(label, 'syn_exc'): ...} copies the excitatory conductance of IF_cond_exp: after one input spike
+    of weight w arriving at step s it decays as w exp(-(t - s) dt / tau_syn_E) (exact decay; analytic)."""
+    pops = [Population("src", 1, "SpikeSourceArray", params=dict(spike_times=[[1.0]])),
+            Population("cond", 1, "IF_cond_exp", dict(tau_syn_E=4.0))]
+    net = Network(pops, [Projection("src", "cond", AllToAll(), 0.05, 0.5)], dt=0.1, schedule="exact")
+    res = Simulator(net).run(10.0, record_v={("cond", "syn_exc"): None, ("cond", "syn_inh"): None})
+    t, g = res.v(("cond", "syn_exc"))
+    _, gi = res.v(("cond", "syn_inh"))
+    arrive = 1.0 + 0.5                      # spike stamped 1.0, delay 0.5: in g from the sample at 1.5 ms
+    after = t >= arrive - 1e-9
+    assert np.all(g[~after] == 0) and np.all(gi == 0)
+    np.testing.assert_allclose(g[after, 0], 0.05 * np.exp(-(t[after] - arrive) / 4.0), rtol=1e-12)
