@@ -9,7 +9,7 @@ from pyNN import errors, random, space                                  # noqa: 
 from pyNN.network import Network                                         # noqa: F401
 from pyNN.space import Space                                             # noqa: F401
 from pyNN.random import NumpyRNG, GSLRNG, RandomDistribution             # noqa: F401
-from pyNN.connectors import *                                            # noqa: F401,F403
+from .connectors import *                                                 # noqa: F401,F403
 from pyNN.recording import *                                             # noqa: F401,F403
 from pyNN.standardmodels import StandardCellType
 

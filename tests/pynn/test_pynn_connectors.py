@@ -49,3 +49,17 @@ def test_connections_as_pyNN_mock(name, pre_kind):
     post.record("v")
     snn_sim.run(5.0)                     # the connections lower to the engine and run
     assert post.get_data().segments[0].analogsignals[0].shape == (21, 12)
+
+
+def test_one_cell_one_to_one():
+    """pyNN.common 0.13's OneToOneConnector fails on one-cell populations under numpy 2 (also on pyNN.nest:
+    PyNN's examples/simple_STDP.py stops there); snn.pynn's makes the one connection."""
+    snn_sim.setup(timestep=0.1)
+    a = snn_sim.Population(1, snn_sim.SpikeSourceArray(spike_times=[1.0]))
+    b = snn_sim.Population(1, snn_sim.IF_curr_exp())
+    prj = snn_sim.Projection(a, b, snn_sim.OneToOneConnector(), snn_sim.StaticSynapse(weight=0.5, delay=1.0))
+    assert prj.get(["weight", "delay"], format="list") == [(0, 0, 0.5, 1.0)]
+    b.record("v")
+    snn_sim.run(5.0)
+    v = b.get_data().segments[0].analogsignals[0]
+    assert float(v[-1, 0]) > -65.0          # the input arrived
