@@ -8,6 +8,8 @@ state: the next run starts at t = 0 from the initial values.
 """
 from pyNN import common
 
+from ..run_state import redraw_poisson
+
 name = "snn"
 
 
@@ -48,6 +50,8 @@ class State(common.control.BaseState):
 
     def changed(self):
         """Something the lowered network depends on (structure, parameters, weights, recording) changed."""
+        if getattr(self, "_engine", None) is not None:
+            self._previous = self._engine        # its Poisson parameters, to redraw the ones that changed
         self._engine = None
 
     @property
@@ -62,6 +66,7 @@ class State(common.control.BaseState):
         self.t_start = 0
         self.segment_counter += 1
         self._run_state = None
+        self._previous = None
         for recorder in self.recorders:
             recorder._reset_data()
 
@@ -78,6 +83,9 @@ class State(common.control.BaseState):
         from .build import Engine
         if self._engine is None:
             self._engine = Engine(self)
+            if self._run_state is not None and self._previous is not None:
+                redraw_poisson(self._run_state, self._previous.sim.lowered, self._engine.sim.lowered, self.rng_seed)
+            self._previous = None
         # piecewise-constant inputs (current sources) cut the run where they change
         cuts = sorted({c for src in self.current_sources for c in src._change_steps(self.step, self.step + n_steps)})
         start = self.step

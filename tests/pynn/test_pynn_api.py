@@ -155,3 +155,19 @@ def test_trials_are_independent_runs_from_the_start():
     assert any(t.size != trains[0].size or np.any(t != trains[0]) for t in trains[1:])   # independent draws
     assert sim.to_spec().populations[1].cell_type == "IF_curr_exp"
     sim.end()
+
+
+def test_poisson_rate_set_between_runs_applies_at_once():
+    """PyNN's examples/varying_poisson.py pattern: rate 0, then 40 Hz, then 10 Hz, set between runs of 200 ms.
+    Expected counts 0, 400, 100 (50 sources); bands of 5 standard deviations (Poisson: sd = sqrt(mean))."""
+    sim.setup(timestep=0.1, rng_seed=3)
+    p = sim.Population(50, sim.SpikeSourcePoisson(rate=0.0))
+    p.record("spikes")
+    for rate in (0.0, 40.0, 10.0):
+        p.set(rate=rate)
+        sim.run(200.0)
+    t = np.concatenate([np.asarray(st) for st in p.get_data().segments[0].spiketrains])
+    counts = [int(((t > a) & (t <= a + 200.0)).sum()) for a in (0.0, 200.0, 400.0)]
+    assert counts[0] == 0
+    assert abs(counts[1] - 400) <= 5 * 20 and abs(counts[2] - 100) <= 5 * 10, counts
+    sim.end()
