@@ -8,6 +8,7 @@ same function on its config dict.
 from snn.errors import SpecError
 from snn.validate import MAX_MAGNITUDE, check_int, check_real
 
+from .nalsm_config import config_from_args
 from .nalsm_sweep import parse_values
 
 MAX_NALSM_NEURONS = 64 ** 3      # the liquid is wired pair by pair (O(n^2) draws): beyond this it would not finish
@@ -57,10 +58,7 @@ def readout_config(cfg):
 
 
 def nalsm_args(args):
-    nalsm_config({k: getattr(args, k) for k in ("neurons", "seed", "init_samples", "train", "val", "test", "epochs",
-                                               "patience", "readout_batch", "val_start_id", "w_A", "w_init",
-                                               "astro_density", "variant", "theta_C", "dC", "chunk", "workers",
-                                               "kq_per_class", "kq_resamples")})
+    nalsm_config(config_from_args(args))
     if args.w_sweep is not None:
         parse_values(args.w_sweep)
         if args.w_init is not None:

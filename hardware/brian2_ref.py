@@ -1,8 +1,9 @@
 """The same ``snn.spec.Network`` in brian2, to cross-check and benchmark the numba engine.
 
 Each cell type's equations, method and receptor variables come from its registry entry (``CellType.brian2``,
-snn/cells.py). Supported: IF_curr_exp ('exact' schedule: brian2 ``method='exact'``, the same linear propagators as NEST),
-IF_cond_exp (brian2 ``method='exponential_euler'``, which is what snn's IF_cond_exp kernel computes),
+snn/cells.py). Supported: IF_curr_exp and IF_curr_alpha ('exact' schedule: brian2 ``method='exact'``, the same
+linear propagators as NEST), IF_cond_exp (brian2 ``method='exponential_euler'``, which is what snn's IF_cond_exp
+kernel computes),
 SpikeSourceArray, every connector (expanded by ``snn.lowering.expand_projections`` with the network's seed, so
 brian2 gets the very same synapses through ``Synapses.connect(i=..., j=...)``), per-synapse or uniform weights
 and delays.
@@ -118,7 +119,7 @@ def _build(b2, net, record):
         rule = proj.plasticity
         if rule is not None:
             # SpikePairSTDP as brian2's classic event-driven traces (online, all-to-all; A absolute)
-            if type(rule).__name__ != "SpikePairSTDP" or post_model.weight_unit != "nA":
+            if not getattr(rule, "brian2", False) or post_model.weight_unit != "nA":
                 raise SpecError(f"projection {proj.name!r}: brian2_ref maps only SpikePairSTDP onto current "
                                 f"synapses")
             ns = dict(A_plus=rule.A_plus * unit, A_minus=rule.A_minus * unit, w_min=rule.w_min * unit,

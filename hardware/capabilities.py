@@ -24,6 +24,7 @@ import numpy as np
 from snn.cells import CATALOGUE
 from snn.connectors import FromList
 from snn.errors import SpecError
+from snn.plasticity import MODULATORS, PLASTICITY_RULES
 from snn.models.deploy import weight_resolution  # noqa: F401 (sPyNNaker's weight step; used below)
 
 
@@ -53,33 +54,32 @@ def _pynn_cells(backend):
 _NALSM = ("the NALSM liquid (NALSM_LIF cells, TraceSTDP with astrocyte-modulated depression, the 'nalsm' "
           "schedule)")
 _REFUSED_COMMON = {
-    **{name: ct.refusal for name, ct in CATALOGUE.items() if ct.refusal is not None},   # cell types: registry
-    "Astrocyte": ("the astrocyte modulator sets a network-wide STDP depression rate every step from all spikes; "
-                  "PyNN has no such global modulator",
-                  "the same network without the modulator (constant depression rate), or static weights "
-                  "learned in the engine and exported as FromList weights"),
-    "CalciumGate": ("the calcium gate (LSM+AP-STDP) lets STDP act only in windows of each neuron's running rate; "
-                    "PyNN has no such rule",
-                    "static weights learned in the engine (phase 1) and exported as FromList weights"),
-    "TraceSTDP": ("TraceSTDP (all-to-all trace rule updated every step) is not a PyNN standard plasticity rule",
-                  "SpikePairSTDP (SpikePairRule + AdditiveWeightDependence), or static weights learned in the "
-                  "engine and exported"),
+    # cell types, rules and modulators: each registry entry / class says why PyNN has no equivalent
+    **{name: ct.refusal for name, ct in CATALOGUE.items() if ct.refusal is not None},
+    **{cls.__name__: cls.refusal for cls in PLASTICITY_RULES + MODULATORS if cls.refusal is not None},
     "nalsm": (f"the 'nalsm' schedule (the step order of {_NALSM}) runs only in the engine",
               "the 'exact' schedule with IF_curr_exp"),
 }
 
+
+def _pynn_rules(backend):
+    """Plasticity rules whose class names ``backend`` among its PyNN backends."""
+    return tuple(cls.__name__ for cls in PLASTICITY_RULES if backend in cls.pynn_backends)
+
+
 BACKENDS = {
     "spinnaker": Capabilities(
-        "spinnaker", _pynn_cells("spinnaker"), ("SpikePairSTDP",), timesteps=(1.0,), max_delay_native=16,
-        max_delay_steps=144, neurons_per_core=256, weight_bits=16, stdp_history=16, max_plastic_row=254, refused=dict(_REFUSED_COMMON),
+        "spinnaker", _pynn_cells("spinnaker"), _pynn_rules("spinnaker"), timesteps=(1.0,), max_delay_native=16,
+        max_delay_steps=144, neurons_per_core=256, weight_bits=16, stdp_history=16, max_plastic_row=254,
+        refused=dict(_REFUSED_COMMON),
         notes=("delays over 16 steps use delay-extension cores",
                "an 'exact'-schedule network runs with sPyNNaker's own arithmetic (closed-form LIF, 'init' input "
                "scaling): spike times may differ from the engine's 'exact' schedule")),
     "nest": Capabilities(
-        "nest", _pynn_cells("nest"), ("SpikePairSTDP",), refused=dict(_REFUSED_COMMON),
+        "nest", _pynn_cells("nest"), _pynn_rules("nest"), refused=dict(_REFUSED_COMMON),
         notes=("SpikePairSTDP becomes NEST's stdp_synapse (online all-to-all, A scaled by 1/w_max): not the "
                "deferred sPyNNaker rule of the 'spinnaker' schedule",)),
-    "mock": Capabilities("mock", _pynn_cells("mock"), ("SpikePairSTDP",), refused=dict(_REFUSED_COMMON)),
+    "mock": Capabilities("mock", _pynn_cells("mock"), _pynn_rules("mock"), refused=dict(_REFUSED_COMMON)),
 }
 
 

@@ -29,6 +29,12 @@ class SpikePairSTDP:
     history: int = 16
 
     schedules = ("spinnaker",)
+    # registry entry: PyNN's STDPMechanism(SpikePairRule, AdditiveWeightDependence) on these backends
+    # (hardware/pynn.py maps the parameters), brian2's classic traces (hardware/brian2_ref.py)
+    pynn_name = ("SpikePairRule", "AdditiveWeightDependence")
+    pynn_backends = ("spinnaker", "nest", "mock")
+    brian2 = True
+    refusal = None
     columns = ("tau_plus", "tau_minus", "A_plus", "A_minus", "w_min", "w_max")
 
     def row(self, dt):
@@ -77,6 +83,10 @@ class TraceSTDP:
     lr_decay: float = 1.0
 
     schedules = ("nalsm",)
+    pynn_name, pynn_backends, brian2 = None, (), False
+    refusal = ("TraceSTDP (all-to-all trace rule updated every step) is not a PyNN standard plasticity rule",
+               "SpikePairSTDP (SpikePairRule + AdditiveWeightDependence), or static weights learned in the engine "
+               "and exported")
     columns = ("a", "decay", "eta_plus", "eta_minus", "w_min", "w_max", "mirrored", "lr_decay")
 
     def row(self, dt):
@@ -114,6 +124,12 @@ class Astrocyte:
     round(density * size) neurons of each listed population (drawn from the network seed), the connection-density
     ablation. tau_A in ms.
     """
+    # registry entry: what a PyNN backend says (hardware/capabilities.py); class attributes, not fields
+    refusal = ("the astrocyte modulator sets a network-wide STDP depression rate every step from all spikes; PyNN "
+               "has no such global modulator",
+               "the same network without the modulator (constant depression rate), or static weights learned in "
+               "the engine and exported as FromList weights")
+
     plus: tuple
     minus: tuple = ()
     w_A: float = 0.015
@@ -171,6 +187,9 @@ class CalciumGate:
     step are gated separately, then added and clipped once. C is per-neuron state that runs carry like the
     traces (``Simulator.run(calcium=...)``, ``Result.calcium``); it starts at 0 unless given. tau_C in ms.
     """
+    refusal = ("the calcium gate (LSM+AP-STDP) lets STDP act only in windows of each neuron's running rate; PyNN "
+               "has no such rule", "static weights learned in the engine (phase 1) and exported as FromList weights")
+
     theta: float = 37.0
     width: float = 22.0
     tau_C: float = 1000.0
@@ -209,6 +228,13 @@ class NestPairSTDP:
     history: int = 64
 
     schedules = ("exact", "spinnaker")
+    # registry facts: it is what snn.pynn runs for PyNN's STDPMechanism; the PyNN emitter (hardware/pynn.py)
+    # does not write it yet, and brian2_ref has no translation
+    pynn_name = None
+    pynn_backends = ()
+    brian2 = False
+    refusal = ("NestPairSTDP (NEST's stdp_synapse, run by snn.pynn for PyNN's STDPMechanism) is not exported by "
+               "the PyNN emitter yet", "SpikePairSTDP (SpikePairRule + AdditiveWeightDependence)")
     columns = ("tau_plus", "tau_minus", "A_plus", "A_minus", "w_min", "w_max", "kind", "mu_plus", "mu_minus")
     KIND = 1.0    # the kernel's rule kind (snn/kernels/stdp.py): 0 sPyNNaker, 1 NEST
 

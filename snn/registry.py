@@ -15,7 +15,7 @@ source: sources have no neuron kernel). The numba dispatch from model id to kern
 registry once (``snn/kernels/dispatch.py``). Nothing else lists cell types or compares their names.
 """
 from collections import namedtuple
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 SOURCE = 0
 SCHEDULE_IDS = {"exact": 0, "spinnaker": 1}   # the generic schedules (kernels/schedules.py); 'nalsm' has its own
@@ -110,7 +110,7 @@ def register(ct):
     if ct.name in CATALOGUE:
         raise ValueError(f"cell type {ct.name!r} is registered twice")
     if not ct.is_source:
-        ct = CellType(**{**ct.__dict__, "model_id": 1 + sum(not c.is_source for c in CATALOGUE.values())})
+        ct = replace(ct, model_id=1 + sum(not c.is_source for c in CATALOGUE.values()))
     CATALOGUE[ct.name] = ct
     return ct
 

@@ -1,9 +1,10 @@
 """Neuron updates for one sample over one population's index range [a, b). Row layouts: ``snn/cells.py``.
 
 Every kernel has the signature ``(a, b, coef, uniform, v, syn, refr, in_e, in_i, fired)``: ``syn`` holds the
-synaptic state, one row per variable the cell type declares (``CellType.synapse_state``). Each function advances state in place, sets ``fired[i] = True`` for the neurons that spike this step (the
-schedule clears the flags it collects; the 'exact' loops write every flag, which lets them vectorise), and
-clears the step's input slots ``in_e``/``in_i``.
+synaptic state, one row per variable the cell type declares (``CellType.synapse_state``). Each function advances
+state in place, sets ``fired[i] = True`` for the neurons that spike this step (the schedule clears the flags it
+collects; the 'exact' loops write every flag, which lets them vectorise), and clears the step's input slots
+``in_e``/``in_i``.
 
 The 'exact' models write their arithmetic once, as a scalar step function (``_*_step``), and loop it twice: with
 the coefficients read once as scalars when the population's coefficient rows are uniform (the usual case: the
@@ -138,7 +139,8 @@ def if_curr_exp_spinnaker(a, b, coef, uniform, v, syn, refr, in_e, in_i, fired):
         v_rest, v_reset, v_thresh = coef[CS.v_rest, a], coef[CS.v_reset, a], coef[CS.v_thresh, a]
         ref_steps = refr.dtype.type(coef[CS.ref_steps, a])
         exp_tm, res, i_off = coef[CS.exp_tm, a], coef[CS.r, a], coef[CS.i_offset, a]
-        init_e, init_i, decay_e, decay_i = coef[CS.init_e, a], coef[CS.init_i, a], coef[CS.decay_e, a], coef[CS.decay_i, a]
+        init_e, init_i = coef[CS.init_e, a], coef[CS.init_i, a]
+        decay_e, decay_i = coef[CS.decay_e, a], coef[CS.decay_i, a]
         for i in range(n):
             v[i], i_e[i], i_i[i], refr[i], fired[i] = _curr_exp_spinnaker_step(
                 v[i], i_e[i], i_i[i], refr[i], in_e[i], in_i[i], v_rest, v_reset, v_thresh, ref_steps, exp_tm, res,

@@ -73,3 +73,16 @@ def test_capabilities_and_emitter_follow_the_registry():
     assert "IF_curr_delta" in capabilities.capabilities("nest").cell_types
     assert "NALSM_LIF" in capabilities.capabilities("nest").refused
     assert inspect.getsourcefile(dispatch._kernel("neurons.if_curr_exp_exact").py_func).endswith("neurons.py")
+
+
+def test_rules_and_modulators_carry_their_own_deployment_facts():
+    """Capabilities list the plasticity rules and refusals the rule classes declare (no name lists there)."""
+    from snn.hardware import capabilities
+    from snn.plasticity import MODULATORS, PLASTICITY_RULES
+    caps = capabilities.capabilities("spinnaker")
+    assert caps.plasticity == tuple(r.__name__ for r in PLASTICITY_RULES if "spinnaker" in r.pynn_backends)
+    for cls in PLASTICITY_RULES + MODULATORS:
+        if cls.refusal is not None:
+            assert caps.refused[cls.__name__] == cls.refusal
+    src = (ROOT / "hardware" / "capabilities.py").read_text()
+    assert '"SpikePairSTDP",' not in src and '"TraceSTDP":' not in src
