@@ -171,3 +171,12 @@ def test_poisson_rate_set_between_runs_applies_at_once():
     assert counts[0] == 0
     assert abs(counts[1] - 400) <= 5 * 20 and abs(counts[2] - 100) <= 5 * 10, counts
     sim.end()
+
+
+def test_va_benchmark_network_builds_as_pynn_describes():
+    """experiments/bench_pynn.py's COBA through snn.pynn, 5 ms: PyNN's constants give 4000 cells connected with
+    p = 0.02 (expected 0.02 * 4000 * 4000 = 320000 synapses, sd ~ 560; band 5 sd) plus the Poisson input."""
+    from snn.experiments.bench_pynn import va_benchmark
+    out = va_benchmark(sim, "COBA", 5.0)
+    assert abs(out["synapses"] - 0.02 * 4000 * 4000 - 0.01 * 20 * 4000) < 5 * 570
+    assert out["sim_seconds"] > 0 and out["build_seconds"] > 0 and out["spikes"] >= 0
