@@ -69,6 +69,12 @@ class Projection(common.Projection):
         part = {"i": i, "j": np.full(k, int(postsynaptic_index), np.int64)}
         for name, value in connection_parameters.items():
             part[name] = np.broadcast_to(np.asarray(value, float), (k,)).astype(float)
+        dt = simulator.state.dt
+        if k and "delay" in part and part["delay"].min() < dt * (1 - 1e-9):
+            # a spike needs one step to travel: PyNN's own message (pyNN.standardmodels.base.check_delays)
+            raise errors.ConnectionError(f"Delay ({part['delay'].min()}) is out of range "
+                                         f"[{simulator.state.min_delay}, {simulator.state.max_delay}]: "
+                                         f"snn needs at least one time step ({dt} ms)")
         self._parts.append(part)
         self._dirty = True
 

@@ -123,6 +123,8 @@ def test_pynn_exceptions():
         sim.Population(1, sim.SpikeSourceArray(spike_times=[3.0, 1.0]))
     with pytest.raises(errors.ConnectionError):
         sim.Projection(p, p, sim.AllToAllConnector(), sim.StaticSynapse(weight=1.0), receptor_type="inhibitory")
+    with pytest.raises(errors.ConnectionError, match="Delay"):
+        sim.Projection(p, p, sim.AllToAllConnector(), sim.StaticSynapse(weight=1.0, delay=0.05))
     with pytest.raises(SpecError, match="schedule"):
         sim.setup(schedule="nalsm")
     sim.setup()
