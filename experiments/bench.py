@@ -43,8 +43,9 @@ PEERS = ("brian2", "nest")
 
 
 def add_arguments(parser):
-    parser.add_argument("network", choices=("cuba", "coba", "stdp", "nalsm"),
-                        help="benchmark network (models/benchmarks.py; nalsm: models/nalsm.py phase 2)")
+    parser.add_argument("network", choices=("cuba", "coba", "stdp", "nalsm", "pynn"),
+                        help="benchmark network (models/benchmarks.py; nalsm: models/nalsm.py phase 2; pynn: "
+                             "PyNN's VA benchmarks CUBA and COBA through snn.pynn, experiments/bench_pynn.py)")
     parser.add_argument("--neurons", type=int, default=1000, help="nalsm: liquid size, a cube (1000, 8000)")
     parser.add_argument("--samples", type=int, default=50, help="nalsm: samples of 250 ms")
     parser.add_argument("--data-dir", default=None, help="nalsm: folder holding mnist/ (else synthetic images)")
@@ -266,6 +267,12 @@ def _run_weights(path, n_plastic):
 
 def main(args):
     peers = _peers(args.against)
+    if args.network == "pynn":
+        from .bench_pynn import bench_pynn, summary
+        with _stdout_to_stderr() if args.json else contextlib.nullcontext():
+            out = bench_pynn(args.duration, peers)
+        print(json.dumps(out) if args.json else summary(out))
+        return 0
     with _stdout_to_stderr() if args.json else contextlib.nullcontext():
         if args.network == "nalsm":
             out = bench_nalsm(args.neurons, args.samples, peers, args.repeats, args.seed, args.data_dir,

@@ -192,7 +192,7 @@ import sys
 {runtime}
 # ---- end of runtime ----
 
-SIM_MODULES = {{"spinnaker": "pyNN.spiNNaker", "nest": "pyNN.nest"}}
+SIM_MODULES = {{"spinnaker": "pyNN.spiNNaker", "nest": "pyNN.nest", "snn": "snn.pynn"}}
 
 
 def main(argv=None):

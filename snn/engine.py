@@ -16,6 +16,7 @@ from .lowering import lower
 from .monitors import Result
 from .registry import SCHEDULE_IDS  # noqa: F401 (re-exported: the generic schedules' ids)
 from .resources import check_run, estimate_run, memory_limit
+from .run_state import fresh_state
 from .schedules import schedule_for
 from .stimuli import lower_stimuli, silent_inputs
 from .validate import check_run_args, finite_array
@@ -60,7 +61,10 @@ class Simulator:
         Options of one schedule (``**options``; ``snn.schedules``): 'exact' / 'spinnaker': ``record_v`` =
         {population label: neuron indices (None: all)} whose membrane potential is copied out every ``every``
         steps (``Result.v``), ``record_weights`` = plastic projections whose weights are copied out
-        (``Result.weight_history``). 'nalsm': ``carry_over`` (samples in sequence, each from the weights,
+        (``Result.weight_history``), ``state`` = a ``RunState`` (``initial_state(batch)`` or a previous result's
+        ``.state``) to continue from: the run covers steps state.t0 .. state.t0 + n_steps - 1 (absolute spike
+        and probe times; SpikeSourceArray times outside them are left to other calls) and the result's
+        ``state`` continues it (snn/run_state.py; pass the previous ``plastic_weights`` too). 'nalsm': ``carry_over`` (samples in sequence, each from the weights,
         traces and calcium the previous one left; the result holds one row of them), ``traces`` / ``calcium``
         (start values, (n,) or (batch, n); default 0), ``keep_weights`` (False: each sample's learned weights
         are dropped and no (batch, synapses) array is made: feature extraction).
@@ -79,7 +83,9 @@ class Simulator:
                              n_stim_inputs=n_stim, events_shared=shared, traces=self.schedule.keeps_traces,
                              ftype_size=self.dtype.itemsize)
         check_run(parts, _limit(memory_limit), what=f"run(duration={duration}, batch={batch})")
-        stim = lower_stimuli(net, self.offsets, stimuli, batch, n_steps, self.schedule.stamp_offset, seed)
+        state = options.get("state")     # a continued run ('exact' / 'spinnaker'): its steps start at state.t0
+        stim = lower_stimuli(net, self.offsets, stimuli, batch, n_steps, self.schedule.stamp_offset, seed,
+                             first_step=None if state is None else int(state.t0))
         if plastic_weights is None:
             w0 = self.initial_plastic_weights
         else:
@@ -91,6 +97,11 @@ class Simulator:
         fields = self.schedule.run(stim, batch, sample_offset, n_steps, w0, chunk, progress, **options)
         _check_finite(*(fields.get(k) for k in ("plastic_weights", "traces", "calcium", "modulator_state")))
         return Result(self, n_steps, seed, **fields)
+
+
+    def initial_state(self, batch=1):
+        """A ``RunState`` at t = 0 for ``batch`` samples, for ``run(..., state=)`` ('exact' / 'spinnaker')."""
+        return fresh_state(self.lowered, batch, self.dtype)
 
 
 def _check_finite(*arrays):

@@ -9,20 +9,30 @@ from .resources import capacity_guess
 # Steps between two NaN / inf checks of the neuron state inside the kernels; a hit is then located to the step
 # by rerunning the sample with a check every step (runs are deterministic).
 GUARD_EVERY = 64
+# State variables a probe can copy out (V, then synaptic state rows 0 and 1: the excitatory and inhibitory
+# current (nA) or conductance (uS) of the cell type, its ``synapse_state``)
+STATE_ROWS = {"v": 0, "syn_exc": 1, "syn_inh": 2}
 
 
 class ProbePlan:
     """What to copy out of a run besides spikes: ``record_v`` = {population label: neuron indices (None: all)},
     ``record_weights`` = plastic projection names, one snapshot every ``every`` steps, at the steps whose stamp
     (step + offset) * dt is a multiple of ``every * dt`` (offset: the schedule's spike-stamp offset, so a V
-    snapshot and a spike stamped at the same time show the same step)."""
+    snapshot and a spike stamped at the same time show the same step). A ``record_v`` key (label, variable)
+    copies that state variable instead of V (``STATE_ROWS``: 'syn_exc', 'syn_inh'), read back with
+    ``Result.v((label, variable))``. ``first_step``: the absolute step a continued run starts at."""
 
-    def __init__(self, sim, n_steps, offset, record_v=None, record_weights=None, every=1):
+    def __init__(self, sim, n_steps, offset, record_v=None, record_weights=None, every=1, first_step=0):
         if isinstance(every, bool) or not isinstance(every, (int, np.integer)) or every < 1:
             raise SpecError(f"every={every!r} must be a positive whole number of time steps")
         self.every, self.offset = int(every), int(offset)
         self.v_labels, v_idx = {}, []
-        for label, idx in (record_v or {}).items():
+        n = sim.lowered.coefs.shape[1]
+        for key, idx in (record_v or {}).items():
+            # a key (label, variable) reads that state variable instead of V: ``STATE_ROWS``
+            label, var = key if isinstance(key, tuple) and len(key) == 2 else (key, "v")
+            if var not in STATE_ROWS:
+                raise SpecError(f"record_v[{key!r}]: variable {var!r} is not one of {sorted(STATE_ROWS)}")
             pop = sim.net.population(label)
             if idx is None:
                 idx = np.arange(pop.size)
@@ -32,8 +42,8 @@ class ProbePlan:
                 raise SpecError(f"record_v[{label!r}] must be neuron indices in [0, {pop.size}), got {idx!r}")
             if CATALOGUE[pop.cell_type].is_source:
                 raise SpecError(f"record_v[{label!r}]: {pop.cell_type} has no membrane potential")
-            self.v_labels[label] = (sum(len(x) for x in v_idx), idx.astype(np.int64))
-            v_idx.append(sim.offsets[label] + idx)
+            self.v_labels[key] = (sum(len(x) for x in v_idx), idx.astype(np.int64))
+            v_idx.append(sim.offsets[label] + idx + STATE_ROWS[var] * n)
         self.w_names, w_idx = {}, []
         if isinstance(record_weights, str):
             record_weights = (record_weights,)
@@ -47,7 +57,7 @@ class ProbePlan:
             w_idx.append(np.asarray(m.index, np.int64))
         self.v_idx = np.concatenate(v_idx).astype(np.int64) if v_idx else np.zeros(0, np.int64)
         self.w_idx = np.concatenate(w_idx).astype(np.int64) if w_idx else np.zeros(0, np.int64)
-        steps = np.arange(n_steps)
+        steps = np.arange(first_step, first_step + n_steps)   # absolute steps (a continued run starts later)
         self.steps = steps[(steps + self.offset) % self.every == 0] if (self.v_idx.size or self.w_idx.size) \
             else np.zeros(0, np.int64)
         self.dt = sim.net.dt

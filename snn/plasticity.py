@@ -205,6 +205,62 @@ class CalciumGate:
         return out
 
 
-PLASTICITY_RULES = (SpikePairSTDP, TraceSTDP)
+@dataclass(frozen=True)
+class NestPairSTDP:
+    """Pair STDP as NEST's ``stdp_synapse`` computes it (what pyNN.nest runs for an ``STDPMechanism`` of
+    ``SpikePairRule`` and an Additive / Multiplicative weight dependence), evaluated at presynaptic spikes with
+    the delay counted as dendritic, all-to-all pairing through the traces K+ (pre) and K- (post):
+
+        potentiation, every post spike p with L - d < p <= T - d:  w += w_max A_plus (1 - w/w_max)^mu_plus K+(p)
+        depression, K- just before T - d (post spikes strictly earlier): w -= w_max A_minus (w/w_max)^mu_minus K-
+
+    each update clamped to [w_min, w_max] (NEST: models/stdp_synapse.h, lambda = A_plus, alpha = A_minus /
+    A_plus, Wmax = w_max; PyNN maps Additive to mu = 0, Multiplicative to mu = 1; NEST takes w_min = 0).
+    ``history`` post spikes are kept per neuron between two presynaptic spikes."""
+    tau_plus: float = 20.0
+    tau_minus: float = 20.0
+    A_plus: float = 0.01
+    A_minus: float = 0.01
+    w_min: float = 0.0
+    w_max: float = 1.0
+    mu_plus: float = 0.0
+    mu_minus: float = 0.0
+    history: int = 64
+
+    schedules = ("exact", "spinnaker")
+    # registry facts: it is what snn.pynn runs for PyNN's STDPMechanism; the PyNN emitter (hardware/pynn.py)
+    # does not write it yet, and brian2_ref has no translation
+    pynn_name = None
+    pynn_backends = ()
+    brian2 = False
+    refusal = ("NestPairSTDP (NEST's stdp_synapse, run by snn.pynn for PyNN's STDPMechanism) is not exported by "
+               "the PyNN emitter yet", "SpikePairSTDP (SpikePairRule + AdditiveWeightDependence)")
+    columns = ("tau_plus", "tau_minus", "A_plus", "A_minus", "w_min", "w_max", "kind", "mu_plus", "mu_minus")
+    KIND = 1.0    # the kernel's rule kind (snn/kernels/stdp.py): 0 sPyNNaker, 1 NEST
+
+    def row(self, dt):
+        return [self.tau_plus / dt, self.tau_minus / dt, self.A_plus, self.A_minus, self.w_min, self.w_max,
+                self.KIND, self.mu_plus, self.mu_minus]
+
+    def problems(self):
+        out = field_problems(self, self.columns[:6] + self.columns[7:])
+        if not (isinstance(self.history, int) and not isinstance(self.history, bool)):
+            out.append(f"NestPairSTDP history={self.history!r} must be an integer")
+        if out:
+            return out
+        for name in ("tau_plus", "tau_minus"):
+            if not getattr(self, name) > 0:
+                out.append(f"NestPairSTDP {name}={getattr(self, name)!r} must be > 0")
+        if not 0 <= self.w_min <= self.w_max or self.w_max <= 0:
+            out.append(f"NestPairSTDP needs 0 <= w_min={self.w_min!r} <= w_max={self.w_max!r} and w_max > 0")
+        for name in ("mu_plus", "mu_minus"):
+            if getattr(self, name) < 0:
+                out.append(f"NestPairSTDP {name}={getattr(self, name)!r} must be >= 0")
+        if self.history < 2:
+            out.append(f"NestPairSTDP history={self.history!r} must be >= 2 (one entry is the t=0 placeholder)")
+        return out
+
+
+PLASTICITY_RULES = (SpikePairSTDP, TraceSTDP, NestPairSTDP)
 MODULATORS = (Astrocyte, CalciumGate)
 

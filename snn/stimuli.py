@@ -14,9 +14,10 @@ from .errors import SpecError
 Stimuli = namedtuple("Stimuli", "ev_ptr ev_idx prob prob_idx seed")
 
 
-def _array_source_events(pop, n_steps, stamp_offset, dt):
+def _array_source_events(pop, n_steps, stamp_offset, dt, first_step=None):
     """(step, index) pairs of a SpikeSourceArray's spike_times (ms). Times at or past the end of the run are not
-    delivered in this run and raise no error, as in PyNN (a spike source keeps its times for a later run)."""
+    delivered in this run and raise no error, as in PyNN (a spike source keeps its times for a later run).
+    ``first_step`` (a continued run): steps relative to it, and times before it belonged to earlier calls."""
     st = pop.parameters()["spike_times"]
     per_neuron = [st] * pop.size if len(st) == 0 or np.ndim(st[0]) == 0 else list(st)
     if len(per_neuron) != pop.size:
@@ -24,6 +25,9 @@ def _array_source_events(pop, n_steps, stamp_offset, dt):
     steps, idx = [], []
     for i, times in enumerate(per_neuron):
         s = np.rint(np.asarray(times, float) / dt).astype(np.int64) - stamp_offset
+        if first_step is not None:
+            s = s - first_step
+            s = s[s >= 0]       # delivered by an earlier call of a continued run
         if (s < 0).any():
             first = np.asarray(times, float)[s < 0][0]
             raise SpecError(f"population {pop.label!r}: spike time {first} ms of neuron {i} lies before the first "
@@ -47,7 +51,7 @@ def _samples(batch):
     return "1" if batch == 1 else f"{batch} or 1"
 
 
-def lower_stimuli(net, offsets, stimuli, batch, n_steps, stamp_offset, seed):
+def lower_stimuli(net, offsets, stimuli, batch, n_steps, stamp_offset, seed, first_step=None):
     unknown = set(stimuli) - {p.label for p in net.populations if CATALOGUE[p.cell_type].source == "input"}
     if unknown:
         raise SpecError(f"stimuli given for {sorted(unknown)}, which are not SpikeSourceInput populations")
@@ -58,7 +62,7 @@ def lower_stimuli(net, offsets, stimuli, batch, n_steps, stamp_offset, seed):
         off = offsets[pop.label]
         source = CATALOGUE[pop.cell_type].source
         if source == "fixed":
-            s, i = _array_source_events(pop, n_steps, stamp_offset, net.dt)
+            s, i = _array_source_events(pop, n_steps, stamp_offset, net.dt, first_step)
             shared_steps.append(s)
             shared_ids.append(i + off)
         elif source == "input":

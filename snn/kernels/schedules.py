@@ -40,7 +40,8 @@ OK, NON_FINITE = 0, 1
 
 # What a run copies out besides spikes (arrays of one chunk of samples):
 #   every, offset: snapshot at steps t with (t + offset) % every == 0 (offset = the schedule's stamp offset)
-#   v_idx: global neuron ids whose V is recorded -> out_v[b, snapshot, k]
+#   v_idx: global neuron ids whose V is recorded -> out_v[b, snapshot, k]; id + (r + 1) n reads the neuron's
+#          synaptic state row r instead (row 0 / 1: the excitatory / inhibitory current or conductance)
 #   w_idx: plastic synapse ids whose weight is recorded -> out_w[b, snapshot, k]
 #   guard_every: steps between NaN / inf checks of the neuron state; err[b] = (code, step, neuron)
 Probes = namedtuple("Probes", "every offset v_idx out_v w_idx out_w guard_every err")
@@ -82,21 +83,32 @@ def _non_finite(v, syn):
 
 
 @njit
-def _sample(schedule, net, stim, b, sample_id, n_steps, w_plastic, counts, out_t, out_i, n_out, probes):
+def _sample(schedule, net, stim, b, sample_id, n_steps, w_plastic, counts, out_t, out_i, n_out, probes, state):
     n = net.coefs.shape[1]
     ftype = net.coefs.dtype
-    v = net.v0.copy()
-    syn = np.zeros((net.n_syn, n), ftype)     # synaptic state, rows as each cell type declares them
-    refr = np.zeros(n, np.int32)
-    buf = np.zeros((net.n_slots, 2, n), ftype)
+    # ``state`` (a ``RunState``, snn/run_state.py) carries a sample's dynamic state from one call to the next:
+    # with rows (carry), the sample runs steps t0 .. t0 + n_steps - 1 on state[b] and leaves it there;
+    # without rows, it starts fresh at step 0 on arrays of its own, as a run always did.
+    carry = state.v.shape[0] > 0
+    t0 = state.t0 if carry else 0
+    if carry:
+        v, syn, refr, buf = state.v[b], state.syn[b], state.refr[b], state.buf[b]
+    else:
+        v = net.v0.copy()
+        syn = np.zeros((net.n_syn, n), ftype)     # synaptic state, rows as each cell type declares them
+        refr = np.zeros(n, np.int32)
+        buf = np.zeros((net.n_slots, 2, n), ftype)
     fired_words = np.zeros((n + 7) // 8, np.uint64)   # the flags, read back eight at a time
     fired = fired_words.view(np.bool_)
     spiking = np.empty(n + stim.prob_idx.shape[0], np.int64)
-    h_t = np.zeros((n, net.hist), np.int64)
-    h_o = np.zeros((n, net.hist), np.float64)
-    h_n = np.ones(n, np.int64)
-    last_pre = np.zeros(n, np.int64)
-    r_pre = np.zeros(n, np.float64)
+    if carry:
+        h_t, h_o, h_n, last_pre, r_pre = state.h_t[b], state.h_o[b], state.h_n[b], state.last_pre[b], state.r_pre[b]
+    else:
+        h_t = np.zeros((n, net.hist), np.int64)
+        h_o = np.zeros((n, net.hist), np.float64)
+        h_n = np.ones(n, np.int64)
+        last_pre = np.zeros(n, np.int64)
+        r_pre = np.zeros(n, np.float64)
     has_plastic = net.p_post.shape[0] > 0
     key = stream_key(stim.seed, sample_id)
     eb = np.int64(b) if stim.ev_ptr.shape[0] > 1 else np.int64(0)
@@ -107,14 +119,23 @@ def _sample(schedule, net, stim, b, sample_id, n_steps, w_plastic, counts, out_t
     # Poisson sources: the step of each one's next spike, drawn as a geometric gap (Bernoulli trials of
     # probability p per step, skipped to the next success); draw m of source j is uniform(key, m, stream + j)
     n_pois = net.pois_idx.shape[0]
-    pois_next = np.empty(n_pois, np.int64)
-    pois_draw = np.zeros(n_pois, np.int64)
-    for k in range(n_pois):
-        pois_next[k] = max(net.pois_t0[k], 0) + _geometric(
-            uniform(key, 0, POISSON_STREAM + np.uint64(net.pois_idx[k])), net.pois_p[k])
+    if carry:
+        pois_next, pois_draw = state.pois_next[b], state.pois_draw[b]
+    else:
+        pois_next = np.empty(n_pois, np.int64)
+        pois_draw = np.zeros(n_pois, np.int64)
+    if not carry or not state.started[b]:
+        if carry:      # a fresh carried state: the initial values, as a run from step 0 starts
+            v[:] = net.v0
+            h_n[:] = 1
+        for k in range(n_pois):
+            pois_next[k] = max(net.pois_t0[k], 0) + _geometric(
+                uniform(key, 0, POISSON_STREAM + np.uint64(net.pois_idx[k])), net.pois_p[k])
+        if carry:
+            state.started[b] = True
     snapshots = probes.out_v.shape[1] > 0      # out_v and out_w hold the same number of snapshots
     guard = probes.guard_every
-    for t in range(n_steps):
+    for t in range(t0, t0 + n_steps):
         slot = t % net.n_slots
         in_e = buf[slot, 0]
         in_i = buf[slot, 1]
@@ -131,7 +152,7 @@ def _sample(schedule, net, stim, b, sample_id, n_steps, w_plastic, counts, out_t
                         n_sp += 1
                         if has_plastic:
                             record_post(i, t, net.post_tau_minus[i], h_t, h_o, h_n)
-        for e in range(stim.ev_ptr[eb, t], stim.ev_ptr[eb, t + 1]):
+        for e in range(stim.ev_ptr[eb, t - t0], stim.ev_ptr[eb, t - t0 + 1]):
             spiking[n_sp] = stim.ev_idx[e]
             n_sp += 1
         for k in range(stim.prob_idx.shape[0]):
@@ -162,11 +183,12 @@ def _sample(schedule, net, stim, b, sample_id, n_steps, w_plastic, counts, out_t
                                 net.rules, last_pre, r_pre, h_t, h_o, h_n, buf)
         if snapshots and (t + probes.offset) % probes.every == 0 and n_snap < probes.out_v.shape[1]:
             for k in range(probes.v_idx.shape[0]):
-                probes.out_v[b, n_snap, k] = v[probes.v_idx[k]]
+                j = probes.v_idx[k]     # ids n.. (2n.., ...) read synaptic state row 0 (1, ...) instead of V
+                probes.out_v[b, n_snap, k] = v[j] if j < n else syn[j // n - 1, j % n]
             for k in range(probes.w_idx.shape[0]):
                 probes.out_w[b, n_snap, k] = w_plastic[probes.w_idx[k]]
             n_snap += 1
-        if (t + 1) % guard == 0 or t == n_steps - 1:
+        if (t + 1) % guard == 0 or t == t0 + n_steps - 1:
             i = _non_finite(v, syn)
             if i >= 0:
                 probes.err[b, 0] = NON_FINITE
@@ -178,19 +200,20 @@ def _sample(schedule, net, stim, b, sample_id, n_steps, w_plastic, counts, out_t
 
 @njit
 def run_serial(schedule, net, stim, n_samples, sample_offset, n_steps, w_plastic, counts, out_t, out_i, n_out,
-               probes):
+               probes, state):
     """``run_batch`` on the calling thread, for one sample (or one thread): no parallel region is started, so no
     worker thread spins beside the simulation."""
     for b in range(n_samples):
         _sample(schedule, net, stim, b, sample_offset + b, n_steps, w_plastic[b], counts, out_t, out_i, n_out,
-                probes)
+                probes, state)
 
 
 @njit(parallel=True)
 def run_batch(schedule, net, stim, n_samples, sample_offset, n_steps, w_plastic, counts, out_t, out_i, n_out,
-              probes):
+              probes, state):
     """Simulate samples 0..n_samples-1 (global ids sample_offset + b). ``w_plastic[b]`` holds sample b's plastic
-    weights: they start as given and end as learned. ``probes``: snapshots and the numerical guard (``Probes``)."""
+    weights: they start as given and end as learned. ``probes``: snapshots and the numerical guard (``Probes``).
+    ``state``: a ``RunState`` whose rows carry each sample's state across calls (no rows: start fresh)."""
     for b in prange(n_samples):
         _sample(schedule, net, stim, b, sample_offset + b, n_steps, w_plastic[b], counts, out_t, out_i, n_out,
-                probes)
+                probes, state)

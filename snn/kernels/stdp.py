@@ -7,8 +7,9 @@ import math
 
 from ._config import njit
 
-RULE_COLUMNS = ("tau_plus", "tau_minus", "A_plus", "A_minus", "w_min", "w_max")
-_TP, _TM, _AP, _AM, _WMIN, _WMAX = range(6)
+RULE_COLUMNS = ("tau_plus", "tau_minus", "A_plus", "A_minus", "w_min", "w_max", "kind", "mu_plus", "mu_minus")
+_TP, _TM, _AP, _AM, _WMIN, _WMAX, _KIND, _MUP, _MUM = range(9)
+# kind 0: sPyNNaker's rule (SpikePairSTDP); kind 1: NEST's stdp_synapse (NestPairSTDP, snn/plasticity.py)
 
 
 @njit
@@ -35,6 +36,8 @@ def update_at_pre(w, rule, delay, last_pre, r_last, T, i, h_t, h_o, h_n):
     """New weight of one plastic synapse onto post neuron i when its presynaptic neuron spikes at T.
 
     ``last_pre`` (L) and ``r_last`` (r(L)) describe the previous presynaptic spike (L = 0, r = 0 if none)."""
+    if rule[_KIND] == 1.0:
+        return _update_nest(w, rule, delay, last_pre, r_last, T, i, h_t, h_o, h_n)
     n = h_n[i]
     lo, hi = last_pre - delay, T - delay
     # The history (entries 1 .. n-1) is in increasing time order: scan back from the newest entry to the window
@@ -57,6 +60,33 @@ def update_at_pre(w, rule, delay, last_pre, r_last, T, i, h_t, h_o, h_n):
     if k >= 1:
         dt = T - (h_t[i, k] + delay)
         w = max(w - rule[_AM] * h_o[i, k] * math.exp(-dt / rule[_TM]), rule[_WMIN])
+    return w
+
+
+@njit
+def _update_nest(w, rule, delay, last_pre, r_last, T, i, h_t, h_o, h_n):
+    """NEST's stdp_synapse::send (models/stdp_synapse.h): facilitation by each post spike in (L - d, T - d]
+    with K+ of the previous pre spike, then depression by K- of the post spikes strictly before T - d."""
+    n = h_n[i]
+    lo, hi = last_pre - delay, T - delay
+    w_max, w_min = rule[_WMAX], rule[_WMIN]
+    k = n - 1
+    while k >= 1 and h_t[i, k] > lo:
+        k -= 1
+    for m in range(k + 1, n):
+        p = h_t[i, m]
+        if p > hi:
+            break
+        x = w / w_max + rule[_AP] * (1.0 - w / w_max) ** rule[_MUP] * r_last * math.exp(-(p + delay - last_pre)
+                                                                                       / rule[_TP])
+        w = min(x * w_max, w_max)
+    k = n - 1
+    while k >= 1 and h_t[i, k] >= hi:
+        k -= 1
+    if k >= 1:
+        k_minus = h_o[i, k] * math.exp(-(hi - h_t[i, k]) / rule[_TM])
+        x = w / w_max - rule[_AM] * (w / w_max) ** rule[_MUM] * k_minus
+        w = max(x * w_max, w_min)
     return w
 
 

@@ -13,9 +13,8 @@ Schedules: 'exact' (``generic.GenericSchedule``: the per-step order of ``snn/ker
 type's kernel step from the registry), 'spinnaker' (``spinnaker.SpinnakerSchedule``: the board's fixed-point
 tick, ``snn/kernels/board.py``, or the generic kernels with ``arithmetic='float64'``) and 'nalsm'
 (``nalsm.NalsmSchedule``: ``snn/kernels/nalsm_schedule.py``). A new schedule is one class here plus its
-kernels; a run that continues from a saved dynamic state (PyNN's
-incremental ``run``) would be one more option of the schedule (a state in, a state out), not a change of
-``Simulator``.
+kernels. A run that continues from a saved dynamic state (PyNN's incremental ``run``) is one more option of the
+generic schedules: ``state`` in, the result's ``state`` out (snn/run_state.py).
 """
 from .base import SCHEDULES, Schedule  # noqa: F401 (Schedule: the interface, re-exported)
 from .generic import GenericSchedule

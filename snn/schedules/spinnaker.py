@@ -41,10 +41,13 @@ class SpinnakerSchedule(GenericSchedule):
         self.setup = prepare(sim, sim.arithmetic, sim.spinnaker_version)
 
     def run(self, stim, batch, sample_offset, n_steps, w0, chunk, progress, record_v=None, record_weights=None,
-            every=1):
+            every=1, state=None):
         if self.setup is None:
             return super().run(stim, batch, sample_offset, n_steps, w0, chunk, progress, record_v, record_weights,
-                               every)
+                               every, state)
+        if state is not None:
+            raise SpecError("continuing a run (state=) is not available in the board's fixed point yet; build the "
+                            "Simulator with arithmetic='float64' to continue runs in the 'spinnaker' schedule")
         w = np.array(np.broadcast_to(w0, (batch, w0.shape[-1])), dtype=np.float64)
         return run_board(self.sim, self.setup, stim, batch, sample_offset, n_steps, w, chunk, progress, record_v,
                          record_weights, every)

@@ -1,0 +1,15 @@
+"""pyNN.common's connectors, with one repair: PyNN 0.13's OneToOneConnector fails under numpy 2 when the
+populations have one cell each (its i == j map yields a 0-d column mask and ``nonzero`` refuses it), so a
+one-cell OneToOne connects through the all-true map, which is the same single connection."""
+from pyNN import connectors
+from pyNN.connectors import *             # noqa: F401,F403
+from pyNN.parameters import LazyArray
+
+
+class OneToOneConnector(connectors.OneToOneConnector):
+    __doc__ = connectors.OneToOneConnector.__doc__
+
+    def connect(self, projection):
+        if projection.shape == (1, 1):
+            return self._connect_with_map(projection, LazyArray(True, shape=projection.shape))
+        return super().connect(projection)

@@ -1,0 +1,113 @@
+"""Standard cell and synapse types of ``snn.pynn``: PyNN's own classes (names, defaults, units) made from the
+registry (``snn.cells.CATALOGUE``): one class per entry with a PyNN name, whose parameter names already are
+PyNN's, so every translation is the identity (as in pyNN.mock); ``snn_name`` names the entry that runs it.
+A cell type the engine lacks is absent, so a script that uses one fails at ``sim.<Name>`` with Python's
+AttributeError, as on any PyNN backend.
+"""
+from pyNN.standardmodels import build_translations, cells, synapses
+
+from ..cells import CATALOGUE
+
+
+def _identity(celltype_class):
+    return build_translations(*((name, name) for name in celltype_class.default_parameters))
+
+
+def _state_rows(base, entry):
+    """PyNN state variable -> the engine's probe row: 0 V, 1 / 2 the first two rows of the entry's synaptic
+    state (the excitatory / inhibitory current or conductance, as the registry lays them out)."""
+    rows = {"v": 0}
+    names = set(base.recordable) | set(getattr(base, "default_initial_values", {}))
+    for row, side in ((1, "exc"), (2, "inh")):
+        for var in (f"isyn_{side}", f"gsyn_{side}"):
+            if var in names and len(entry.synapse_state) >= row:
+                rows[var] = row
+    return rows
+
+
+def _cell_types():
+    """One PyNN class per registry entry that has a PyNN name and runs in the 'exact' schedule. PyNN's
+    SpikeSourceArray is the registry's run-time 'input' source: its times are handed to the engine run by run
+    as events, so spikes after a run's end wait for the next run (the 'fixed' entry needs them all up front)."""
+    out = {}
+    for entry in CATALOGUE.values():
+        if entry.pynn_name is None or "exact" not in entry.schedules or entry.source == "fixed":
+            continue
+        base = getattr(cells, entry.pynn_name)
+        out[entry.pynn_name] = type(entry.pynn_name, (base,), dict(
+            __doc__=base.__doc__, __module__=__name__, translations=_identity(base), snn_name=entry.name,
+            snn_input=entry.source == "input", state_rows={} if entry.is_source else _state_rows(base, entry)))
+    return out
+
+
+CELL_TYPES = _cell_types()
+globals().update(CELL_TYPES)
+
+
+class StaticSynapse(synapses.StaticSynapse):
+    __doc__ = synapses.StaticSynapse.__doc__
+    translations = build_translations(("weight", "weight"), ("delay", "delay"))
+    snn_rule = None      # no plasticity: a static row of the engine
+
+    def _get_minimum_delay(self):
+        from .simulator import state
+        return state.min_delay
+
+
+class TsodyksMarkramSynapse(synapses.TsodyksMarkramSynapse):
+    """PyNN's Tsodyks-Markram synapse: its parameters are stored, set and read back (Projection.get / set);
+    the engine has no kernel for its dynamics yet, so a run with one refuses to start (docs/pynn.md)."""
+    __doc__ = synapses.TsodyksMarkramSynapse.__doc__
+    translations = build_translations(("weight", "weight"), ("delay", "delay"), ("U", "U"),
+                                      ("tau_rec", "tau_rec"), ("tau_facil", "tau_facil"))
+    snn_rule = "tsodyks_markram"
+
+    def _get_minimum_delay(self):
+        from .simulator import state
+        return state.min_delay
+
+
+class STDPMechanism(synapses.STDPMechanism):
+    """PyNN's STDPMechanism; snn runs SpikePairRule with an Additive, Multiplicative,
+    AdditivePotentiationMultiplicativeDepression or Gutig weight dependence as NEST's stdp_synapse does
+    (``snn.plasticity.NestPairSTDP``: the delay is dendritic, dendritic_delay_fraction must be 1)."""
+    __doc__ = synapses.STDPMechanism.__doc__
+    base_translations = build_translations(("weight", "weight"), ("delay", "delay"),
+                                           ("dendritic_delay_fraction", "dendritic_delay_fraction"))
+    snn_rule = "stdp"
+
+    def __init__(self, timing_dependence=None, weight_dependence=None, voltage_dependence=None,
+                 dendritic_delay_fraction=1.0, weight=0.0, delay=None):
+        from pyNN import errors
+        if not isinstance(timing_dependence, SpikePairRule) or not hasattr(weight_dependence, "snn_mu"):
+            raise errors.NoModelAvailableError(
+                f"snn.pynn runs STDPMechanism with SpikePairRule and one of {WEIGHT_DEPENDENCES}, got "
+                f"{type(timing_dependence).__name__} and {type(weight_dependence).__name__}")
+        if voltage_dependence is not None or dendritic_delay_fraction != 1.0:
+            raise errors.NoModelAvailableError("snn.pynn runs STDP with the whole delay dendritic "
+                                               "(dendritic_delay_fraction=1.0) and no voltage dependence")
+        super().__init__(timing_dependence, weight_dependence, voltage_dependence, dendritic_delay_fraction,
+                         weight, delay)
+
+    def _get_minimum_delay(self):
+        from .simulator import state
+        return state.min_delay
+
+
+def _component(base, names, mu=None):
+    attrs = {"__doc__": base.__doc__, "translations": build_translations(*((n, n) for n in names))}
+    if mu is not None:
+        attrs["snn_mu"] = mu       # (mu_plus, mu_minus) of NEST's stdp_synapse (pyNN/nest/standardmodels)
+    return type(base.__name__, (base,), attrs)
+
+
+SpikePairRule = _component(synapses.SpikePairRule, ("tau_plus", "tau_minus", "A_plus", "A_minus"))
+AdditiveWeightDependence = _component(synapses.AdditiveWeightDependence, ("w_min", "w_max"), (0.0, 0.0))
+MultiplicativeWeightDependence = _component(synapses.MultiplicativeWeightDependence, ("w_min", "w_max"), (1.0, 1.0))
+AdditivePotentiationMultiplicativeDepression = _component(
+    synapses.AdditivePotentiationMultiplicativeDepression, ("w_min", "w_max"), (0.0, 1.0))
+GutigWeightDependence = _component(synapses.GutigWeightDependence, ("w_min", "w_max", "mu_plus", "mu_minus"),
+                                   ("mu_plus", "mu_minus"))
+WEIGHT_DEPENDENCES = ("AdditiveWeightDependence", "MultiplicativeWeightDependence",
+                      "AdditivePotentiationMultiplicativeDepression", "GutigWeightDependence")
+

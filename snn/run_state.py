@@ -1,0 +1,96 @@
+"""The dynamic state of a run, carried from one ``Simulator.run`` call to the next (PyNN's incremental
+``run(50); run(50)``): membrane potentials, synaptic state, refractory counters, the delay ring buffer, the STDP
+histories and the position of every Poisson source in its random stream, per sample, and the next step ``t0``.
+
+    state = sim.initial_state(batch=1)
+    r1 = sim.run(50.0, state=state)          # steps 0 .. 499 at dt = 0.1
+    r2 = sim.run(50.0, state=r1.state)       # steps 500 .. 999: the same spikes as one run(100.0)
+
+Plastic weights are not part of it: they are the result's ``plastic_weights`` and go back in as
+``plastic_weights=``. The arrays are updated in place by the kernels (``started`` marks a sample's first call,
+where the kernel sets the initial values, as a fresh run does).
+"""
+from collections import namedtuple
+
+import numpy as np
+
+from .errors import SpecError
+
+RunState = namedtuple("RunState", "t0 started v syn refr buf h_t h_o h_n last_pre r_pre pois_next pois_draw")
+
+
+def _arrays(lowered, rows, ftype):
+    n = lowered.coefs.shape[1]
+    n_pois = lowered.pois_idx.shape[0]
+    return (np.zeros(rows, np.bool_), np.zeros((rows, n), ftype), np.zeros((rows, lowered.n_syn, n), ftype),
+            np.zeros((rows, n), np.int32),
+            np.zeros((rows, lowered.n_slots, 2, n), ftype), np.zeros((rows, n, lowered.hist), np.int64),
+            np.zeros((rows, n, lowered.hist), np.float64), np.ones((rows, n), np.int64),
+            np.zeros((rows, n), np.int64), np.zeros((rows, n), np.float64),
+            np.zeros((rows, n_pois), np.int64), np.zeros((rows, n_pois), np.int64))
+
+
+def fresh_state(lowered, batch, ftype):
+    """The state of ``batch`` samples at t = 0 (the kernels set the initial values on the first call)."""
+    return RunState(np.int64(0), *_arrays(lowered, batch, ftype))
+
+
+def no_state(lowered, ftype):
+    """The empty state the kernels read as 'start fresh at step 0 on arrays of your own'."""
+    return RunState(np.int64(0), *_arrays(lowered, 0, ftype))
+
+
+def take(state, a, z):
+    """Rows a..z-1 of a carried state (views: the kernels update the caller's arrays)."""
+    if state.v.shape[0] == 0:
+        return state
+    return RunState(state.t0, *(x[a:z] for x in state[1:]))
+
+
+def check_state(state, lowered, batch, ftype):
+    """``state`` fits this lowered network and batch, or a SpecError says how it does not."""
+    if not isinstance(state, RunState):
+        raise SpecError(f"state must be a RunState (Simulator.initial_state() or a result's .state), "
+                        f"got {type(state).__name__}")
+    want = fresh_state(lowered, batch, ftype)
+    for name, have, need in zip(RunState._fields[1:], state[1:], want[1:]):
+        if have.shape != need.shape or have.dtype != need.dtype:
+            raise SpecError(f"state.{name} has shape {have.shape} ({have.dtype}); this network and batch={batch} "
+                            f"need {need.shape} ({need.dtype}): a state belongs to the network it was made for")
+
+
+def remap_buffer(state, n_slots):
+    """The state with its delay ring buffer resized to ``n_slots`` (a longer delay added between calls): the
+    pending arrivals keep their absolute steps."""
+    rows, old, _, n = state.buf.shape
+    if old == n_slots:
+        return state
+    if n_slots < old:
+        raise SpecError(f"the ring buffer cannot shrink from {old} to {n_slots} slots while spikes are in flight")
+    buf = np.zeros((rows, n_slots, 2, n), state.buf.dtype)
+    for s in range(int(state.t0), int(state.t0) + old):
+        buf[:, s % n_slots] = state.buf[:, s % old]
+    return state._replace(buf=buf)
+
+
+def redraw_poisson(state, old, new, seed, sample_offset=0):
+    """The Poisson sources whose rate, start or end differ between the lowered networks ``old`` and ``new``
+    (parameters set between two calls) draw their pending next spike again from the current step with the new
+    probability: the process is memoryless, so this is the new rate's law from now on (NEST's
+    poisson_generator, which draws every step, changes rate at once too). The draw is the next one of the
+    source's own counter stream, so a rerun gives the same spikes."""
+    from .kernels.rng import stream_key, uniform
+    from .kernels.schedules import POISSON_STREAM, _geometric
+    before = {int(j): (p, a, z) for j, p, a, z in zip(old.pois_idx, old.pois_p, old.pois_t0, old.pois_t1)}
+    t0 = int(state.t0)
+    for k, j in enumerate(new.pois_idx):
+        now = (new.pois_p[k], new.pois_t0[k], new.pois_t1[k])
+        if before.get(int(j)) == now:
+            continue
+        for b in range(state.pois_next.shape[0]):
+            if not state.started[b]:
+                continue
+            key = stream_key(np.uint64(seed), np.uint64(sample_offset + b))
+            state.pois_draw[b, k] += 1
+            u = uniform(key, np.uint64(state.pois_draw[b, k]), POISSON_STREAM + np.uint64(j))
+            state.pois_next[b, k] = max(t0, int(new.pois_t0[k])) + _geometric(u, new.pois_p[k])
