@@ -38,7 +38,8 @@ def _edges(modules):
                 mod = node.module or ""
                 if node.level:
                     mod = ".".join(base[:len(base) - node.level + 1] + ([mod] if mod else []))
-                targets = [mod] + [f"{mod}.{a.name}" for a in node.names]
+                # ``from pkg import submodule`` reads the submodule, not the package's namespace
+                targets = [f"{mod}.{a.name}" if f"{mod}.{a.name}" in modules else mod for a in node.names]
             else:
                 continue
             deps |= {t for t in targets if t in modules and t != name}

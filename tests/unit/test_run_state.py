@@ -55,8 +55,9 @@ def test_exact_run_in_pieces_is_one_run(cuts):
 
 
 def test_spinnaker_stdp_run_in_pieces_is_one_run():
-    """Plastic weights and STDP histories carry over (the CAM-like network learns during the run)."""
-    sim = Simulator(cam_like())
+    """Plastic weights and STDP histories carry over (the CAM-like network learns during the run). Continued runs
+    are the float64 arithmetic's (the board's fixed point refuses ``state`` for now)."""
+    sim = Simulator(cam_like(), arithmetic="float64")
     whole = sim.run(60.0, batch=2)
     parts = _pieces(sim, (17.0, 1.0, 42.0), batch=2)
     assert not np.array_equal(whole.plastic_weights, sim.initial_plastic_weights)   # it learned
@@ -88,3 +89,10 @@ def test_synaptic_state_probe_is_the_conductance():
     after = t >= arrive - 1e-9
     assert np.all(g[~after] == 0) and np.all(gi == 0)
     np.testing.assert_allclose(g[after, 0], 0.05 * np.exp(-(t[after] - arrive) / 4.0), rtol=1e-12)
+
+
+def test_board_fixed_point_refuses_to_continue_a_run():
+    """The board's integer state is not carried yet: asking for it is a clear error, not a silent restart."""
+    sim = Simulator(cam_like())
+    with pytest.raises(SpecError, match="arithmetic='float64'"):
+        sim.run(10.0, state=sim.initial_state())
