@@ -42,8 +42,16 @@ PEERS = ("brian2", "nest")
 
 
 def add_arguments(parser):
-    parser.add_argument("network", choices=("cuba", "coba", "stdp", "nalsm"),
-                        help="benchmark network (models/benchmarks.py; nalsm: models/nalsm.py phase 2)")
+    parser.add_argument("network", choices=("cuba", "coba", "stdp", "nalsm", "microcircuit"),
+                        help="benchmark network (models/benchmarks.py; nalsm: models/nalsm.py phase 2; "
+                             "microcircuit: models/microcircuit.py, see experiments/bench_microcircuit.py)")
+    parser.add_argument("--scale", type=float, default=0.1, help="microcircuit: neuron scale (1: 77,169 neurons)")
+    parser.add_argument("--k-scale", type=float, default=None, help="microcircuit: in-degree scale (default: --scale)")
+    parser.add_argument("--threads", type=int, default=1, help="threads per simulator (microcircuit: NEST's)")
+    parser.add_argument("--background", choices=("poisson", "dc"), default="poisson",
+                        help="microcircuit: Poisson background (NEST's default) or the DC of the same mean")
+    parser.add_argument("--nest-connectivity", choices=("same", "statistics"), default="same",
+                        help="microcircuit: NEST gets snn's synapses, or draws its own with the same rule")
     parser.add_argument("--neurons", type=int, default=1000, help="nalsm: liquid size, a cube (1000, 8000)")
     parser.add_argument("--samples", type=int, default=50, help="nalsm: samples of 250 ms")
     parser.add_argument("--data-dir", default=None, help="nalsm: folder holding mnist/ (else synthetic images)")
@@ -266,7 +274,14 @@ def _run_weights(path, n_plastic):
 def main(args):
     peers = _peers(args.against)
     with _stdout_to_stderr() if args.json else contextlib.nullcontext():
-        if args.network == "nalsm":
+        if args.network == "microcircuit":
+            from .bench_microcircuit import bench_microcircuit, summary
+            out = bench_microcircuit(args.scale, args.k_scale, args.duration, args.threads, peers, args.repeats,
+                                     args.seed, args.background, args.nest_connectivity)
+            if not args.json:
+                print(summary(out))
+                return 0
+        elif args.network == "nalsm":
             out = bench_nalsm(args.neurons, args.samples, peers, args.repeats, args.seed, args.data_dir,
                               args.runtime_samples, args.weights)
         else:
