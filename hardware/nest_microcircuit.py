@@ -44,9 +44,11 @@ def _connect_same(nest, net, nodes):
                 for q in net.populations:                           # global snn index -> NEST node id
                     sel = (post >= net.offsets[q.label]) & (post < net.offsets[q.label] + q.size)
                     tgt[sel] = post[sel] - net.offsets[q.label] + first[q.label]
+                per_delay = np.diff(net.dptr[lo_row:hi_row], axis=1)     # rows are grouped by delay
+                steps = np.repeat(np.tile(np.arange(1, net.d_max + 1), hi_row - lo_row), per_delay.ravel())
                 nest.Connect(src, tgt, "one_to_one",
                              {"synapse_model": "static_synapse", "weight": net.w[lo:hi].astype(np.float64) * sign,
-                              "delay": net.delay[lo:hi].astype(np.float64) * net.dt})
+                              "delay": steps * net.dt})
                 n_syn += hi - lo
             lo_row = hi_row
     return n_syn

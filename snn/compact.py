@@ -3,14 +3,14 @@ fixed-total-number synapses whose weights and delays are drawn from normal distr
 
     net = CompactNetwork(populations, blocks, dt=0.1, seed=1)      # connectivity built in numba
     res = net.run(1000.0)                                            # counts per neuron, spikes of `record`
-    net.synapse_bytes / net.n_synapses                               # 9 bytes per synapse (uint8 delays)
+    net.synapse_bytes / net.n_synapses                               # about 8 bytes per synapse
 
 The general engine (``snn.engine``) lowers every synapse to 8-byte indices, a float64 weight, an int32 delay and a
 receptor byte (and needs ~64 bytes per synapse while lowering): a network of 0.3 billion synapses does not fit
-24 GiB that way. Here a synapse is an int32 post index, a float32 weight and a uint8 (or uint16) delay in steps,
-CSR by presynaptic neuron with the receptor stored once per row (every block has one receptor, so a row of a
-neuron whose blocks agree on it; a neuron that sends on both receptors is refused). The neuron update and the
-step order are the engine's (``kernels/compact_run.py``).
+24 GiB that way. Here a synapse is an int32 post index and a float32 weight (8 bytes),
+CSR by presynaptic neuron, each row grouped by delay (the delay is stored once per group, not per synapse) and
+sorted by post inside a group, with the receptor stored once per row (a neuron whose blocks send on both
+receptors is refused). The neuron update and the step order are the engine's (``kernels/compact_run.py``).
 """
 from dataclasses import dataclass
 import time
@@ -19,7 +19,7 @@ import numpy as np
 
 from .cells import LOWER
 from .errors import SpecError
-from .kernels.compact_build import count_rows, fill_rows
+from .kernels.compact_build import count_rows, fill_rows, group_by_delay
 from .kernels.compact_run import run_compact
 from .kernels.rng import stream_key
 from .resources import ResourceError, memory_limit
@@ -117,10 +117,10 @@ class CompactNetwork:
         self.n_synapses = int(sum(b.n for b in self.blocks))
         limit = memory_limit(memory)
         largest = max([b.n for b in self.blocks] + [0])
-        need = self.n_synapses * 9 + largest * 12 + n * (2 * 8 + 8 * 64)
+        need = self.n_synapses * 9 + largest * 12 + n * (4 * 8 + 12 * 64)
         if limit is not None and need > limit:
             raise ResourceError(f"the compact network needs about {need / 2 ** 30:.1f} GiB ({self.n_synapses:.3g} "
-                                f"synapses at 9 bytes, the largest block's sort, ~64 delay slots of neuron state), "
+                                f"synapses at 8 bytes and 1 while building, the largest block's sort, ~64 delay groups per neuron), "
                                 f"more than the memory limit of {limit / 2 ** 30:.1f} GiB (SNN_MEMORY_LIMIT "
                                 f"overrides it)")
         t0 = time.perf_counter()
@@ -140,7 +140,6 @@ class CompactNetwork:
         if len(delays) > 1:
             raise SpecError(f"poisson: every background needs the same delay, got {sorted(delays)} steps")
         self.bg_delay = delays.pop() if delays else 1
-        self.n_slots = max(self.n_slots, self.bg_delay + 1)
         self.build_seconds = time.perf_counter() - t0
 
     def _connect(self, n):
@@ -176,7 +175,9 @@ class CompactNetwork:
                               self.dt, self.ptr, self.post, self.w, self.delay)
             if d_max < 0:
                 raise SpecError(f"a delay exceeds {np.iinfo(np.uint16).max} steps of {self.dt} ms; bound d_high")
-        self.n_slots = int(max(d_max, 1)) + 1
+        self.d_max = int(max(d_max, 1))
+        self.dptr = group_by_delay(self.ptr, self.post, self.w, self.delay, self.d_max)
+        del self.delay          # the groups hold the delays
 
     def _index(self, label):
         return [p.label for p in self.populations].index(label)
@@ -186,8 +187,9 @@ class CompactNetwork:
 
     @property
     def synapse_bytes(self):
-        """Bytes of the synapse table (post, weight, delay per synapse; row pointers and receptors per neuron)."""
-        return self.post.nbytes + self.w.nbytes + self.delay.nbytes + self.ptr.nbytes + self.row_rec.nbytes
+        """Bytes of the synapse table (post and weight per synapse; per neuron its row's delay-group pointers and
+        receptor)."""
+        return self.post.nbytes + self.w.nbytes + self.dptr.nbytes + self.ptr.nbytes + self.row_rec.nbytes
 
     def synapses(self, pre_label, post_label):
         """(pre, post, weight nA, delay steps) of the synapses from ``pre_label`` to ``post_label``, indices within
@@ -197,8 +199,10 @@ class CompactNetwork:
         lo, hi = self.ptr[a], self.ptr[a + m]
         pre = np.repeat(np.arange(m, dtype=np.int64), np.diff(self.ptr[a:a + m + 1]))
         post = self.post[lo:hi].astype(np.int64) - c
+        per_delay = np.diff(self.dptr[a:a + m], axis=1)                       # (m, d_max): rows are by delay
+        delay = np.repeat(np.tile(np.arange(1, self.d_max + 1), m), per_delay.ravel())
         keep = (post >= 0) & (post < q)
-        return pre[keep], post[keep], self.w[lo:hi][keep], self.delay[lo:hi][keep].astype(np.int64)
+        return pre[keep], post[keep], self.w[lo:hi][keep], delay[keep]
 
     def run(self, duration, record=None, max_spikes=None):
         """Simulate ``duration`` ms from the initial state. ``record``: labels whose spike times are kept (None:
@@ -219,8 +223,8 @@ class CompactNetwork:
         counts = np.zeros(n, np.int64)
         v = np.array(self.v0, self.dtype)
         t0 = time.perf_counter()
-        n_rec = run_compact(self.pop_start, self.pop_uniform, self.coefs, v, n_steps, self.n_slots, self.ptr,
-                            self.post, self.w, self.delay, self.row_rec, rec, counts, out_t, out_i,
+        n_rec = run_compact(self.pop_start, self.pop_uniform, self.coefs, v, n_steps, self.dptr, self.post, self.w,
+                            self.row_rec, rec, counts, out_t, out_i,
                             np.uint64(stream_key(np.uint64(self.seed), np.uint64(1 << 40))), self.bg_lam, self.bg_w,
                             self.bg_delay)
         sim = time.perf_counter() - t0

@@ -93,3 +93,33 @@ def fill_rows(seed, order, pre0, n_pre, post0, n_post, n_syn, w_par, d_par, dt, 
             delay[s] = d
             d_max = max(d_max, d)
     return d_max
+
+
+@njit
+def group_by_delay(ptr, post, w, delay, d_max):
+    """Reorder every row by delay (stable: by post inside one delay) and return ``dptr`` (n, d_max + 1): the
+    synapses of row j with delay d steps are ``dptr[j, d - 1]:dptr[j, d]`` (so ``dptr[j, 0] = ptr[j]`` and
+    ``dptr[j, d_max] = ptr[j + 1]``). Delivery then walks one delay group per pending spike and step."""
+    n = ptr.shape[0] - 1
+    dptr = np.empty((n, d_max + 1), np.int64)
+    for j in range(n):
+        a, b = ptr[j], ptr[j + 1]
+        cnt = np.zeros(d_max + 1, np.int64)
+        for s in range(a, b):
+            cnt[delay[s]] += 1
+        dptr[j, 0] = a
+        for d in range(1, d_max + 1):
+            dptr[j, d] = dptr[j, d - 1] + cnt[d]
+        if b - a < 2:
+            continue
+        pos = dptr[j, :].copy()
+        tmp_p = post[a:b].copy()
+        tmp_w = w[a:b].copy()
+        tmp_d = delay[a:b].copy()
+        for q in range(b - a):
+            s = pos[tmp_d[q] - 1]
+            pos[tmp_d[q] - 1] += 1
+            post[s] = tmp_p[q]
+            w[s] = tmp_w[q]
+            delay[s] = tmp_d[q]
+    return dptr

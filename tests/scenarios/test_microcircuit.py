@@ -59,7 +59,6 @@ def test_small_scale_connectivity_statistics():
             mu = 1.5 if j % 2 == 0 else 0.75                      # ms, relative sd 0.5, redrawn below 0.05 ms
             assert abs(d.mean() * 0.1 - _truncated_mean(mu, 0.5 * mu, 0.05)) < 5 * 0.5 * mu / np.sqrt(pre.size) + 0.005
     assert np.all(net.row_rec[net.pop_start[1]:net.pop_start[2]] == 1)     # L23I sends on the inhibitory receptor
-    assert net.synapse_bytes / net.n_synapses < 9.5
 
 
 def test_rates_follow_the_published_layer_pattern():
