@@ -20,7 +20,7 @@ import numpy as np
 from .cells import LOWER
 from .errors import SpecError
 from .kernels.compact_build import count_rows, fill_rows, group_by_delay
-from .kernels.compact_run import run_compact
+from .kernels.compact_run import poisson_cdf, run_compact
 from .kernels.rng import stream_key
 from .resources import ResourceError, memory_limit
 from .spec import Network
@@ -133,9 +133,13 @@ class CompactNetwork:
         self._connect(n)
         self.poisson = poisson
         k = {p.label: i for i, p in enumerate(self.populations)}
-        self.bg_lam, self.bg_w = np.zeros(len(self.populations)), np.zeros(len(self.populations), self.dtype)
+        cdfs = [np.ones(1)] * len(self.populations)
+        self.bg_w = np.zeros(len(self.populations), self.dtype)
         for label, (rate, weight, _) in poisson.items():
-            self.bg_lam[k[label]], self.bg_w[k[label]] = rate * self.dt / 1000.0, weight
+            cdfs[k[label]], self.bg_w[k[label]] = poisson_cdf(rate * self.dt / 1000.0), weight
+        self.bg_cdf = np.ones((len(cdfs), max(c.size for c in cdfs)))
+        for i, c in enumerate(cdfs):
+            self.bg_cdf[i, :c.size] = c
         delays = {int(round(d / self.dt)) for _, _, d in poisson.values()}
         if len(delays) > 1:
             raise SpecError(f"poisson: every background needs the same delay, got {sorted(delays)} steps")
@@ -225,7 +229,7 @@ class CompactNetwork:
         t0 = time.perf_counter()
         n_rec = run_compact(self.pop_start, self.pop_uniform, self.coefs, v, n_steps, self.dptr, self.post, self.w,
                             self.row_rec, rec, counts, out_t, out_i,
-                            np.uint64(stream_key(np.uint64(self.seed), np.uint64(1 << 40))), self.bg_lam, self.bg_w,
+                            np.uint64(stream_key(np.uint64(self.seed), np.uint64(1 << 40))), self.bg_cdf, self.bg_w,
                             self.bg_delay)
         sim = time.perf_counter() - t0
         if n_rec > cap:

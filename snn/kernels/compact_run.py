@@ -12,34 +12,43 @@ order (so every input sums in the order of the engine's ring buffer: spike step,
 (2) the Poisson background drawn for step t - bg_delay; (3) the neurons read and clear ``inp``, update,
 threshold and reset; (4) the spiking neurons are collected, counted, stamped and kept as step t's list.
 """
+import math
+
 import numpy as np
 
 from ._config import njit
 from .neurons import if_curr_exp_exact
-from .rng import uniform
-
-
-@njit(inline="always")
-def _poisson(u, lam, p0):
-    """Poisson(lam) count from one uniform u (inverse transform; p0 = exp(-lam))."""
-    k = 0
-    p = p0
-    f = p0
-    while u > f and k < 1000:
-        k += 1
-        p *= lam / k
-        f += p
-    return k
+from .rng import _GOLDEN, _INV53, _M1, _M2, _S11, mix64
 
 
 @njit
-def poisson_background(t, key, a, b, lam, p0, weight, target):
-    """Excitatory background of neurons [a, b): a Poisson count of independent input spikes per neuron (``lam``
-    per step, one uniform ``uniform(key, t, i)`` each, t the draw's step), times ``weight``, into ``target``."""
+def poisson_background(t, key, a, b, cdf, weight, target):
+    """Excitatory background of neurons [a, b): a Poisson count of independent input spikes per neuron, times
+    ``weight``, into ``target``. ``cdf[k] = P(count <= k)`` up to where it reaches 1 in float64 (``poisson_cdf``);
+    the count is the number of entries a uniform exceeds (inverse transform without branches, so the loop
+    vectorises). The uniform of neuron i at draw step t is ``mix64(mix64(key ^ mix64(t M1 + M2)) + i G)``: one
+    mix per draw, a pure function of (key, t, i)."""
+    kt = mix64(key ^ mix64(np.uint64(t) * _M1 + _M2))
+    m = cdf.shape[0]
     for i in range(a, b):
-        c = _poisson(uniform(key, t, i), lam, p0)
-        if c:
-            target[i] += c * weight
+        u = np.float64(mix64(kt + np.uint64(i) * _GOLDEN) >> _S11) * _INV53
+        c = 0
+        for k in range(m):
+            c += u > cdf[k]
+        target[i] += c * weight
+
+
+def poisson_cdf(lam):
+    """P(count <= k) of Poisson(lam) for k = 0, 1, ... until the tail beyond is below 1e-17 (a uniform's
+    resolution; the sum itself may stall a few ulps under 1)."""
+    out, p, f, k = [], math.exp(-lam), 0.0, 0
+    while True:
+        f += p
+        out.append(min(f, 1.0))
+        if f >= 1.0 or (k > lam and p * (k + 1) / (k + 1 - lam) < 1e-17) or k > 10000:
+            return np.array(out)
+        k += 1
+        p *= lam / k
 
 
 @njit(inline="always")
@@ -50,10 +59,11 @@ def deliver_group(lo, hi, post, w, target):
 
 @njit
 def run_compact(pop_start, pop_uniform, coefs, v, n_steps, dptr, post, w, row_rec, record, counts, out_t, out_i,
-                bg_key, bg_lam, bg_w, bg_delay):
+                bg_key, bg_cdf, bg_w, bg_delay):
     """Advance ``v`` (in place) by ``n_steps``; spike counts per neuron into ``counts``; the spikes of recorded
-    neurons as (step, neuron) into ``out_t``/``out_i`` up to their length. ``bg_lam[p]``, ``bg_w[p]``: Poisson
-    background of population p (mean count per step, weight), arriving ``bg_delay`` steps after its draw.
+    neurons as (step, neuron) into ``out_t``/``out_i`` up to their length. ``bg_cdf[p]``, ``bg_w[p]``: Poisson
+    background of population p (count distribution per step, padded with 1.0; weight), arriving ``bg_delay``
+    steps after its draw (none where ``bg_w[p]`` is 0).
     Returns the number of recorded spikes (more than the arrays hold when they overflowed)."""
     n = v.shape[0]
     d_max = dptr.shape[1] - 1
@@ -70,7 +80,6 @@ def run_compact(pop_start, pop_uniform, coefs, v, n_steps, dptr, post, w, row_re
     cap = out_t.shape[0]
     n_rec = 0
     n_pop = pop_start.shape[0] - 1
-    bg_p0 = np.exp(-bg_lam)
     for t in range(n_steps):
         for d in range(d_max, 0, -1):
             ts = t - d
@@ -83,9 +92,8 @@ def run_compact(pop_start, pop_uniform, coefs, v, n_steps, dptr, post, w, row_re
         tb = t - bg_delay
         if tb >= 0:
             for p in range(n_pop):
-                if bg_lam[p] > 0.0:
-                    poisson_background(tb, bg_key, pop_start[p], pop_start[p + 1], bg_lam[p], bg_p0[p], bg_w[p],
-                                       inp[0])
+                if bg_w[p] != 0.0:
+                    poisson_background(tb, bg_key, pop_start[p], pop_start[p + 1], bg_cdf[p], bg_w[p], inp[0])
         in_e = inp[0]
         in_i = inp[1]
         for p in range(n_pop):
