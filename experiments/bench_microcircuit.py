@@ -9,7 +9,7 @@ on a tiny copy first, then ``run(duration)`` best of ``--repeats`` (``sim_second
 draw of the same statistics (``statistics``, for full scale where both tables would not fit together).
 
 JSON: the keys of the other benches (``sim_seconds``, ``build_seconds``, ``spikes``, ``synapses``,
-``ratio_vs_nest`` = snn / NEST simulation seconds) and ``threads``, ``bytes_per_synapse`` (the compact table),
+``ratio_vs_nest`` = snn / NEST simulation seconds; ``cpu_ratio_vs_nest`` the same in CPU seconds) and ``threads``, ``bytes_per_synapse`` (the compact table),
 ``events`` (recurrent synaptic events: each spike times its neuron's out-degree; the Poisson background is not
 counted), ``events_per_second_per_core`` (events / sim_seconds / threads), ``real_time_factor`` (sim_seconds /
 biological seconds), ``peak_rss_gib`` (the process's peak resident memory after that simulator's run: NEST's
@@ -83,12 +83,14 @@ def bench_microcircuit(scale=0.1, k_scale=None, duration_s=1.0, threads=1, again
         rates = {k: float(c.mean()) * 1000.0 / duration_ms for k, c in r["counts"].items()}
         n_events = _events(net, r["counts"])        # NEST's spikes times snn's out-degrees (same or same law)
         out["nest"] = dict(version=r["version"], threads=threads, connectivity=r["connectivity"],
-                           sim_seconds=r["sim_seconds"], build_seconds=r["build_seconds"], synapses=r["synapses"],
+                           sim_seconds=r["sim_seconds"], sim_cpu_seconds=r["sim_cpu_seconds"],
+                           build_seconds=r["build_seconds"], synapses=r["synapses"],
                            spikes=int(sum(c.sum() for c in r["counts"].values())), events=n_events,
                            events_per_second_per_core=n_events / r["sim_seconds"] / threads,
                            real_time_factor=r["sim_seconds"] / (duration_ms / 1000.0), peak_rss_gib=_peak_rss_gib())
         out["nest_rates_hz"] = rates
         out["ratio_vs_nest"] = sim / r["sim_seconds"]
+        out["cpu_ratio_vs_nest"] = out["sim_cpu_seconds"] / r["sim_cpu_seconds"]
         out["rates_rel_diff_vs_nest"] = {k: (out["rates_hz"][k] - v) / v if v else None for k, v in rates.items()}
     return out
 

@@ -15,7 +15,7 @@ COMMANDS = {
                       "the readouts again on a finished snn nalsm run's saved features (no simulation)"),
     "cam": ("snn.experiments.cam", "CA3 content-addressable memory: replay a recording or run an operation schedule"),
     "export": ("snn.experiments.export", "export a model to PyNN: a script, a NEST run, or a SpiNNaker mapping"),
-    "bench": ("snn.experiments.bench", "time CUBA / COBA against brian2 (C++ standalone) and NEST"),
+    "bench": ("snn.experiments.bench", "time CUBA / COBA / the microcircuit against brian2 (C++ standalone) and NEST"),
     "continual": ("snn.experiments.continual", "HLOP and baselines: continual learning of a spiking MLP"),
     "fidelity": ("snn.experiments.fidelity", "deployed variants vs reference: CAM, CUBA, NALSM liquid, continual MLP"),
     "demo": ("snn.experiments.demo", "a random static liquid on digits: the smallest end-to-end example"),

@@ -9,7 +9,8 @@ example, ``network.py``: each target gets its own independent train). Recurrent 
 - ``connectivity='statistics'``: NEST draws its own with the example's rule (``fixed_total_number``, weights and
   delays ``nest.math.redraw(nest.random.normal(...))``), for networks whose arrays would not fit twice in memory.
 
-Times: ``build_seconds`` = node creation + connection + ``nest.Prepare``; ``sim_seconds`` = ``nest.Run``.
+Times: ``build_seconds`` = node creation + connection + ``nest.Prepare``; ``sim_seconds`` = ``nest.Run``
+(``sim_cpu_seconds``: the process's CPU time during it, all of NEST's threads).
 """
 import os
 import time
@@ -96,13 +97,13 @@ def run(net, duration, threads=1, connectivity="same", seed=1):
                      {"synapse_model": "static_synapse", "weight": weight * 1000.0, "delay": float(delay)})
     n_syn = (_connect_same if connectivity == "same" else _connect_statistics)(nest, net, nodes)
     nest.Prepare()
-    t1 = time.perf_counter()
+    t1, c1 = time.perf_counter(), time.process_time()
     nest.Run(float(duration))
-    sim = time.perf_counter() - t1
+    sim, cpu = time.perf_counter() - t1, time.process_time() - c1
     nest.Cleanup()
     counts = {}
     for label, rec in recorders.items():
         senders = np.asarray(rec.get("events")["senders"], np.int64) - nodes[label][0].global_id
         counts[label] = np.bincount(senders, minlength=len(nodes[label]))
-    return dict(counts=counts, sim_seconds=sim, build_seconds=t1 - t0, synapses=int(n_syn),
+    return dict(counts=counts, sim_seconds=sim, sim_cpu_seconds=cpu, build_seconds=t1 - t0, synapses=int(n_syn),
                 version=getattr(nest, "__version__", ""), connectivity=connectivity)
