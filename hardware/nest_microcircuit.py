@@ -20,6 +20,14 @@ import numpy as np
 CHUNK = 20_000_000          # synapses per nest.Connect call (~0.6 GB of int64/float64 arrays)
 
 
+def _synapse_model(nest, k):
+    """A copy of static_synapse per connect call: NEST 3.10 holds at most 134,217,726 connections per virtual
+    process and synapse model, fewer than the full microcircuit has (0.3 billion) on one thread."""
+    name = f"static_synapse_snn_{k}"
+    nest.CopyModel("static_synapse", name)
+    return name
+
+
 def _pop_params(pop):
     p = pop.parameters()
     return dict(C_m=p["cm"] * 1000.0, tau_m=p["tau_m"], t_ref=p["tau_refrac"], E_L=p["v_rest"], V_reset=p["v_reset"],
@@ -48,8 +56,8 @@ def _connect_same(nest, net, nodes):
                 per_delay = np.diff(net.dptr[lo_row:hi_row], axis=1)     # rows are grouped by delay
                 steps = np.repeat(np.tile(np.arange(1, net.d_max + 1), hi_row - lo_row), per_delay.ravel())
                 nest.Connect(src, tgt, "one_to_one",
-                             {"synapse_model": "static_synapse", "weight": net.w[lo:hi].astype(np.float64) * sign,
-                              "delay": steps * net.dt})
+                             {"synapse_model": _synapse_model(nest, lo_row),
+                              "weight": net.w[lo:hi].astype(np.float64) * sign, "delay": steps * net.dt})
                 n_syn += hi - lo
             lo_row = hi_row
     return n_syn
@@ -57,13 +65,13 @@ def _connect_same(nest, net, nodes):
 
 def _connect_statistics(nest, net, nodes):
     n_syn = 0
-    for b in net.blocks:
+    for k, b in enumerate(net.blocks):
         if b.n == 0:
             continue
         sign = -1.0 if b.receptor == "inhibitory" else 1.0
         mean, sd = sign * b.w_mean * 1000.0, b.w_sd * 1000.0
         w_lo, w_hi = (-b.w_high * 1000.0, -b.w_low * 1000.0) if sign < 0 else (b.w_low * 1000.0, b.w_high * 1000.0)
-        syn = {"synapse_model": "static_synapse",
+        syn = {"synapse_model": _synapse_model(nest, k),
                "weight": nest.math.redraw(nest.random.normal(mean=mean, std=sd), min=w_lo, max=w_hi),
                "delay": nest.math.redraw(nest.random.normal(mean=b.d_mean, std=b.d_sd), min=b.d_low, max=b.d_high)}
         nest.Connect(nodes[b.pre], nodes[b.post], {"rule": "fixed_total_number", "N": int(b.n)}, syn)
