@@ -57,9 +57,9 @@ def bench_microcircuit(scale=0.1, k_scale=None, duration_s=1.0, threads=1, again
     if threads > 1:   # NEST's OpenMP and numba's 'omp' layer crash in one process (tests/conftest.py)
         numba.config.THREADING_LAYER = "workqueue"
     microcircuit(scale=0.005, k_scale=0.005, seed=seed, background=background).run(1.0)      # compile the kernels
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.thread_time()
     net = microcircuit(scale=scale, k_scale=k_scale, seed=seed, background=background)
-    build = time.perf_counter() - t0
+    build, build_cpu = time.perf_counter() - t0, time.thread_time() - c0
     times, cpu, res = [], [], None
     for _ in range(repeats):
         c0 = time.process_time()
@@ -73,7 +73,8 @@ def bench_microcircuit(scale=0.1, k_scale=None, duration_s=1.0, threads=1, again
                repeats=repeats, date=datetime.datetime.now().isoformat(timespec="seconds"), machine=machine(),
                versions=dict(snn=snn.__version__, numba=numba.__version__),
                neurons=int(net.v0.size), synapses=net.n_synapses, bytes_per_synapse=net.synapse_bytes / net.n_synapses,
-               synapse_table_gib=net.synapse_bytes / 2 ** 30, build_seconds=build, sim_seconds=sim,
+               synapse_table_gib=net.synapse_bytes / 2 ** 30, build_seconds=build, build_cpu_seconds=build_cpu,
+               sim_seconds=sim,
                sim_seconds_all=times, sim_cpu_seconds=min(cpu), spikes=int(sum(c.sum() for c in res.counts.values())), events=events,
                events_per_second_per_core=events / sim / threads, real_time_factor=sim / (duration_ms / 1000.0),
                rates_hz=res.rates_hz(), peak_rss_gib=_peak_rss_gib())
