@@ -36,6 +36,7 @@ import time
 
 import numpy as np
 
+from snn.cells import CATALOGUE
 from snn.errors import SpecError
 
 PEERS = ("brian2", "nest")
@@ -92,7 +93,7 @@ def _warm_up(net, dtype):
     network of each cell type lowers to arrays of the same types as the benchmark."""
     from snn.engine import Simulator
     from snn.spec import Network, Population
-    cells = sorted({p.cell_type for p in net.populations if not p.cell_type.startswith("SpikeSource")})
+    cells = sorted({p.cell_type for p in net.populations if not CATALOGUE[p.cell_type].is_source})
     tiny = Network([Population(f"p{k}", 1, c) for k, c in enumerate(cells)], dt=net.dt, schedule=net.schedule)
     Simulator(tiny, dtype=np.dtype(dtype), record=[]).run(10 * net.dt)
 
@@ -146,13 +147,13 @@ def bench(network, duration_s, against=(), repeats=3, seed=0, dtype="float64"):
     net = BENCHMARKS[network](seed=seed)
     duration_ms = float(np.round(duration_s * 1000.0 / net.dt) * net.dt)
     out = dict(benchmark=network, duration_s=duration_ms / 1000.0, dt_ms=net.dt, schedule=net.schedule,
-               neurons=sum(p.size for p in net.populations if not p.cell_type.startswith("SpikeSource")), seed=seed,
+               neurons=sum(p.size for p in net.populations if not CATALOGUE[p.cell_type].is_source), seed=seed,
                dtype=dtype, repeats=repeats, date=datetime.datetime.now().isoformat(timespec="seconds"),
                machine=machine(), versions=dict(snn=snn.__version__, numba=numba.__version__))
     out.update(run_snn(net, duration_ms, repeats, dtype))
     plastic = any(p.plasticity is not None for p in net.projections)
     synapses = expand_projections(net) if plastic else None
-    neuron_labels = [p.label for p in net.populations if not p.cell_type.startswith("SpikeSource")]
+    neuron_labels = [p.label for p in net.populations if not CATALOGUE[p.cell_type].is_source]
 
     def summarise(d):
         counts = d.pop("counts")
@@ -279,6 +280,7 @@ def main(args):
             from .bench_microcircuit import bench_microcircuit, summary
             out = bench_microcircuit(args.scale, args.k_scale, args.duration, args.threads, peers, args.repeats,
                                      args.seed, args.background, args.nest_connectivity)
+            out["machine"] = machine()
             if not args.json:
                 print(summary(out))
                 return 0

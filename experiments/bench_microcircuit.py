@@ -43,7 +43,6 @@ def bench_microcircuit(scale=0.1, k_scale=None, duration_s=1.0, threads=1, again
     import numba
     import snn
     from snn.models.microcircuit import microcircuit
-    from .bench import machine
     if not duration_s > 0:
         raise SpecError(f"--duration {duration_s!r} must be > 0 seconds")
     if not (isinstance(threads, int) and threads >= 1):
@@ -70,7 +69,7 @@ def bench_microcircuit(scale=0.1, k_scale=None, duration_s=1.0, threads=1, again
     events = _events(net, res.counts)
     out = dict(benchmark="microcircuit", scale=scale, k_scale=net.parameters["k_scale"], background=background,
                duration_s=duration_ms / 1000.0, dt_ms=net.dt, seed=seed, threads=threads,
-               repeats=repeats, date=datetime.datetime.now().isoformat(timespec="seconds"), machine=machine(),
+               repeats=repeats, date=datetime.datetime.now().isoformat(timespec="seconds"),
                versions=dict(snn=snn.__version__, numba=numba.__version__),
                neurons=int(net.v0.size), synapses=net.n_synapses, bytes_per_synapse=net.synapse_bytes / net.n_synapses,
                synapse_table_gib=net.synapse_bytes / 2 ** 30, build_seconds=build, build_cpu_seconds=build_cpu,

@@ -4,31 +4,24 @@
 ``cli.main`` calls ``CHECKS[command](args)`` before dispatching; an experiment's ``run(config)`` may call the
 same function on its config dict.
 """
-import math
 
 from snn.errors import SpecError
+from snn.validate import MAX_MAGNITUDE, check_int, check_real
+
+from .nalsm_config import config_from_args
+from .nalsm_sweep import parse_values
 
 MAX_NALSM_NEURONS = 64 ** 3      # the liquid is wired pair by pair (O(n^2) draws): beyond this it would not finish
 
 
 def _int(cfg, name, lo, *, none_ok=False, hi=None):
-    v = cfg.get(name)
-    if v is None and none_ok:
-        return
-    if isinstance(v, bool) or not isinstance(v, int) or v < lo or (hi is not None and v > hi):
-        rng = f">= {lo}" if hi is None else f"in [{lo}, {hi}]"
-        raise SpecError(f"{name}={v!r} must be an integer {rng}")
+    if not (none_ok and cfg.get(name) is None):
+        check_int(name, cfg.get(name), lo, hi)
 
 
 def _real(cfg, name, *, lo=None, hi=None, none_ok=False, lo_open=False):
-    v = cfg.get(name)
-    if v is None and none_ok:
-        return
-    if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or \
-            (lo is not None and (v <= lo if lo_open else v < lo)) or (hi is not None and v > hi):
-        lo_s = "" if lo is None else f"{'>' if lo_open else '>='} {lo}"
-        hi_s = "" if hi is None else f"<= {hi}"
-        raise SpecError(f"{name}={v!r} must be a finite number {' and '.join(t for t in (lo_s, hi_s) if t)}".strip())
+    if not (none_ok and cfg.get(name) is None):
+        check_real(name, cfg.get(name), lo, hi, lo_open)
 
 
 def nalsm_config(cfg):
@@ -43,11 +36,11 @@ def nalsm_config(cfg):
     _int(cfg, "init_samples", 0, none_ok=True, hi=10 ** 7)   # phase 1 runs its samples one after another
     readout_config(cfg)
     _int(cfg, "val_start_id", 0)
-    _real(cfg, "w_A", none_ok=True, lo=-1e9, hi=1e9)
-    _real(cfg, "w_init", none_ok=True, lo=-1e9, hi=1e9)
+    _real(cfg, "w_A", none_ok=True, lo=-MAX_MAGNITUDE, hi=MAX_MAGNITUDE)
+    _real(cfg, "w_init", none_ok=True, lo=-MAX_MAGNITUDE, hi=MAX_MAGNITUDE)
     _real(cfg, "astro_density", lo=0.0, hi=1.0, lo_open=True)
-    _real(cfg, "theta_C", none_ok=True, lo=-1e9, hi=1e9)
-    _real(cfg, "dC", none_ok=True, lo=0.0, lo_open=True, hi=1e9)
+    _real(cfg, "theta_C", none_ok=True, lo=-MAX_MAGNITUDE, hi=MAX_MAGNITUDE)
+    _real(cfg, "dC", none_ok=True, lo=0.0, lo_open=True, hi=MAX_MAGNITUDE)
     if cfg.get("variant", "nalsm") != "lsm-apstdp" and (cfg.get("theta_C"), cfg.get("dC")) != (None, None):
         raise SpecError(f"--theta-C / --delta-C set the calcium gate of --variant lsm-apstdp, not "
                         f"{cfg.get('variant', 'nalsm')!r}")
@@ -65,12 +58,8 @@ def readout_config(cfg):
 
 
 def nalsm_args(args):
-    nalsm_config({k: getattr(args, k) for k in ("neurons", "seed", "init_samples", "train", "val", "test", "epochs",
-                                               "patience", "readout_batch", "val_start_id", "w_A", "w_init",
-                                               "astro_density", "variant", "theta_C", "dC", "chunk", "workers",
-                                               "kq_per_class", "kq_resamples")})
+    nalsm_config(config_from_args(args))
     if args.w_sweep is not None:
-        from .nalsm_sweep import parse_values
         parse_values(args.w_sweep)
         if args.w_init is not None:
             raise SpecError("give either --w-init or --w-sweep, not both")
@@ -91,7 +80,7 @@ def continual_args(args):
     _real(cfg, "lr", lo=0.0, hi=1e6, lo_open=True)
     _real(cfg, "ewc_lambda", lo=0.0, hi=1e12)
     _int(cfg, "hlop_spiking_steps", 0, hi=10 ** 9)
-    _real(cfg, "hlop_spiking_scale", lo=0.0, lo_open=True, hi=1e9)
+    _real(cfg, "hlop_spiking_scale", lo=0.0, lo_open=True, hi=MAX_MAGNITUDE)
 
 
 def cam_args(args):
@@ -114,7 +103,7 @@ def bench_args(args):
 
 def export_args(args):
     cfg = vars(args)
-    _real(cfg, "duration", lo=0.0, lo_open=True, hi=1e9)
+    _real(cfg, "duration", lo=0.0, lo_open=True, hi=MAX_MAGNITUDE)
     _int(cfg, "task", 0)
     _int(cfg, "image", 0)
     _real(cfg, "max_rate", lo=0.0, lo_open=True, hi=1.0, none_ok=True)

@@ -27,120 +27,16 @@ from snn.errors import DataError, SpecError, check_choice
 from snn.io import read_npz, write_json, write_npz
 from snn.models.nalsm import (D_C, FEATURE_MS, INIT_MS, THETA_C, VARIANTS, build_liquid, initialise,
                               liquid_adjacency)
-from snn.readout import train_logistic_readout, train_paper_readout
 
 from .checks import nalsm_config
 from .nalsm_features import dask_client, extract
-from .nalsm_quality import KQ_PIXEL_SIGMA, KQ_SHIFT_MS, kernel_quality
+from .nalsm_config import (APSTDP_WINDOWS, DATASETS, DEFAULTS, PAPER_BATCH, READOUTS,  # noqa: F401 (re-exported)
+                           TEST_SCALES, config_from_args, paper_batch)
+from .nalsm_data import _cube, load  # noqa: F401 (re-exported)
+from .nalsm_report import _figure, readout_summary, train_readouts  # noqa: F401 (re-exported)
+from .nalsm_sweep import parse_values, sweep
+from .nalsm_quality import kernel_quality
 from .provenance import git_commit, provenance
-
-DATASETS = ("digits", "mnist", "fashion-mnist", "nmnist")
-# both: the paper's readout (reported at the top level) and logistic regression (cheap) beside it
-READOUTS = ("both", "paper", "logreg")
-# what the image test set's rates are divided by (specs 2.1, 7.7): its own max of x/sum(x), as the authors' code
-# does, or the training set's, so that train and test images deliver the same input pulses per ms
-TEST_SCALES = ("test", "train")
-DEFAULTS = dict(dataset="digits", data_dir=None, neurons=1000, variant="nalsm", init_samples=None, train=None,
-                val=None, test=None, seed=0, readout="both", epochs=5000, patience=500, readout_batch=None,
-                w_A=None, w_init=None, astro_density=1.0, theta_C=None, dC=None, bf_samples=20, chunk=250,
-                val_start_id=50_001, workers=None, scheduler=None, kernel_quality=False, kq_per_class=20,
-                kq_resamples=50, test_scale="test")
-# the paper readout's batch (specs 3.3, 4: one Adadelta step and one max-normalisation per batch): the authors'
-# 250 for 1000-neuron liquids and 50 for 8000; here 250 up to 1000 neurons, 50 above
-PAPER_BATCH = ((1000, 250), (None, 50))
-
-
-def paper_batch(neurons):
-    return next(b for n, b in PAPER_BATCH if n is None or neurons <= n)
-
-
-# lsm-apstdp calcium windows (theta_C, dC) by dataset (specs 3.5: N-MNIST theta 10, dC 2-3); others: MNIST's
-APSTDP_WINDOWS = {"nmnist": (10.0, 2.5)}
-
-
-def _cube(n):
-    d = int(round(n ** (1 / 3)))
-    if d ** 3 != n:
-        raise SpecError(f"neurons={n} must be a cube (d*d*d: 1000 = 10^3, 8000 = 20^3) for the 3-D grid")
-    return (d, d, d)
-
-
-class _Images:
-    """Image splits as NALSM rate codes: p = (x / x.sum()) / global max; train+val share one max, test has its own
-    (``test_scale="test"``, the authors') or the training set's (``"train"``)."""
-
-    def __init__(self, splits, test_scale="test"):
-        from snn.data import rate_probabilities
-        self.n_inputs = int(np.prod(splits.train.images.shape[1:]))
-        self.test_images = splits.test.images
-        tv = np.concatenate([splits.train.images, splits.val.images])
-        p_tv, tv_max = rate_probabilities(tv, on_zero="zero")
-        self.test_max = None if test_scale == "test" else tv_max     # None: the test set's own
-        p_te, _ = rate_probabilities(splits.test.images, self.test_max, on_zero="zero") if len(splits.test) else \
-            (np.zeros((0, 1)), 0)
-        n_tr = len(splits.train)
-        self.p = {"train": p_tv[:n_tr], "val": p_tv[n_tr:], "test": p_te}
-        self.labels = {k: np.asarray(splits.get(k).labels, np.int64) for k in ("train", "val", "test")}
-
-    def stimuli(self, split, idx, duration, rng=None):
-        return np.ascontiguousarray(self.p[split][idx])
-
-    def noisy_test(self, rng):
-        """Test rates from images + N(0, sigma) per pixel, sigma = 125/255 of the pixel range (MNIST: 125;
-        digits: 7.8 of 16), clipped to [0, clean maximum], then coded as the clean test set (its own max, or the
-        training set's)."""
-        from snn.data import gaussian_pixel_noise, rate_probabilities
-        vmax = float(self.test_images.max(initial=0.0))
-        p, _ = rate_probabilities(gaussian_pixel_noise(self.test_images, KQ_PIXEL_SIGMA * vmax, rng, vmax=vmax),
-                                  self.test_max, on_zero="zero")
-        return lambda idx: np.ascontiguousarray(p[idx])
-
-
-class _Events:
-    """N-MNIST splits as binary 1 ms event frames (first 250 ms; init: random 20 ms windows)."""
-
-    def __init__(self, splits):
-        self.n_inputs = 2312
-        self.samples = {"train": splits.train, "val": splits.val, "test": splits.test}
-        self.labels = {k: np.array([s.label for s in v], np.int64) for k, v in self.samples.items()}
-
-    def stimuli(self, split, idx, duration, rng=None):
-        from snn.data import events_to_spikes
-        items = [self.samples[split][i] for i in idx]
-        starts = 0 if rng is None else rng.integers(1, 300 - 1 - duration, len(items))
-        return events_to_spikes(items, duration, t_start=starts)
-
-    def noisy_test(self, rng):
-        """Test frames with each recording moved by one N(0, 10 ms) shift (whole bins), reflected at the edges."""
-        from snn.data import shift_frames
-        shifts = np.rint(rng.normal(0.0, KQ_SHIFT_MS, len(self.labels["test"]))).astype(np.int64)
-        return lambda idx: shift_frames(self.stimuli("test", idx, FEATURE_MS), shifts[idx])
-
-
-def load(cfg):
-    ds = check_choice("dataset", cfg["dataset"], DATASETS)
-    scale = check_choice("test_scale", cfg["test_scale"], TEST_SCALES)
-    n = dict(n_train=cfg["train"], n_val=cfg["val"], n_test=cfg["test"])
-    if ds == "digits":
-        from snn.data import load_digits
-        return _Images(load_digits(seed=cfg["seed"], **n), scale)
-    if cfg["data_dir"] is None:
-        raise SpecError(f"--dataset {ds} needs --data-dir (the folder holding {ds}/)")
-    try:
-        from snn import data
-    except ImportError as exc:
-        raise DataError(f"the dataset loaders (snn.data) are not available: {exc}") from None
-    if ds == "nmnist":
-        if scale != "test":
-            raise SpecError(f"--test-scale {scale} scales image rates; N-MNIST's events have no scale")
-        splits = data.nmnist_splits(cfg["data_dir"], val_start_id=cfg["val_start_id"], **n)
-        if not splits.val:
-            raise SpecError(f"N-MNIST: no training file has an id >= {cfg['val_start_id']} for validation; on a "
-                            f"subset pass --val-start-id (e.g. 801 for ids 1-1000)")
-        return _Events(splits)
-    loader = data.load_mnist if ds == "mnist" else data.load_fashion_mnist
-    return _Images(loader(cfg["data_dir"], **n), scale)
-
 
 def _key(cfg, *names):
     """Hash of the settings that determine a cached array, and of the code that made it: the simulator, the models
@@ -278,81 +174,37 @@ def run(config, out, progress=True):
     return results
 
 
-def train_readouts(cfg, train, val, test, progress=False):
-    """{name: (ReadoutResult, seconds)} of the readouts ``cfg['readout']`` asks for, the reported one first."""
-    names = ("paper", "logreg") if cfg["readout"] == "both" else (cfg["readout"],)
-    out = {}
-    for name in names:
-        t = time.perf_counter()
-        if name == "paper":
-            ro = train_paper_readout(train, val, test, batch_size=cfg["readout_batch"], epochs=cfg["epochs"],
-                                     patience=cfg["patience"], progress=progress)
-        else:
-            ro = train_logistic_readout(train, val, test)
-        out[name] = (ro, time.perf_counter() - t)
-    return out
-
-
-def readout_summary(name, ro):
-    s = {"test_accuracy": ro.test_accuracy, "val_accuracy": ro.val_accuracy, "train_accuracy": ro.train_accuracy}
-    if name == "paper":              # its epochs; logistic regression has the C chosen on validation instead
-        s.update(best_epoch=ro.best_epoch, epochs_run=ro.epochs_run)
-    else:
-        s.update(C=ro.history.get("C"))
-    return s
-
-
-def _figure(path, raster_one, net, feats, labels, predictions, bf, cfg):
-    """Raster of one sample, liquid rate histogram, confusion matrix on the test split."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from snn.plot import confusion_matrix, raster, rate_histogram
-    fig, axes = plt.subplots(1, 3, figsize=(15, 4.2))
-    n_exc = net.population("exc").size
-    if raster_one is not None:
-        t, i = raster_one
-        exc = i < n_exc
-        raster(axes[0], {"exc": (t[exc], i[exc]), "inh": (t[~exc], i[~exc] - n_exc)},
-               sizes={"exc": n_exc, "inh": net.population("inh").size})
-    bf_text = "n/a" if bf != bf else f"{bf:.2f}"
-    axes[0].set_title(f"{cfg['variant']} liquid, one sample (branching factor {bf_text})")
-    rate_histogram(axes[1], feats.mean(axis=0) * 1000.0 / FEATURE_MS)
-    axes[1].set_title("liquid firing rates (mean over samples)")
-    if len(labels):
-        confusion_matrix(axes[2], labels, predictions)
-    fig.tight_layout()
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
-
-
 def add_arguments(parser):
-    parser.add_argument("--dataset", choices=DATASETS, default="digits", help="digits needs no files")
-    parser.add_argument("--data-dir", default=None, help="folder holding mnist/, fashion-mnist/ or nmnist/")
-    parser.add_argument("--neurons", type=int, default=1000, help="liquid size, a cube (1000, 8000)")
-    parser.add_argument("--variant", choices=VARIANTS, default="nalsm",
+    parser.add_argument("--dataset", choices=DATASETS, default=DEFAULTS["dataset"], help="digits needs no files")
+    parser.add_argument("--data-dir", default=DEFAULTS["data_dir"],
+                        help="folder holding mnist/, fashion-mnist/ or nmnist/")
+    parser.add_argument("--neurons", type=int, default=DEFAULTS["neurons"], help="liquid size, a cube (1000, 8000)")
+    parser.add_argument("--variant", choices=VARIANTS, default=DEFAULTS["variant"],
                         help="nalsm (astrocyte), lsm (static), lsm-stdp, lsm-apstdp (calcium-gated STDP in phase 1)")
-    parser.add_argument("--init-samples", type=int, default=None, help="phase-1 samples (default: train size)")
-    parser.add_argument("--train", type=int, default=None, help="first N training samples (default all)")
-    parser.add_argument("--val", type=int, default=None, help="first N validation samples (default all)")
-    parser.add_argument("--test", type=int, default=None, help="first N test samples (default all)")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the liquid, the data split and every random draw")
-    parser.add_argument("--readout", choices=READOUTS, default="both",
+    parser.add_argument("--init-samples", type=int, default=DEFAULTS["init_samples"],
+                        help="phase-1 samples (default: train size)")
+    parser.add_argument("--train", type=int, default=DEFAULTS["train"], help="first N training samples (default all)")
+    parser.add_argument("--val", type=int, default=DEFAULTS["val"], help="first N validation samples (default all)")
+    parser.add_argument("--test", type=int, default=DEFAULTS["test"], help="first N test samples (default all)")
+    parser.add_argument("--seed", type=int, default=DEFAULTS["seed"],
+                        help="seed of the liquid, the data split and every random draw")
+    parser.add_argument("--readout", choices=READOUTS, default=DEFAULTS["readout"],
                         help="both: the paper's L1 readout (reported first) and logistic regression; or only one")
     add_readout_arguments(parser)
-    parser.add_argument("--w-A", dest="w_A", type=float, default=None,
+    parser.add_argument("--w-A", dest="w_A", type=float, default=DEFAULTS["w_A"],
                         help="astrocyte weight (default 0.015 for 1000 neurons, 0.0075 for 8000)")
-    parser.add_argument("--w-init", type=float, default=None, help="initial |w| (lsm, lsm-apstdp default 1, else 3)")
+    parser.add_argument("--w-init", type=float, default=DEFAULTS["w_init"],
+                        help="initial |w| (lsm, lsm-apstdp default 1, else 3)")
     parser.add_argument("--w-sweep", default=None,
                         help="run once per initial |w| in a comma list (the LSM weight sweep): OUT/w<value>/, "
                              "OUT/sweep.json, OUT/sweep.png")
-    parser.add_argument("--astro-density", type=float, default=1.0,
+    parser.add_argument("--astro-density", type=float, default=DEFAULTS["astro_density"],
                         help="fraction of neurons the astrocyte listens to (ablation)")
-    parser.add_argument("--theta-C", dest="theta_C", type=float, default=None,
+    parser.add_argument("--theta-C", dest="theta_C", type=float, default=DEFAULTS["theta_C"],
                         help="lsm-apstdp: calcium (~Hz) between the LTD and LTP windows (default 37; N-MNIST 10)")
-    parser.add_argument("--delta-C", dest="dC", type=float, default=None,
+    parser.add_argument("--delta-C", dest="dC", type=float, default=DEFAULTS["dC"],
                         help="lsm-apstdp: width of each calcium window (default 22; N-MNIST 2.5)")
-    parser.add_argument("--kernel-quality", action="store_true",
+    parser.add_argument("--kernel-quality", action="store_true", default=DEFAULTS["kernel_quality"],
                         help="also measure SP and AP (ranks on clean / noisy test inputs): one more test pass")
     parser.add_argument("--kq-per-class", type=int, default=DEFAULTS["kq_per_class"],
                         help="kernel quality: test samples per class in each draw (the paper: 100)")
@@ -361,11 +213,13 @@ def add_arguments(parser):
     parser.add_argument("--test-scale", choices=TEST_SCALES, default=DEFAULTS["test_scale"],
                         help="images: divide the test set's rates by its own max of x/sum(x) (the authors' code) "
                              "or by the training set's (the same input pulses per ms as in training)")
-    parser.add_argument("--val-start-id", type=int, default=50_001,
+    parser.add_argument("--val-start-id", type=int, default=DEFAULTS["val_start_id"],
                         help="N-MNIST: training files with this id or above form the validation split")
     parser.add_argument("--chunk", type=int, default=DEFAULTS["chunk"], help="phase-2 samples per saved chunk")
-    parser.add_argument("--workers", type=int, default=None, help="phase 2 on a local Dask cluster of K processes")
-    parser.add_argument("--scheduler", default=None, help="phase 2 on an existing Dask cluster (tcp://host:port)")
+    parser.add_argument("--workers", type=int, default=DEFAULTS["workers"],
+                        help="phase 2 on a local Dask cluster of K processes")
+    parser.add_argument("--scheduler", default=DEFAULTS["scheduler"],
+                        help="phase 2 on an existing Dask cluster (tcp://host:port)")
     parser.add_argument("--out", default="runs/nalsm", help="output folder (results.json, nalsm.png, cached arrays)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
@@ -375,20 +229,15 @@ def add_readout_arguments(parser):
     parser.add_argument("--epochs", type=int, default=DEFAULTS["epochs"], help="paper readout: epochs (max)")
     parser.add_argument("--patience", type=int, default=DEFAULTS["patience"],
                         help="paper readout: stop after this many epochs without a better validation accuracy")
-    parser.add_argument("--readout-batch", type=int, default=None,
+    parser.add_argument("--readout-batch", type=int, default=DEFAULTS["readout_batch"],
                         help="paper readout: samples per Adadelta step and per max-normalisation (default: the "
                              "authors', 250 for liquids up to 1000 neurons, 50 above)")
 
 
 def main(args):
-    config = {k: getattr(args, k) for k in ("dataset", "data_dir", "neurons", "variant", "init_samples", "train",
-                                            "val", "test", "seed", "readout", "epochs", "patience", "readout_batch",
-                                            "w_A", "w_init", "astro_density", "theta_C", "dC", "val_start_id",
-                                            "chunk", "workers", "scheduler", "kernel_quality", "kq_per_class",
-                                            "kq_resamples", "test_scale")}
+    config = config_from_args(args)
     if args.w_sweep is not None:
-        from .nalsm_sweep import parse_values, sweep
-        res = sweep(config, parse_values(args.w_sweep), args.out, progress=not args.no_progress)
+        res = sweep(config, parse_values(args.w_sweep), args.out, run, progress=not args.no_progress)
         for row in res["runs"]:
             bf = "n/a" if row["branching_factor"] is None else f"{row['branching_factor']:.2f}"
             print(f"|w| {row['w_init']:g}: test {row['test_accuracy']:.4f}  val {row['val_accuracy']:.4f}  BF {bf}")

@@ -23,9 +23,10 @@ def parse_values(text):
     return values
 
 
-def sweep(config, values, out, progress=True):
-    """Run ``config`` once per initial |w| in ``values``; returns the summary written to ``OUT/sweep.json``."""
-    from .nalsm import run
+def sweep(config, values, out, run, progress=True):
+    """Run ``config`` once per initial |w| in ``values`` with ``run`` (``experiments.nalsm.run``, passed in so
+    that this module need not import the pipeline that imports it); returns the summary written to
+    ``OUT/sweep.json``."""
     if config.get("w_init") is not None:
         raise SpecError("give either --w-init or --w-sweep, not both")
     out = Path(out)

@@ -2,8 +2,13 @@
 
 What brian2 runs (the same synapses and start weights as the snn network given, expanded by snn's lowering):
 
-- cells (liquid + input neurons): ``v <- v + g - v/64`` per 1 ms step (Euler, exact for this discrete map),
-  threshold ``v >= 20``, reset ``v = 0``, refractory 2 steps while V keeps integrating; ``g`` is the running
+Every number comes from the spec (the NALSM_LIF parameters, the events -> input weight, the TraceSTDP rules and
+the Astrocyte) or from the 'nalsm' kernel (age cap and start age); the values below are those of
+``models.nalsm.build_liquid``:
+
+- cells (liquid + input neurons): ``v <- v + g - v/tau_m`` (64) per 1 ms step (Euler, exact for this discrete
+  map), threshold ``v >= v_thresh`` (20), reset ``v = v_reset`` (0), refractory ``tau_refrac`` (2) steps while V
+  keeps integrating; ``g`` is the running
   synaptic sum, ``g <- e^-1 g`` per step; a spike of pre j adds ``w (1 - e^-age_j)`` to its targets' g (age from
   the previous spike, capped at 100), as the NALSM code's per-synapse counters do;
 - inputs: a PoissonGroup per pixel with p per ms (a TimedArray of the samples' rates, 250 ms per sample), each
@@ -29,6 +34,30 @@ import time
 import numpy as np
 
 from snn.errors import SpecError
+from snn.kernels.nalsm_schedule import AGE_CAP, AGE_START
+
+
+def _liquid_parameters(net):
+    """What the brian2 liquid takes from the spec: the NALSM_LIF parameters (one value for every cell), the
+    events -> input weight, the TraceSTDP rate and its decay (shared by every rule)."""
+    out = {}
+    for label in ("exc", "inh", "input"):
+        params = net.population(label).parameters()
+        for name in ("tau_m", "v_thresh", "v_reset", "tau_refrac", "i_offset"):
+            value = np.unique(np.asarray(params[name], float))
+            if value.size != 1 or out.setdefault(name, float(value[0])) != float(value[0]):
+                raise SpecError(f"the brian2 NALSM liquid needs one {name} for every cell; population {label!r} "
+                                f"has {value.tolist()}")
+    if out["i_offset"] != 0.0:
+        raise SpecError("the brian2 NALSM liquid has no i_offset")
+    rules = {(float(p.plasticity.eta_plus), float(p.plasticity.lr_decay)) for p in net.projections
+             if p.plasticity is not None}
+    if len(rules) != 1:
+        raise SpecError(f"the brian2 NALSM liquid needs one (eta_plus, lr_decay) for every rule, got {sorted(rules)}")
+    out["eta_plus"], out["lr_decay"] = rules.pop()
+    drive = [p for p in net.projections if p.pre == "events" and p.post == "input"]
+    out["input_weight"] = float(np.asarray(drive[0].weight, float)) if drive else 0.0
+    return out
 
 
 def run_liquid(sim, rates, w_init, duration_ms=250.0, mode="cpp_standalone", codegen_target="cython",
@@ -73,31 +102,37 @@ def run_liquid(sim, rates, w_init, duration_ms=250.0, mode="cpp_standalone", cod
         b2.defaultclock.dt = 1 * b2.ms
         ms = b2.ms
         T = duration_ms * ms
-        ns = dict(T=T, e1=np.exp(-1.0), dtr=float(sim._ext.trace[1]), a_tr=float(sim._ext.trace[0]),
-                  b0=astro.b_A if astro else 0.0, w0A=astro.w_A if astro else 0.0, on=1.0 if astro else 0.0)
+        p = _liquid_parameters(net)
+        trace = sim.schedule.arrays.trace
+        ns = dict(T=T, e1=np.exp(-1.0), dtr=float(trace[1]), a_tr=float(trace[0]), tau_m=p["tau_m"],
+                  v_th=p["v_thresh"], v_reset=p["v_reset"], eta0=p["eta_plus"], lr_decay=p["lr_decay"],
+                  b0=astro.b_A if astro else 0.0, w0A=astro.w_A if astro else 0.0, on=1.0 if astro else 0.0,
+                  tau_A=astro.tau_A if astro else 1.0, a_decay=astro.decay if astro else 1.0,
+                  age_cap=AGE_CAP, i_in=p["input_weight"])
         cells = b2.NeuronGroup(n_cells, """
-            dv/dt = (g - v / 64) / ms : 1
+            dv/dt = (g - v / tau_m) / ms : 1
             dg/dt = (e1 - 1) * g / ms : 1
             dx/dt = (dtr - 1) * x / ms : 1
             tlast : second
             A : 1
             k = (t - T * floor(t / T)) / ms : 1
-            eta = 0.15 * 0.99 ** k : 1
-            """, threshold="v >= 20", reset="v = 0; tlast = t; x += a_tr", refractory=3 * ms,
+            eta = eta0 * lr_decay ** k : 1
+            """, threshold="v >= v_th", reset="v = v_reset; tlast = t; x += a_tr",
+            refractory=(p["tau_refrac"] + 1.0) * ms,      # brian2 holds while steps since the spike < ref / dt
             method="euler", namespace=ns, name="cells")
         ast = b2.NeuronGroup(1, """
-            dA/dt = ((bA - A) / 100 - 0.01 * A * on) / ms : 1
+            dA/dt = ((bA - A) / tau_A - (1 - a_decay) * A * on) / ms : 1
             k = (t - T * floor(t / T)) / ms : 1
-            bA = b0 * 0.99 ** k : 1
-            wA = w0A * 0.99 ** k : 1
+            bA = b0 * a_decay ** k : 1
+            wA = w0A * a_decay ** k : 1
             """, method="euler", name="astro", namespace=ns)
         ast.A = astro.A0 if astro else 0.15
         copy_a = b2.Synapses(ast, cells, "A_post = A_pre : 1 (summed)", name="copy_A", namespace=ns)
         copy_a.connect(i=0, j=np.arange(n_cells))           # every cell reads the one astrocyte's A
-        cells.tlast = -20 * ms
+        cells.tlast = -AGE_START * ms
         ta = b2.TimedArray(rates * 1000.0 * b2.Hz, dt=T, name="rates_ta")
         src = b2.PoissonGroup(n_in, rates="rates_ta(t, i)", name="events")
-        drive = b2.Synapses(src, cells, on_pre="v_post += 100", name="drive", namespace=ns)
+        drive = b2.Synapses(src, cells, on_pre="v_post += i_in", name="drive", namespace=ns)
         drive.connect(i=np.arange(n_in), j=np.arange(n_liq, n_cells))
         groups = []
         m = sim.synapses
@@ -113,7 +148,7 @@ def run_liquid(sim, rates, w_init, duration_ms=250.0, mode="cpp_standalone", cod
                 lo.append(np.full(mp.pre.size, proj.plasticity.w_min))
                 hi.append(np.full(mp.pre.size, proj.plasticity.w_max))
             pre, post, w0, lo, hi = map(np.concatenate, (pre, post, w0, lo, hi))
-            prop = "g_post += w * (1 - exp(-clip((t - tlast_pre) / ms, 0, 100)))\n"
+            prop = "g_post += w * (1 - exp(-clip((t - tlast_pre) / ms, 0, age_cap)))\n"
             if mirrored:
                 on_pre = prop + "w = clip(w + eta_post * x_post, wmin, wmax)"
                 on_post = "w = clip(w - A_post * x_pre, wmin, wmax)"
@@ -126,11 +161,11 @@ def run_liquid(sim, rates, w_init, duration_ms=250.0, mode="cpp_standalone", cod
             syn.w, syn.w0, syn.wmin, syn.wmax = w0, w0, lo, hi
             syn.run_regularly("w = w0", dt=T, when="start")
             groups.append(syn)
-        liq_ast = b2.Synapses(cells, ast, on_pre="A_post += wA_post / 100", name="liq_astro", namespace=ns)
+        liq_ast = b2.Synapses(cells, ast, on_pre="A_post += wA_post / tau_A", name="liq_astro", namespace=ns)
         liq_ast.connect(i=np.arange(n_liq), j=0)
-        in_ast = b2.Synapses(src, ast, on_pre="A_post -= wA_post / 100", name="in_astro", namespace=ns)
+        in_ast = b2.Synapses(src, ast, on_pre="A_post -= wA_post / tau_A", name="in_astro", namespace=ns)
         in_ast.connect(i=np.arange(n_in), j=0)
-        cells.run_regularly("v = 0\ng = 0\ntlast = t - 20 * ms", dt=T, when="start")
+        cells.run_regularly(f"v = {p['v_reset']!r}\ng = 0\ntlast = t - {AGE_START} * ms", dt=T, when="start")
         ast.run_regularly(f"A = {astro.A0 if astro else 0.15}", dt=T, when="start")
         mon = b2.SpikeMonitor(cells, name="cell_spikes")
         network = b2.Network(cells, ast, copy_a, src, drive, *groups, liq_ast, in_ast, mon)

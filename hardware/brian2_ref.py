@@ -1,7 +1,9 @@
 """The same ``snn.spec.Network`` in brian2, to cross-check and benchmark the numba engine.
 
-Supported: IF_curr_exp ('exact' schedule: brian2 ``method='exact'``, the same linear propagators as NEST),
-IF_cond_exp (brian2 ``method='exponential_euler'``, which is what snn's IF_cond_exp kernel computes),
+Each cell type's equations, method and receptor variables come from its registry entry (``CellType.brian2``,
+snn/cells.py). Supported: IF_curr_exp and IF_curr_alpha ('exact' schedule: brian2 ``method='exact'``, the same
+linear propagators as NEST), IF_cond_exp (brian2 ``method='exponential_euler'``, which is what snn's IF_cond_exp
+kernel computes),
 SpikeSourceArray, every connector (expanded by ``snn.lowering.expand_projections`` with the network's seed, so
 brian2 gets the very same synapses through ``Synapses.connect(i=..., j=...)``), per-synapse or uniform weights
 and delays.
@@ -34,76 +36,64 @@ import time
 
 import numpy as np
 
+from snn.cells import CATALOGUE
 from snn.errors import SpecError
 from snn.hardware.peer_result import PeerResult
 from snn.lowering import expand_projections
 
-_CURR_EQS = """
-dv/dt = (v_rest - v) / tau_m + (ie - ii + i_offset) / c_m : volt (unless refractory)
-die/dt = -ie / tau_syn_E : amp
-dii/dt = -ii / tau_syn_I : amp
-"""
-_COND_EQS = """
-dv/dt = (g_L * (v_rest - v) + ge * (e_rev_E - v) + gi * (e_rev_I - v) + i_offset) / c_m : volt (unless refractory)
-dge/dt = -ge / tau_syn_E : siemens
-dgi/dt = -gi / tau_syn_I : siemens
-"""
-
-
-# PyNN unit of each parameter: (brian2 unit name, SI base unit name for equations)
-_UNITS = dict(c_m=("nF", "farad"), tau_m=("ms", "second"), tau_syn_E=("ms", "second"), tau_syn_I=("ms", "second"),
-              v_rest=("mV", "volt"), v_reset=("mV", "volt"), v_thresh=("mV", "volt"), i_offset=("nA", "amp"),
-              e_rev_E=("mV", "volt"), e_rev_I=("mV", "volt"), g_L=("uS", "siemens"))
-
-
+# SI base unit of each PyNN unit, for per-neuron constants declared in the equations
+_BASE = dict(nF="farad", ms="second", mV="volt", nA="amp", uS="siemens")
 
 
 def _population(b2, pop, dt):
     params = pop.parameters()
-    if pop.cell_type == "SpikeSourceArray":
+    ct = CATALOGUE[pop.cell_type]
+    if ct.source == "fixed":
         st = params["spike_times"]
         per = [st] * pop.size if len(st) == 0 or np.ndim(st[0]) == 0 else list(st)
         idx = np.concatenate([np.full(len(t), k) for k, t in enumerate(per)] + [np.zeros(0)]).astype(int)
         times = np.concatenate([np.asarray(t, float) for t in per] + [np.zeros(0)])
         # snn stamps a source spike at the end of its step; brian2 emits it at the start of the step
         return b2.SpikeGeneratorGroup(pop.size, idx, (times - dt) * b2.ms, name=f"src_{_name(pop.label)}")
-    if pop.cell_type == "SpikeSourcePoisson":
+    if ct.source == "poisson":
         par = {k: np.broadcast_to(np.asarray(params[k], float), (pop.size,)) for k in ("rate", "start", "duration")}
         if np.any(par["start"] > 0) or np.any(par["duration"] < 1e9):
             raise SpecError(f"population {pop.label!r}: brian2_ref runs SpikeSourcePoisson without a start / "
                             f"duration window only")
         return b2.PoissonGroup(pop.size, par["rate"] * b2.Hz, name=f"src_{_name(pop.label)}")
-    if pop.cell_type not in ("IF_curr_exp", "IF_cond_exp"):
-        raise SpecError(f"population {pop.label!r}: brian2_ref does not support cell type {pop.cell_type!r}")
-    values = dict(params, c_m=params["cm"])       # 'cm' is brian2's centimetre
-    if pop.cell_type == "IF_cond_exp":
-        values["g_L"] = np.asarray(params["cm"], float) / np.asarray(params["tau_m"], float)
-    used = ["v_rest", "tau_m", "c_m", "tau_syn_E", "tau_syn_I", "i_offset", "v_thresh", "v_reset"]
-    used += ["g_L", "e_rev_E", "e_rev_I"] if pop.cell_type == "IF_cond_exp" else []
-    eqs = _CURR_EQS if pop.cell_type == "IF_curr_exp" else _COND_EQS
+    model = ct.brian2
+    if model is None:
+        raise SpecError(f"population {pop.label!r}: brian2_ref does not support cell type {pop.cell_type!r} (it "
+                        f"has no brian2 translation); supported: "
+                        f"{sorted(k for k, c in CATALOGUE.items() if c.brian2 is not None)}")
+    eqs = model.equations
     local_ns, per_neuron = {}, {}
-    for name in used:
-        arr = np.broadcast_to(np.asarray(values[name], float), (pop.size,))
-        unit, base = _UNITS[name]
+    for name in model.params:
+        if name in model.derived:
+            func, unit = model.derived[name]
+            value = func(params)
+        else:
+            value = params[model.rename.get(name, name)]
+            unit = ct.parameters[model.rename.get(name, name)].unit
+        arr = np.broadcast_to(np.asarray(value, float), (pop.size,))
         if np.all(arr == arr[0]):
             local_ns[name] = float(arr[0]) * getattr(b2, unit)
         else:
             per_neuron[name] = arr * getattr(b2, unit)
-            eqs += f"{name} : {base} (constant)\n"
+            eqs += f"{name} : {_BASE[unit]} (constant)\n"
     ref = np.broadcast_to(np.asarray(params["tau_refrac"], float), (pop.size,))
     if np.all(ref == ref[0]):
         refractory = (float(ref[0]) + dt) * b2.ms      # see the table in the module docstring
     else:
         eqs += "ref_period : second (constant)\n"
         refractory = "ref_period"
-    method = "exact" if pop.cell_type == "IF_curr_exp" else "exponential_euler"
     g = b2.NeuronGroup(pop.size, eqs, threshold="v >= v_thresh", reset="v = v_reset", refractory=refractory,
-                       method=method, namespace=local_ns, name=f"pop_{_name(pop.label)}")
+                       method=model.method, namespace=local_ns, name=f"pop_{_name(pop.label)}")
     for name, quantity in per_neuron.items():
         setattr(g, name, quantity)
     if refractory == "ref_period":
         g.ref_period = (ref + dt) * b2.ms
-    v0 = pop.initial_values.get("v", params["v_rest"])
+    v0 = pop.initial_values.get("v", params[ct.state["v"]])
     g.v = np.broadcast_to(np.asarray(v0, float), (pop.size,)) * b2.mV
     return g
 
@@ -118,10 +108,9 @@ def _build(b2, net, record):
     objects = list(groups.values())
     n_syn = 0
     for k, (proj, pre, post, w, d) in enumerate(expand_projections(net)):
-        post_type = net.population(proj.post).cell_type
-        var = {("IF_curr_exp", "excitatory"): "ie", ("IF_curr_exp", "inhibitory"): "ii",
-               ("IF_cond_exp", "excitatory"): "ge", ("IF_cond_exp", "inhibitory"): "gi"}[post_type, proj.receptor_type]
-        unit, base = (b2.nA, "amp") if post_type == "IF_curr_exp" else (b2.uS, "siemens")
+        post_model = CATALOGUE[net.population(proj.post).cell_type].brian2
+        on_pre = post_model.receptors[proj.receptor_type]
+        unit, base = getattr(b2, post_model.weight_unit), _BASE[post_model.weight_unit]
         uniform_w = w.size == 0 or np.all(w == w[0])
         uniform_d = d.size == 0 or np.all(d == d[0])
         kwargs = dict(name=f"syn{k}_{_name(proj.name)}")
@@ -130,15 +119,16 @@ def _build(b2, net, record):
         rule = proj.plasticity
         if rule is not None:
             # SpikePairSTDP as brian2's classic event-driven traces (online, all-to-all; A absolute)
-            if type(rule).__name__ != "SpikePairSTDP" or post_type != "IF_curr_exp":
-                raise SpecError(f"projection {proj.name!r}: brian2_ref maps only SpikePairSTDP onto IF_curr_exp")
+            if not getattr(rule, "brian2", False) or post_model.weight_unit != "nA":
+                raise SpecError(f"projection {proj.name!r}: brian2_ref maps only SpikePairSTDP onto current "
+                                f"synapses")
             ns = dict(A_plus=rule.A_plus * unit, A_minus=rule.A_minus * unit, w_min=rule.w_min * unit,
                       w_max=rule.w_max * unit, tau_plus=rule.tau_plus * b2.ms, tau_minus=rule.tau_minus * b2.ms)
             syn = b2.Synapses(groups[proj.pre], groups[proj.post],
                               model="""w_syn : amp
                                        dapre/dt = -apre / tau_plus : amp (event-driven)
                                        dapost/dt = -apost / tau_minus : amp (event-driven)""",
-                              on_pre=f"""{var}_post += w_syn
+                              on_pre=f"""{on_pre}
                                          apre += A_plus
                                          w_syn = clip(w_syn + apost, w_min, w_max)""",
                               on_post="""apost -= A_minus
@@ -153,11 +143,11 @@ def _build(b2, net, record):
             objects.append(syn)
             continue
         if uniform_w:
-            syn = b2.Synapses(groups[proj.pre], groups[proj.post], on_pre=f"{var}_post += w_syn",
+            syn = b2.Synapses(groups[proj.pre], groups[proj.post], on_pre=on_pre,
                               namespace={"w_syn": float(w[0] if w.size else 0.0) * unit}, **kwargs)
         else:
             syn = b2.Synapses(groups[proj.pre], groups[proj.post], model=f"w_syn : {base} (constant)",
-                              on_pre=f"{var}_post += w_syn", **kwargs)
+                              on_pre=on_pre, **kwargs)
         if pre.size:
             syn.connect(i=pre, j=post)
             if not uniform_w:

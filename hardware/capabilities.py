@@ -18,12 +18,14 @@ SpiNNaker figures (sPyNNaker 1!7.4.1, SpiNN-5):
   mapping raises SynapseRowTooBigException beyond, e.g. a plastic AllToAll onto a full 256-neuron core).
 """
 from dataclasses import dataclass, field
-import math
 
 import numpy as np
 
+from snn.cells import CATALOGUE
 from snn.connectors import FromList
 from snn.errors import SpecError
+from snn.plasticity import MODULATORS, PLASTICITY_RULES
+from snn.models.deploy import weight_resolution  # noqa: F401 (sPyNNaker's weight step; used below)
 
 
 @dataclass(frozen=True)
@@ -42,40 +44,42 @@ class Capabilities:
     notes: tuple = ()
 
 
-_PYNN_CELLS = {"IF_curr_exp": "IF_curr_exp", "SpikeSourceArray": "SpikeSourceArray",
-               "SpikeSourceInput": "SpikeSourceArray", "SpikeSourcePoisson": "SpikeSourcePoisson"}
+
+
+def _pynn_cells(backend):
+    """Spec cell type -> PyNN class, for the cell types whose registry entry names ``backend``."""
+    return {name: ct.pynn_name for name, ct in CATALOGUE.items() if backend in ct.pynn_backends}
+
+
 _NALSM = ("the NALSM liquid (NALSM_LIF cells, TraceSTDP with astrocyte-modulated depression, the 'nalsm' "
           "schedule)")
 _REFUSED_COMMON = {
-    "NALSM_LIF": ("NALSM_LIF (signed single-current LIF of the NALSM code) is no PyNN standard cell type",
-                  "IF_curr_exp with excitatory/inhibitory receptors (the random liquid, "
-                  "snn.models.random_liquid), static weights"),
-    "Astrocyte": ("the astrocyte modulator sets a network-wide STDP depression rate every step from all spikes; "
-                  "PyNN has no such global modulator",
-                  "the same network without the modulator (constant depression rate), or static weights "
-                  "learned in the engine and exported as FromList weights"),
-    "CalciumGate": ("the calcium gate (LSM+AP-STDP) lets STDP act only in windows of each neuron's running rate; "
-                    "PyNN has no such rule",
-                    "static weights learned in the engine (phase 1) and exported as FromList weights"),
-    "TraceSTDP": ("TraceSTDP (all-to-all trace rule updated every step) is not a PyNN standard plasticity rule",
-                  "SpikePairSTDP (SpikePairRule + AdditiveWeightDependence), or static weights learned in the "
-                  "engine and exported"),
+    # cell types, rules and modulators: each registry entry / class says why PyNN has no equivalent
+    **{name: ct.refusal for name, ct in CATALOGUE.items() if ct.refusal is not None},
+    **{cls.__name__: cls.refusal for cls in PLASTICITY_RULES + MODULATORS if cls.refusal is not None},
     "nalsm": (f"the 'nalsm' schedule (the step order of {_NALSM}) runs only in the engine",
               "the 'exact' schedule with IF_curr_exp"),
 }
 
+
+def _pynn_rules(backend):
+    """Plasticity rules whose class names ``backend`` among its PyNN backends."""
+    return tuple(cls.__name__ for cls in PLASTICITY_RULES if backend in cls.pynn_backends)
+
+
 BACKENDS = {
     "spinnaker": Capabilities(
-        "spinnaker", dict(_PYNN_CELLS), ("SpikePairSTDP",), timesteps=(1.0,), max_delay_native=16,
-        max_delay_steps=144, neurons_per_core=256, weight_bits=16, stdp_history=16, max_plastic_row=254, refused=dict(_REFUSED_COMMON),
+        "spinnaker", _pynn_cells("spinnaker"), _pynn_rules("spinnaker"), timesteps=(1.0,), max_delay_native=16,
+        max_delay_steps=144, neurons_per_core=256, weight_bits=16, stdp_history=16, max_plastic_row=254,
+        refused=dict(_REFUSED_COMMON),
         notes=("delays over 16 steps use delay-extension cores",
                "an 'exact'-schedule network runs with sPyNNaker's own arithmetic (closed-form LIF, 'init' input "
                "scaling): spike times may differ from the engine's 'exact' schedule")),
     "nest": Capabilities(
-        "nest", dict(_PYNN_CELLS), ("SpikePairSTDP",), refused=dict(_REFUSED_COMMON),
+        "nest", _pynn_cells("nest"), _pynn_rules("nest"), refused=dict(_REFUSED_COMMON),
         notes=("SpikePairSTDP becomes NEST's stdp_synapse (online all-to-all, A scaled by 1/w_max): not the "
                "deferred sPyNNaker rule of the 'spinnaker' schedule",)),
-    "mock": Capabilities("mock", dict(_PYNN_CELLS), ("SpikePairSTDP",), refused=dict(_REFUSED_COMMON)),
+    "mock": Capabilities("mock", _pynn_cells("mock"), _pynn_rules("mock"), refused=dict(_REFUSED_COMMON)),
 }
 
 
@@ -106,16 +110,6 @@ def _weights(proj):
     if isinstance(conn, FromList) and len(conn.conn_list) and np.shape(conn.conn_list)[1] >= 3:
         return np.abs(np.asarray(conn.conn_list, float)[:, 2])
     return np.abs(np.atleast_1d(np.asarray(proj.weight, float)))
-
-
-def weight_resolution(max_weight, bits=16):
-    """sPyNNaker's weight step (nA) when the largest expected input of a receptor is ``max_weight`` nA."""
-    if max_weight <= 0:
-        return 0.0
-    shift = max(0, math.ceil(math.log2(max_weight)))
-    if 2 ** shift <= max_weight:
-        shift += 1
-    return 2.0 ** (shift - (bits - 1))
 
 
 def check(net, backend):
@@ -205,14 +199,6 @@ def _plastic_row_problems(net, caps):
                        f"one core of {caps.neurons_per_core} neurons; {caps.name} allows {caps.max_plastic_row} per "
                        f"row. Split {proj.post!r} or use fewer neurons per core")
     return out
-
-
-def estimate_cores(net, backend="spinnaker"):
-    """Cores the neuron populations need at the backend's neurons per core (spike sources pack more atoms per
-    core: a 784-neuron SpikeSourceArray takes one core on sPyNNaker 7.4.1; they are left out)."""
-    caps = capabilities(backend)
-    per = caps.neurons_per_core or 1
-    return {p.label: math.ceil(p.size / per) for p in net.populations if not p.cell_type.startswith("SpikeSource")}
 
 
 def notes(net, backend):

@@ -1,5 +1,6 @@
 """The same ``snn.spec.Network`` in NEST (direct PyNEST API), to cross-check and benchmark the numba engine.
 
+Each cell type's NEST model and parameter names come from its registry entry (``CellType.nest``, snn/cells.py):
 IF_curr_exp -> ``iaf_psc_exp`` (exact integration; snn's 'exact' kernel is its update order), IF_cond_exp ->
 ``iaf_cond_exp`` (GSL RKF45 with adaptive steps inside each dt: snn's exponential-Euler step agrees to O(dt), see
 tests/reference), SpikeSourceArray -> ``spike_generator``. Synapses come from
@@ -16,6 +17,7 @@ import time
 
 import numpy as np
 
+from snn.cells import CATALOGUE
 from snn.errors import SpecError
 from snn.hardware.peer_result import PeerResult
 from snn.lowering import expand_projections
@@ -29,27 +31,30 @@ def _uniform(x):
 
 
 def _neuron_params(pop):
+    """(NEST model, {NEST parameter: value}) from the registry's translation of the population's cell type."""
+    ct = CATALOGUE[pop.cell_type]
+    if ct.nest is None:
+        raise SpecError(f"population {pop.label!r}: nest_ref does not support cell type {pop.cell_type!r} "
+                        f"(it has no NEST translation); supported: {nest_cell_types()}")
     p = pop.parameters()
-    common = dict(C_m=np.asarray(p["cm"], float) * 1000.0, tau_m=p["tau_m"], t_ref=p["tau_refrac"],
-                  E_L=p["v_rest"], V_reset=p["v_reset"], V_th=p["v_thresh"], I_e=np.asarray(p["i_offset"]) * 1000.0,
-                  tau_syn_ex=p["tau_syn_E"], tau_syn_in=p["tau_syn_I"])
-    if pop.cell_type == "IF_curr_exp":
-        return "iaf_psc_exp", common
-    if pop.cell_type == "IF_cond_exp":
-        common.pop("tau_m")
-        common.update(g_L=np.asarray(p["cm"], float) / np.asarray(p["tau_m"], float) * 1000.0,
-                      E_ex=p["e_rev_E"], E_in=p["e_rev_I"])
-        return "iaf_cond_exp", common
-    raise SpecError(f"population {pop.label!r}: nest_ref does not support cell type {pop.cell_type!r}")
+    params = {}
+    for name, nest_name, scale in ct.nest.params:
+        params[nest_name] = scale(p) if callable(scale) else np.asarray(p[name], float) * scale
+    return ct.nest.model, params
+
+
+def nest_cell_types():
+    """Cell types with a NEST translation."""
+    return sorted(k for k, ct in CATALOGUE.items() if ct.nest is not None)
 
 
 def _build(nest, net, record):
     nodes, recorders = {}, {}
     for pop in net.populations:
-        if pop.cell_type == "SpikeSourceArray":
+        if CATALOGUE[pop.cell_type].source == "fixed":
             st = pop.parameters()["spike_times"]
             per = [st] * pop.size if len(st) == 0 or np.ndim(st[0]) == 0 else list(st)
-            nodes[pop.label] = nest.Create("spike_generator", pop.size)
+            nodes[pop.label] = nest.Create(CATALOGUE[pop.cell_type].nest.model, pop.size)
             for node, times in zip(nodes[pop.label], per):
                 node.set(spike_times=sorted(float(t) for t in times))
             continue
@@ -58,9 +63,12 @@ def _build(nest, net, record):
         for name, value in params.items():
             u = _uniform(value)
             nodes[pop.label].set({name: u} if u is not None else {name: list(np.broadcast_to(value, (pop.size,)))})
-        v0 = np.broadcast_to(np.asarray(pop.initial_values.get("v", pop.parameters()["v_rest"]), float), (pop.size,))
-        u = _uniform(v0)
-        nodes[pop.label].set({"V_m": u} if u is not None else {"V_m": list(v0)})
+        ct = CATALOGUE[pop.cell_type]
+        for var, nest_var in ct.nest.state.items():
+            value = pop.initial_values.get(var, pop.parameters()[ct.state[var]])
+            v0 = np.broadcast_to(np.asarray(value, float), (pop.size,))
+            u = _uniform(v0)
+            nodes[pop.label].set({nest_var: u} if u is not None else {nest_var: list(v0)})
     for pop in net.populations:
         rec = nest.Create("spike_recorder")
         nest.Connect(nodes[pop.label], rec)
@@ -69,14 +77,12 @@ def _build(nest, net, record):
     for proj, pre, post, w, d in expand_projections(net):
         if not pre.size:
             continue
-        post_type = net.population(proj.post).cell_type
-        sign = -1.0 if proj.receptor_type == "inhibitory" else 1.0
-        scale = 1000.0        # nA -> pA (current synapses), uS -> nS (conductance synapses)
+        post_ct = CATALOGUE[net.population(proj.post).cell_type]
+        sign = -1.0 if proj.receptor_type == "inhibitory" else 1.0     # NEST: inhibitory weights are negative
         first_pre, first_post = nodes[proj.pre][0].global_id, nodes[proj.post][0].global_id
-        syn = {"synapse_model": "static_synapse", "weight": np.ascontiguousarray(sign * scale * w, float),
+        syn = {"synapse_model": "static_synapse",
+               "weight": np.ascontiguousarray(sign * post_ct.nest.weight_scale * w, float),
                "delay": np.ascontiguousarray(d * net.dt, float)}
-        if post_type not in ("IF_curr_exp", "IF_cond_exp"):
-            raise SpecError(f"projection {proj.name!r}: nest_ref cannot target {post_type!r}")
         nest.Connect(np.ascontiguousarray(pre + first_pre), np.ascontiguousarray(post + first_post),
                      "one_to_one", syn)
         n_syn += pre.size

@@ -49,7 +49,6 @@ Built = namedtuple("Built", "populations projections description record")
 # Multiply the spec's absolute A by this (and by 1/w_max where the value is "w_max") for each backend.
 STDP_A_SCALE = {"spinnaker": "absolute", "mock": "absolute", "nest": "per_w_max"}
 SIM_MODULES = {"spinnaker": "pyNN.spiNNaker", "nest": "pyNN.nest", "mock": "pyNN.mock"}
-_CURRENT_BASED = {"IF_curr_exp"}
 
 
 def backend_name(sim):
@@ -105,16 +104,16 @@ def describe(net, backend, inputs=None):
     backend = backend_name(backend)
     net.validate()
     inputs = dict(inputs or {})
-    unknown = set(inputs) - {p.label for p in net.populations if p.cell_type == "SpikeSourceInput"}
+    unknown = set(inputs) - {p.label for p in net.populations if CATALOGUE[p.cell_type].source == "input"}
     if unknown:
         raise SpecError(f"inputs given for {sorted(unknown)}, which are not SpikeSourceInput populations")
     pops = []
     for p in net.populations:
         ct = CATALOGUE[p.cell_type]
         d = dict(label=p.label, size=int(p.size), cell=ct.pynn_name, cell_type=p.cell_type)
-        if p.cell_type == "SpikeSourceArray":
+        if ct.source == "fixed":
             d["spike_times"] = _spike_lists(p.parameters()["spike_times"], p.size)
-        elif p.cell_type == "SpikeSourceInput":
+        elif ct.source == "input":
             d["spike_times"] = _spike_lists(inputs.get(p.label, []), p.size)
         else:
             d["params"] = {k: _scalar_or_list(v, p.size) for k, v in p.parameters().items()}
@@ -125,8 +124,8 @@ def describe(net, backend, inputs=None):
         pops.append(d)
     projs, conns = [], []
     for proj, pre, post, w, d in expand_projections(net):
-        post_type = net.population(proj.post).cell_type
-        sign = -1.0 if (proj.receptor_type == "inhibitory" and post_type in _CURRENT_BASED
+        post_ct = CATALOGUE[net.population(proj.post).cell_type]
+        sign = -1.0 if (proj.receptor_type == "inhibitory" and post_ct.current_based
                         and proj.plasticity is None) else 1.0
         if proj.plasticity is not None:
             w = np.clip(w, proj.plasticity.w_min, proj.plasticity.w_max)

@@ -20,6 +20,7 @@ import numpy as np
 
 from snn.engine import Simulator
 from snn.errors import SpecError
+from snn.validate import check_int
 
 from .ca3_cam import MEMORY_POPULATIONS, OUTPUT, build_cam, check_sizes
 
@@ -55,12 +56,6 @@ class Operation:
         return f"{self.op} {what} at t={self.time} ms"
 
 
-def _int(value, what):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise SpecError(f"{what}={value!r} must be an integer")
-    return int(value)
-
-
 class CAM:
     """A content-addressable memory of ``cue_size`` addresses of ``content_size`` bits, simulated by the CA3 CAM
     network. Build a schedule with ``learn``/``recall_cue``/``recall_content`` (or ``add``/``extend`` with dicts),
@@ -80,7 +75,7 @@ class CAM:
         return last.time + SPACING_MS[last.op]
 
     def _cue(self, cue, where):
-        cue = _int(cue, f"{where}: cue")
+        cue = check_int(f"{where}: cue", cue)
         if not 0 <= cue < self.cue_size:
             raise SpecError(f"{where}: cue={cue} is out of range; cues are 0..{self.cue_size - 1}")
         return cue
@@ -90,7 +85,7 @@ class CAM:
             raise SpecError(f"{where}: content={bits!r} must be a list of bit indices")
         out = set()
         for b in bits:
-            b = _int(b, f"{where}: content bit")
+            b = check_int(f"{where}: content bit", b)
             if not 0 <= b < self.content_size:
                 raise SpecError(f"{where}: content bit {b} is out of range; bits are 0..{self.content_size - 1}")
             out.add(b)
@@ -105,7 +100,7 @@ class CAM:
         if time is None:
             time = earliest
         else:
-            time = _int(time, f"{where}: time")
+            time = check_int(f"{where}: time", time)
             if time < 0:
                 raise SpecError(f"{where}: time={time} ms must be >= 0")
             if time < earliest:

@@ -1,101 +1,112 @@
-"""The catalogue of cell types: one entry per model, with PyNN names, defaults (PyNN units: ms, mV, nF, nA) and
-how the parameters lower to the per-neuron coefficients (``coefs[row, neuron]``) that the kernels read.
+"""The catalogue of cell types and spike sources: one registry entry per model (``snn/registry.py`` says what an
+entry holds). Parameters use PyNN's names, defaults and units (ms, mV, nF, nA, uS).
 
-A new cell type = one entry here + its step in ``snn/kernels/neurons.py`` + one test against a naive version.
+Adding a cell type (docs/concepts.md, "Adding a cell type"): one entry here (parameters, state, coefficient layout
+and lowering, kernel per schedule, translations), its step in ``snn/kernels/`` and one test against an independent
+reference. Nothing else in snn lists cell types.
 """
-from dataclasses import dataclass, field
 import math
 
 import numpy as np
 
-from .errors import SpecError
+from .registry import (CATALOGUE, SOURCE, Brian2Model, CellType, NestModel, Param, n_coefficients,  # noqa: F401
+                       register)
 
-# Model ids the kernels dispatch on (one branch per population, not per neuron).
-SOURCE, IF_CURR_EXP, IF_COND_EXP, NALSM_LIF = 0, 1, 2, 3
-
-# Rows of the coefficient table ``coefs[row, neuron]`` (each coefficient's values over the neurons are contiguous,
-# so that the neuron loops stream them; a population whose values are uniform is read as scalars). A model uses the rows
-# it needs; the meaning is fixed per model and schedule.
-N_COEF = 12
-C_V_REST, C_V_RESET, C_V_THRESH, C_REF_STEPS = 0, 1, 2, 3
-# IF_curr_exp, 'exact' schedule (NEST iaf_psc_exp propagators, V relative to v_rest)
-C_P22, C_P21E, C_P21I, C_P11E, C_P11I, C_DRIFT = 4, 5, 6, 7, 8, 9
-# IF_cond_exp, 'exact' schedule (exponential Euler in V with the conductances of the step start; exact decay of g)
-C_G_L, C_E_REV_E, C_E_REV_I, C_DT_CM, C_I_OFFSET_COND = 4, 5, 6, 9, 10
-# 'spinnaker' schedule (sPyNNaker closed-form LIF, exponential synapse with `init` input scaling)
-C_EXP_TM, C_R, C_INIT_E, C_INIT_I, C_DECAY_E, C_DECAY_I, C_I_OFFSET = 4, 5, 6, 7, 8, 9, 10
-# NALSM_LIF ('nalsm' schedule): Euler leak dt/tau_m and bias per step
-C_NL_LEAK, C_NL_BIAS = 4, 5
+_PYNN_ALL = ("spinnaker", "nest", "mock")
+_LIF = dict(cm=Param(1.0, "nF", ">0"), tau_m=Param(20.0, "ms", ">0"), tau_refrac=Param(0.1, "ms", ">=0"),
+            v_rest=Param(-65.0, "mV"), v_reset=Param(-65.0, "mV"), v_thresh=Param(-50.0, "mV"),
+            i_offset=Param(0.0, "nA"))
+_SYN = dict(tau_syn_E=Param(5.0, "ms", ">0"), tau_syn_I=Param(5.0, "ms", ">0"))
+# NEST names of the LIF parameters (pyNN/nest/standardmodels/cells.py translations)
+_NEST_LIF = (("cm", "C_m", 1000.0), ("tau_m", "tau_m", 1.0), ("tau_refrac", "t_ref", 1.0), ("v_rest", "E_L", 1.0),
+             ("v_reset", "V_reset", 1.0), ("v_thresh", "V_th", 1.0), ("i_offset", "I_e", 1000.0))
+_NEST_SYN = (("tau_syn_E", "tau_syn_ex", 1.0), ("tau_syn_I", "tau_syn_in", 1.0))
+_B2_LIF = ("v_rest", "tau_m", "c_m", "i_offset", "v_thresh", "v_reset")
 
 
-@dataclass(frozen=True)
-class CellType:
-    name: str
-    model_id: int
-    defaults: dict
-    state: dict = field(default_factory=dict)      # state variable -> parameter that gives its default initial value
-    pynn_name: str = None
-    is_source: bool = False
-    schedules: tuple = ("exact", "spinnaker")
-    signed_weights: bool = False   # one current: incoming weights carry their sign (negative allowed)
-    doc: str = ""
-    check: object = None           # check(params, dt) -> list of problems beyond the generic ones (or None)
+def ref_steps(tau_refrac, dt):
+    """NEST counts ceil(t_ref / h) refractory steps (a 0.1 ms t_ref at h = 1 ms holds V for one step; checked
+    against iaf_psc_exp in tests/backends/test_nest.py); sPyNNaker likewise ceil(tau_refrac / ts)."""
+    return math.ceil(tau_refrac / dt - 1e-9)
 
 
 def _p21(tau_syn, tau_m, cm, dt):
-    """NEST's propagator from a synaptic current to V (iaf_psc_exp), with the tau_syn == tau_m limit."""
+    """NEST's propagator from an exponential synaptic current to V (iaf_psc_exp), with the tau_syn == tau_m
+    limit."""
     if abs(tau_m - tau_syn) < 1e-12 * tau_m:
         return dt / cm * math.exp(-dt / tau_m)
     return tau_syn * tau_m / (cm * (tau_m - tau_syn)) * (math.exp(-dt / tau_m) - math.exp(-dt / tau_syn))
 
 
+def _thresholds(p):
+    return dict(v_rest=p["v_rest"], v_reset=p["v_reset"], v_thresh=p["v_thresh"])
+
+
 def lower_if_curr_exp(p, dt, schedule):
-    """Coefficient row for IF_curr_exp parameters ``p`` (dict of floats) under the given schedule."""
-    c = np.zeros(N_COEF)
-    c[C_V_REST], c[C_V_RESET], c[C_V_THRESH] = p["v_rest"], p["v_reset"], p["v_thresh"]
+    """IF_curr_exp coefficients. 'exact': NEST iaf_psc_exp propagators (V relative to v_rest); 'spinnaker':
+    sPyNNaker's closed-form LIF and exponential synapse with its `init` input scaling."""
+    c = dict(_thresholds(p), ref_steps=ref_steps(p["tau_refrac"], dt))
     if schedule == "spinnaker":
-        c[C_REF_STEPS] = math.ceil(p["tau_refrac"] / dt - 1e-9)          # sPyNNaker: ceil(tau_refrac / ts)
-        c[C_EXP_TM] = math.exp(-dt / p["tau_m"])
-        c[C_R] = p["tau_m"] / p["cm"]
-        for col_init, col_decay, tau in ((C_INIT_E, C_DECAY_E, p["tau_syn_E"]), (C_INIT_I, C_DECAY_I, p["tau_syn_I"])):
-            c[col_decay] = math.exp(-dt / tau)
-            c[col_init] = tau / dt * (1.0 - c[col_decay])                  # sPyNNaker's `init` input scaling
-        c[C_I_OFFSET] = p["i_offset"]
-    else:
-        # NEST counts ceil(t_ref / h) refractory steps (a 0.1 ms t_ref at h = 1 ms holds V for one step; checked
-        # against iaf_psc_exp in tests/backends/test_nest.py)
-        c[C_REF_STEPS] = math.ceil(p["tau_refrac"] / dt - 1e-9)
-        c[C_P22] = math.exp(-dt / p["tau_m"])
-        c[C_P21E] = _p21(p["tau_syn_E"], p["tau_m"], p["cm"], dt)
-        c[C_P21I] = _p21(p["tau_syn_I"], p["tau_m"], p["cm"], dt)
-        c[C_P11E] = math.exp(-dt / p["tau_syn_E"])
-        c[C_P11I] = math.exp(-dt / p["tau_syn_I"])
-        c[C_DRIFT] = p["i_offset"] * p["tau_m"] / p["cm"] * (1.0 - c[C_P22])
-    return c
+        c.update(exp_tm=math.exp(-dt / p["tau_m"]), r=p["tau_m"] / p["cm"])
+        for x, tau in (("e", p["tau_syn_E"]), ("i", p["tau_syn_I"])):
+            c[f"decay_{x}"] = math.exp(-dt / tau)
+            c[f"init_{x}"] = tau / dt * (1.0 - c[f"decay_{x}"])              # sPyNNaker's `init` input scaling
+        c["i_offset"] = p["i_offset"]
+        return c
+    p22 = math.exp(-dt / p["tau_m"])
+    return dict(c, p22=p22, p21e=_p21(p["tau_syn_E"], p["tau_m"], p["cm"], dt),
+                p21i=_p21(p["tau_syn_I"], p["tau_m"], p["cm"], dt), p11e=math.exp(-dt / p["tau_syn_E"]),
+                p11i=math.exp(-dt / p["tau_syn_I"]), drift=p["i_offset"] * p["tau_m"] / p["cm"] * (1.0 - p22))
 
 
 def lower_if_cond_exp(p, dt, schedule):
-    """Coefficient row for IF_cond_exp (conductances in uS, g_L = cm / tau_m); 'exact' schedule only."""
-    c = np.zeros(N_COEF)
-    c[C_V_REST], c[C_V_RESET], c[C_V_THRESH] = p["v_rest"], p["v_reset"], p["v_thresh"]
-    c[C_REF_STEPS] = round(p["tau_refrac"] / dt)
-    c[C_G_L] = p["cm"] / p["tau_m"]
-    c[C_E_REV_E], c[C_E_REV_I] = p["e_rev_E"], p["e_rev_I"]
-    c[C_P11E] = math.exp(-dt / p["tau_syn_E"])
-    c[C_P11I] = math.exp(-dt / p["tau_syn_I"])
-    c[C_DT_CM] = dt / p["cm"]
-    c[C_I_OFFSET_COND] = p["i_offset"]
-    return c
+    """IF_cond_exp coefficients (conductances in uS, g_L = cm / tau_m); 'exact' schedule."""
+    return dict(_thresholds(p), ref_steps=round(p["tau_refrac"] / dt), g_l=p["cm"] / p["tau_m"],
+                e_rev_e=p["e_rev_E"], e_rev_i=p["e_rev_I"], p11e=math.exp(-dt / p["tau_syn_E"]),
+                p11i=math.exp(-dt / p["tau_syn_I"]), dt_cm=dt / p["cm"], i_offset=p["i_offset"])
 
 
 def lower_nalsm_lif(p, dt, schedule):
-    """Coefficient row of NALSM_LIF (discrete-time Euler LIF, specs/nalsm.md 1.4)."""
-    c = np.zeros(N_COEF)
-    c[C_V_RESET], c[C_V_THRESH] = p["v_reset"], p["v_thresh"]
-    c[C_REF_STEPS] = round(p["tau_refrac"] / dt)
-    c[C_NL_LEAK] = dt / p["tau_m"]
-    c[C_NL_BIAS] = p["i_offset"]
+    """NALSM_LIF coefficients (discrete-time Euler LIF, specs/nalsm.md 1.4): leak dt / tau_m, bias per step."""
+    return dict(v_reset=p["v_reset"], v_thresh=p["v_thresh"], ref_steps=round(p["tau_refrac"] / dt),
+                leak=dt / p["tau_m"], bias=p["i_offset"])
+
+
+def _p30(p, dt):
+    """NEST's propagator from a constant current to V: -tau_m / C_m * expm1(-h / tau_m) (iaf_psc_alpha.cpp,
+    iaf_psc_delta.cpp), times i_offset."""
+    return -p["tau_m"] / p["cm"] * math.expm1(-dt / p["tau_m"]) * p["i_offset"]
+
+
+def _alpha_p31_p32(tau_syn, tau_m, cm, h):
+    """NEST's IAFPropagatorAlpha (libnestutil/iaf_propagator.cpp): the propagators from dI (P31) and I (P32) of
+    an alpha-shaped current to V, with the singular limit tau_syn == tau_m."""
+    if abs(tau_m - tau_syn) < 1e-12 * tau_m:
+        e = math.exp(-h / tau_m)
+        return 0.5 * h * h / cm * e, h / cm * e
+    beta = tau_syn * tau_m / (tau_m - tau_syn)
+    gamma = beta / cm
+    exp_syn, expm1_beta = math.exp(-h / tau_syn), math.expm1(h / beta)
+    return gamma * exp_syn * (beta * expm1_beta - h), gamma * exp_syn * expm1_beta
+
+
+def lower_if_curr_alpha(p, dt, schedule):
+    """IF_curr_alpha coefficients: NEST iaf_psc_alpha's exact propagators (V relative to v_rest); an arrival w
+    (nA) adds w e / tau_syn to dI, so that the current peaks at w after tau_syn."""
+    c = dict(_thresholds(p), ref_steps=ref_steps(p["tau_refrac"], dt), p33=math.exp(-dt / p["tau_m"]),
+             drift=_p30(p, dt))
+    for x, tau in (("e", p["tau_syn_E"]), ("i", p["tau_syn_I"])):
+        c[f"p31{x}"], c[f"p32{x}"] = _alpha_p31_p32(tau, p["tau_m"], p["cm"], dt)
+        c[f"p11{x}"] = math.exp(-dt / tau)
+        c[f"p21{x}"] = dt * c[f"p11{x}"]
+        c[f"init_{x}"] = math.e / tau
     return c
+
+
+def lower_if_curr_delta(p, dt, schedule):
+    """IF_curr_delta coefficients: NEST iaf_psc_delta's exact decay (V relative to v_rest)."""
+    return dict(_thresholds(p), ref_steps=ref_steps(p["tau_refrac"], dt), p33=math.exp(-dt / p["tau_m"]),
+                drift=_p30(p, dt))
 
 
 def check_poisson(p, dt):
@@ -114,54 +125,121 @@ def check_poisson(p, dt):
     return out
 
 
-CATALOGUE = {
-    "IF_curr_exp": CellType(
-        "IF_curr_exp", IF_CURR_EXP,
-        defaults=dict(cm=1.0, tau_m=20.0, tau_refrac=0.1, tau_syn_E=5.0, tau_syn_I=5.0,
-                      v_rest=-65.0, v_reset=-65.0, v_thresh=-50.0, i_offset=0.0),
-        state=dict(v="v_rest"), pynn_name="IF_curr_exp",
-        doc="Leaky integrate-and-fire, exponential current synapses. 'exact': NEST iaf_psc_exp propagators; "
-            "'spinnaker': sPyNNaker's closed-form step with `init` input scaling."),
-    "IF_cond_exp": CellType(
-        "IF_cond_exp", IF_COND_EXP,
-        defaults=dict(cm=1.0, tau_m=20.0, tau_refrac=0.1, tau_syn_E=5.0, tau_syn_I=5.0, v_rest=-65.0,
-                      v_reset=-65.0, v_thresh=-50.0, i_offset=0.0, e_rev_E=0.0, e_rev_I=-70.0),
-        state=dict(v="v_rest"), pynn_name="IF_cond_exp", schedules=("exact",),
-        doc="Leaky integrate-and-fire, exponential conductance synapses (weights in uS). 'exact' schedule: "
-            "V by exponential Euler with the conductances of the step start (brian2's 'exponential_euler'), "
-            "conductances decay exactly, then take this step's arrivals (NEST iaf_cond_exp order)."),
-    "NALSM_LIF": CellType(
-        "NALSM_LIF", NALSM_LIF,
-        defaults=dict(tau_m=64.0, v_thresh=20.0, v_reset=0.0, tau_refrac=2.0, i_offset=0.0),
-        state=dict(v="v_reset"), pynn_name=None, schedules=("nalsm",), signed_weights=True,
-        doc="Discrete-time LIF of the NALSM code (dimensionless 'mV', steps of dt): v <- v + I_syn + I_ext + "
-            "i_offset - v*dt/tau_m; spike when v >= v_thresh outside the refractory count (V keeps integrating "
-            "while refractory), reset to v_reset. I_syn = sum_j w_ij exp(-age_j), age_j the steps since the "
-            "last spike of presynaptic neuron j. Weights are signed (one current); spikes of spike sources "
-            "arrive as one-step pulses I_ext = weight. Runs in the 'nalsm' schedule."),
-    "SpikeSourceArray": CellType(
-        "SpikeSourceArray", SOURCE, defaults=dict(spike_times=()), pynn_name="SpikeSourceArray", is_source=True,
-        schedules=("exact", "spinnaker", "nalsm"),
-        doc="Fixed spike times (ms) per neuron: a list of lists, or one list shared by all neurons."),
-    "SpikeSourcePoisson": CellType(
-        "SpikeSourcePoisson", SOURCE, defaults=dict(rate=1.0, start=0.0, duration=1e9),
-        pynn_name="SpikeSourcePoisson", is_source=True, check=check_poisson,
-        doc="Poisson spike source (PyNN's names and defaults, but duration 1e9 ms, the largest magnitude a "
-            "parameter may take, for PyNN's 1e10): ``rate`` Hz, spikes stamped in [start, start + "
-            "duration) ms. Each step is a Bernoulli trial of probability rate * dt / 1000 (at most one spike per "
-            "step), drawn as geometric gaps between spikes from the counter RNG: the same seed gives the same "
-            "spikes whatever the batch or threads."),
-    "SpikeSourceInput": CellType(
-        "SpikeSourceInput", SOURCE, defaults={}, pynn_name="SpikeSourceArray", is_source=True,
-        schedules=("exact", "spinnaker", "nalsm"),
-        doc="Spikes given per sample at run time (``stimuli=``): dense events or per-step Bernoulli rates."),
-}
+register(CellType(
+    "IF_curr_exp", parameters={**_LIF, **_SYN}, state=dict(v="v_rest"), pynn_name="IF_curr_exp",
+    pynn_backends=_PYNN_ALL, schedules=("exact", "spinnaker"), synapse_state=("i_e", "i_i"),
+    coefficients={"exact": ("v_rest", "v_reset", "v_thresh", "ref_steps", "p22", "p21e", "p21i", "p11e", "p11i",
+                            "drift"),
+                  "spinnaker": ("v_rest", "v_reset", "v_thresh", "ref_steps", "exp_tm", "r", "init_e", "init_i",
+                                "decay_e", "decay_i", "i_offset")},
+    lower=lower_if_curr_exp, kernels={"exact": "neurons.if_curr_exp_exact",
+                                      "spinnaker": "neurons.if_curr_exp_spinnaker"},
+    nest=NestModel("iaf_psc_exp", _NEST_LIF + _NEST_SYN, dict(v="V_m")),
+    brian2=Brian2Model("""
+dv/dt = (v_rest - v) / tau_m + (ie - ii + i_offset) / c_m : volt (unless refractory)
+die/dt = -ie / tau_syn_E : amp
+dii/dt = -ii / tau_syn_I : amp
+""", "exact", _B2_LIF + ("tau_syn_E", "tau_syn_I"), rename=dict(c_m="cm"),
+        receptors=dict(excitatory="ie_post += w_syn", inhibitory="ii_post += w_syn"), weight_unit="nA"),
+    doc="Leaky integrate-and-fire, exponential current synapses. 'exact': NEST iaf_psc_exp propagators; "
+        "'spinnaker': sPyNNaker's closed-form step with `init` input scaling."))
 
-LOWER = {"IF_curr_exp": lower_if_curr_exp, "IF_cond_exp": lower_if_cond_exp, "NALSM_LIF": lower_nalsm_lif}
+register(CellType(
+    "IF_cond_exp", parameters={**_LIF, **_SYN, "e_rev_E": Param(0.0, "mV"), "e_rev_I": Param(-70.0, "mV")},
+    state=dict(v="v_rest"), pynn_name="IF_cond_exp", schedules=("exact",), synapse_state=("g_e", "g_i"),
+    weight_unit="uS",
+    coefficients={"exact": ("v_rest", "v_reset", "v_thresh", "ref_steps", "g_l", "e_rev_e", "e_rev_i", "p11e",
+                            "p11i", "dt_cm", "i_offset")},
+    lower=lower_if_cond_exp, kernels={"exact": "neurons.if_cond_exp_exact"},
+    nest=NestModel("iaf_cond_exp", tuple(t for t in _NEST_LIF if t[0] != "tau_m") + _NEST_SYN + (
+        ("tau_m", "g_L", lambda p: np.asarray(p["cm"], float) / np.asarray(p["tau_m"], float) * 1000.0),
+        ("e_rev_E", "E_ex", 1.0), ("e_rev_I", "E_in", 1.0)), dict(v="V_m")),
+    brian2=Brian2Model("""
+dv/dt = (g_L * (v_rest - v) + ge * (e_rev_E - v) + gi * (e_rev_I - v) + i_offset) / c_m : volt (unless refractory)
+dge/dt = -ge / tau_syn_E : siemens
+dgi/dt = -gi / tau_syn_I : siemens
+""", "exponential_euler", _B2_LIF + ("tau_syn_E", "tau_syn_I", "e_rev_E", "e_rev_I", "g_L"), rename=dict(c_m="cm"),
+        derived=dict(g_L=(lambda p: np.asarray(p["cm"], float) / np.asarray(p["tau_m"], float), "uS")),
+        receptors=dict(excitatory="ge_post += w_syn", inhibitory="gi_post += w_syn"), weight_unit="uS"),
+    doc="Leaky integrate-and-fire, exponential conductance synapses (weights in uS). 'exact' schedule: "
+        "V by exponential Euler with the conductances of the step start (brian2's 'exponential_euler'), "
+        "conductances decay exactly, then take this step's arrivals (NEST iaf_cond_exp order)."))
+
+register(CellType(
+    "NALSM_LIF", parameters=dict(tau_m=Param(64.0, "ms", ">0"), v_thresh=Param(20.0, "mV"), v_reset=Param(0.0, "mV"),
+                                 tau_refrac=Param(2.0, "ms", ">=0"), i_offset=Param(0.0, "mV")),
+    state=dict(v="v_reset"), schedules=("nalsm",), signed_weights=True, weight_unit="mV",
+    coefficients={"nalsm": ("v_reset", "v_thresh", "ref_steps", "leak", "bias")}, lower=lower_nalsm_lif,
+    refusal=("NALSM_LIF (signed single-current LIF of the NALSM code) is no PyNN standard cell type",
+             "IF_curr_exp with excitatory/inhibitory receptors (the random liquid, snn.models.random_liquid), "
+             "static weights"),
+    doc="Discrete-time LIF of the NALSM code (dimensionless 'mV', steps of dt): v <- v + I_syn + I_ext + "
+        "i_offset - v*dt/tau_m; spike when v >= v_thresh outside the refractory count (V keeps integrating "
+        "while refractory), reset to v_reset. I_syn = sum_j w_ij exp(-age_j), age_j the steps since the "
+        "last spike of presynaptic neuron j. Weights are signed (one current); spikes of spike sources "
+        "arrive as one-step pulses I_ext = weight. Runs in the 'nalsm' schedule."))
+
+register(CellType(
+    "IF_curr_alpha", parameters={**_LIF, **_SYN}, state=dict(v="v_rest"), pynn_name="IF_curr_alpha",
+    pynn_backends=_PYNN_ALL, schedules=("exact",), synapse_state=("i_e", "i_i", "di_e", "di_i"),
+    coefficients={"exact": ("v_rest", "v_reset", "v_thresh", "ref_steps", "p33", "p31e", "p32e", "p31i", "p32i",
+                            "p11e", "p21e", "p11i", "p21i", "init_e", "init_i", "drift")},
+    lower=lower_if_curr_alpha, kernels={"exact": "neurons.if_curr_alpha_exact"},
+    nest=NestModel("iaf_psc_alpha", _NEST_LIF + _NEST_SYN, dict(v="V_m")),
+    brian2=Brian2Model("""
+dv/dt = (v_rest - v) / tau_m + (ie - ii + i_offset) / c_m : volt (unless refractory)
+die/dt = (e * ye - ie) / tau_syn_E : amp
+dye/dt = -ye / tau_syn_E : amp
+dii/dt = (e * yi - ii) / tau_syn_I : amp
+dyi/dt = -yi / tau_syn_I : amp
+""", "exact", _B2_LIF + ("tau_syn_E", "tau_syn_I"), rename=dict(c_m="cm"),
+        receptors=dict(excitatory="ye_post += w_syn", inhibitory="yi_post += w_syn"), weight_unit="nA"),
+    doc="Leaky integrate-and-fire, alpha-shaped current synapses (a weight w in nA gives the current "
+        "w t / tau_syn e^(1 - t / tau_syn), peaking at w after tau_syn). 'exact' schedule: NEST iaf_psc_alpha's "
+        "exact propagators and update order."))
+
+register(CellType(
+    "IF_curr_delta", parameters=dict(_LIF), state=dict(v="v_rest"), pynn_name="IF_curr_delta",
+    pynn_backends=("spinnaker", "nest"), schedules=("exact",), weight_unit="mV",   # pyNN.mock 0.13: no delta
+    coefficients={"exact": ("v_rest", "v_reset", "v_thresh", "ref_steps", "p33", "drift")},
+    lower=lower_if_curr_delta, kernels={"exact": "neurons.if_curr_delta_exact"},
+    nest=NestModel("iaf_psc_delta", _NEST_LIF, dict(v="V_m"), weight_scale=1.0),
+    # no brian2 translation: brian2 applies on_pre after the threshold test of the step (one step late), and
+    # moving the pathway before the thresholds shifts its spike queue by one step
+    doc="Leaky integrate-and-fire, delta synapses: a weight w (mV) makes V jump by w in the step it arrives; "
+        "arrivals during the refractory period are discarded. 'exact' schedule: NEST iaf_psc_delta's exact "
+        "decay and update order (refractory_input False, no V_min)."))
+
+register(CellType(
+    "SpikeSourceArray", parameters=dict(spike_times=Param((), "ms")), pynn_name="SpikeSourceArray",
+    pynn_backends=_PYNN_ALL, source="fixed", schedules=("exact", "spinnaker", "nalsm"),
+    nest=NestModel("spike_generator"),
+    doc="Fixed spike times (ms) per neuron: a list of lists, or one list shared by all neurons."))
+
+register(CellType(
+    "SpikeSourcePoisson", parameters=dict(rate=Param(1.0, "Hz"), start=Param(0.0, "ms"), duration=Param(1e9, "ms")),
+    pynn_name="SpikeSourcePoisson", pynn_backends=_PYNN_ALL, source="poisson", check=check_poisson,
+    schedules=("exact", "spinnaker"),
+    doc="Poisson spike source (PyNN's names and defaults, but duration 1e9 ms, the largest magnitude a "
+        "parameter may take, for PyNN's 1e10): ``rate`` Hz, spikes stamped in [start, start + "
+        "duration) ms. Each step is a Bernoulli trial of probability rate * dt / 1000 (at most one spike per "
+        "step), drawn as geometric gaps between spikes from the counter RNG: the same seed gives the same "
+        "spikes whatever the batch or threads."))
+
+register(CellType(
+    "SpikeSourceInput", parameters={}, pynn_name="SpikeSourceArray", pynn_backends=_PYNN_ALL, source="input",
+    schedules=("exact", "spinnaker", "nalsm"),
+    doc="Spikes given per sample at run time (``stimuli=``): dense events or per-step Bernoulli rates."))
+
+NALSM_LIF = CATALOGUE["NALSM_LIF"].model_id
+N_COEF = n_coefficients()
 
 
-def cell_type(name):
-    try:
-        return CATALOGUE[name]
-    except KeyError:
-        raise SpecError(f"unknown cell type {name!r}; the catalogue has {', '.join(sorted(CATALOGUE))}") from None
+def coefficient_column(name, params, dt, schedule):
+    """The (N_COEF,) coefficient column of cell type ``name`` for scalar ``params`` (rows in its named layout)."""
+    ct = CATALOGUE[name]
+    values = ct.lower(params, dt, schedule)
+    col = np.zeros(N_COEF)
+    for k, coef_name in enumerate(ct.coefficients[schedule]):
+        col[k] = values[coef_name]
+    return col

@@ -19,10 +19,10 @@ import time
 import numba
 import numpy as np
 
-from .cells import LOWER
+from .cells import coefficient_column
 from .errors import SpecError
 from .kernels.compact_build import count_rows, fill_rows, group_by_delay
-from .kernels.compact_run import poisson_cdf, run_compact
+from .kernels.compact_run import CELL_TYPE, poisson_cdf, run_compact
 from .kernels.rng import stream_key
 from .resources import ResourceError, memory_limit
 from .spec import Network
@@ -106,8 +106,8 @@ class CompactNetwork:
         spec = Network(tuple(populations), (), dt=dt, schedule="exact", seed=seed).validate()
         probs = []
         for p in spec.populations:
-            if p.cell_type != "IF_curr_exp":
-                probs.append(f"population {p.label!r}: CompactNetwork runs IF_curr_exp only, not {p.cell_type!r}")
+            if p.cell_type != CELL_TYPE:
+                probs.append(f"population {p.label!r}: CompactNetwork runs {CELL_TYPE} only, not {p.cell_type!r}")
             elif any(np.ndim(v) for v in p.parameters().values()):
                 probs.append(f"population {p.label!r}: CompactNetwork needs scalar parameters")
         sizes = {p.label: p.size for p in spec.populations}
@@ -141,8 +141,9 @@ class CompactNetwork:
                                 f"overrides it)")
         t0 = time.perf_counter()
         self.coefs = np.ascontiguousarray(np.concatenate(
-            [np.repeat(LOWER["IF_curr_exp"]({k: float(v) for k, v in p.parameters().items()}, dt, "exact")[:, None],
-                       p.size, axis=1) for p in self.populations], axis=1), self.dtype)
+            [np.repeat(coefficient_column(p.cell_type, {k: float(v) for k, v in p.parameters().items()}, dt,
+                                          "exact")[:, None], p.size, axis=1) for p in self.populations], axis=1),
+            self.dtype)
         self.pop_uniform = np.ones(len(self.populations), np.bool_)
         self.v0 = np.concatenate([np.broadcast_to(np.asarray(p.initial_values.get("v", p.parameters()["v_rest"]),
                                                              float), (p.size,)) for p in self.populations])

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .errors import SpecError
+from .validate import MAX_MAGNITUDE, check_flag, check_real
 
 
 @dataclass(frozen=True)
@@ -21,26 +22,8 @@ class Connections:
     delays: np.ndarray = None
 
 
-def _real(owner, name, lo=None, hi=None, lo_open=False):
-    """Field ``name`` of a connector as a finite float in [lo, hi] (or (lo, hi] with lo_open); else SpecError."""
-    v = getattr(owner, name)
-    where = f"{type(owner).__name__} {name}={v!r}"
-    if isinstance(v, (bool, np.bool_, str, bytes)) or v is None:
-        raise SpecError(f"{where} must be a number")
-    try:
-        x = float(v)
-    except (TypeError, ValueError, OverflowError):
-        raise SpecError(f"{where} must be a number") from None
-    if x != x or x in (float("inf"), float("-inf")) or (lo is not None and (x <= lo if lo_open else x < lo)) or \
-            (hi is not None and x > hi):
-        fmt = lambda b: f"{b:g}" if b != int(b) or abs(b) >= 1e6 else str(int(b))  # noqa: E731
-        raise SpecError(f"{where} must lie in {'(' if lo_open else '['}{fmt(lo)}, {fmt(hi)}]")
-    return x
-
-
 def _flag(owner, name):
-    if not isinstance(getattr(owner, name), (bool, np.bool_)):
-        raise SpecError(f"{type(owner).__name__} {name}={getattr(owner, name)!r} must be True or False")
+    check_flag(f"{type(owner).__name__} {name}", getattr(owner, name))
 
 
 def _no_self(pre, post, allow):
@@ -78,7 +61,7 @@ class FixedProbability:
     allow_self_connections: bool = True
 
     def __post_init__(self):
-        _real(self, "p", 0.0, 1.0)
+        check_real(f"{type(self).__name__} p", self.p, 0.0, 1.0)
         _flag(self, "allow_self_connections")
 
     def connect(self, n_pre, n_post, rng, pre_pos=None, post_pos=None):
@@ -132,8 +115,8 @@ class DistanceDependent:
     allow_self_connections: bool = False
 
     def __post_init__(self):
-        _real(self, "C", 0.0, 1e9)
-        _real(self, "lam", 0.0, 1e9, lo_open=True)
+        check_real("DistanceDependent C", self.C, 0.0, MAX_MAGNITUDE)
+        check_real("DistanceDependent lam", self.lam, 0.0, MAX_MAGNITUDE, lo_open=True)
         _flag(self, "allow_self_connections")
 
     def connect(self, n_pre, n_post, rng, pre_pos=None, post_pos=None):

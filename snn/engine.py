@@ -8,25 +8,24 @@ Spike times are stamped where the schedule puts them: 'spinnaker' at the tick t 
 'exact' at the end of the step (t + 1) * dt, as NEST does. Same seed, same spikes, whatever the batch size,
 chunking or thread count: every random draw is a function of (seed, global sample index, step, neuron).
 """
-import math
 
-import numba
 import numpy as np
 
-from .cells import CATALOGUE
 from .errors import NumericalError, SpecError
-from .kernels.schedules import EXACT, SPINNAKER, run_batch, run_serial
-from .lowering import STAMP_OFFSET, lower
-from .monitors import ProbePlan, Result, non_finite_error, run_in_chunks
+from .lowering import lower
+from .monitors import Result
+from .registry import SCHEDULE_IDS  # noqa: F401 (re-exported: the generic schedules' ids)
 from .resources import check_run, estimate_run, memory_limit
-from .stimuli import lower_stimuli, take_samples
+from .schedules import schedule_for
+from .stimuli import lower_stimuli
+from .validate import check_run_args, finite_array
 
-SCHEDULE_IDS = {"exact": EXACT, "spinnaker": SPINNAKER}
 
 
 class Simulator:
     """A network lowered to arrays, ready to run. ``dtype``: float32 or float64 state and weights.
-    ``record``: labels of populations whose spike times are kept (None: all; counts are always kept)."""
+    ``record``: labels of populations whose spike times are kept (None: all; counts are always kept).
+    ``schedule``: the object that owns the run of ``net.schedule`` (``snn.schedules``)."""
 
     def __init__(self, net, dtype=np.float64, record=None):
         if np.dtype(dtype) not in (np.float32, np.float64):
@@ -34,38 +33,34 @@ class Simulator:
         self.net = net
         self.dtype = np.dtype(dtype)
         self.lowered, self.initial_plastic_weights, self.synapses, self.offsets = lower(net, self.dtype, record)
-        self._ext = None
-        if net.schedule == "nalsm":   # its own kernel and extra arrays: snn/schedule_nalsm.py
-            from .schedule_nalsm import lower_extras
-            self._ext = lower_extras(net, self.lowered, self.offsets)
+        self.schedule = schedule_for(self)
 
     def run(self, duration, batch=1, stimuli=None, seed=0, sample_offset=0, plastic_weights=None,
-            chunk=None, progress=False, carry_over=False, traces=None, record_v=None, record_weights=None,
-            every=1, memory_limit=None, keep_weights=True, calcium=None):
+            chunk=None, progress=False, memory_limit=None, **options):
         """Simulate ``batch`` independent samples for ``duration`` ms.
 
+        Options of every schedule:
         stimuli: {label: array} for ``SpikeSourceInput`` populations: a bool array (batch or 1, size, steps) of
         spikes per step, or a float array (batch or 1, size) of per-step spike probabilities (Bernoulli).
         plastic_weights: start values of the plastic synapses, (n_plastic,) or (batch, n_plastic); default: the
         network's initial weights. Each sample starts from them; the learned weights are in the result.
-        carry_over ('nalsm' schedule): run the samples in sequence, each starting from the weights, plasticity
-        traces and calcium the previous one left (the result holds one row of final weights, traces, calcium).
-        traces ('nalsm' schedule): start values of the per-neuron STDP traces, (n,) or (batch, n); default 0.
-        calcium ('nalsm' schedule): start values of the per-neuron calcium of a ``CalciumGate``, shaped as traces;
-        default 0.
-        record_v: {population label: neuron indices (None: all)} whose membrane potential is copied out every
-        ``every`` steps ('exact' and 'spinnaker' schedules): ``Result.v(label)``.
-        record_weights: names of plastic projections whose weights are copied out every ``every`` steps:
-        ``Result.weight_history(name)``.
-        A NaN or inf in a neuron's state stops the run with ``snn.errors.NumericalError`` (population, neuron,
-        step).
+        seed, sample_offset (the global index of sample 0), chunk (samples per chunk), progress (a bar).
         memory_limit: bytes the run may take (default: 80% of physical memory, or $SNN_MEMORY_LIMIT; 0: no
         check). A run estimated above it is refused before anything is allocated (``ResourceError``).
-        keep_weights ('nalsm' schedule, independent samples): False drops each sample's learned weights (the
-        result's ``plastic_weights`` is None) and never makes a (batch, synapses) array: feature extraction.
+        A NaN or inf in a neuron's state stops the run with ``snn.errors.NumericalError`` (population, neuron,
+        step).
+
+        Options of one schedule (``**options``; ``snn.schedules``): 'exact' / 'spinnaker': ``record_v`` =
+        {population label: neuron indices (None: all)} whose membrane potential is copied out every ``every``
+        steps (``Result.v``), ``record_weights`` = plastic projections whose weights are copied out
+        (``Result.weight_history``). 'nalsm': ``carry_over`` (samples in sequence, each from the weights,
+        traces and calcium the previous one left; the result holds one row of them), ``traces`` / ``calcium``
+        (start values, (n,) or (batch, n); default 0), ``keep_weights`` (False: each sample's learned weights
+        are dropped and no (batch, synapses) array is made: feature extraction).
         """
         net = self.net
-        n_steps, batch = _check_run_args(net, duration, batch, seed, sample_offset, chunk, carry_over)
+        n_steps, batch = check_run_args(net.dt, duration, batch, seed, sample_offset, chunk)
+        options = self.schedule.options(batch, **options)
         stimuli = {} if stimuli is None else stimuli
         if not isinstance(stimuli, dict):
             raise SpecError(f"stimuli must be a dict {{population label: array}}, got {type(stimuli).__name__}")
@@ -74,96 +69,21 @@ class Simulator:
                      k in self.offsets and len(sh) == 2)
         shared = all(len(sh) != 3 or sh[0] == 1 for sh in shapes.values())
         parts = estimate_run(self.lowered, self.initial_plastic_weights.size, batch, n_steps, chunk,
-                             n_stim_inputs=n_stim, events_shared=shared, traces=self._ext is not None,
+                             n_stim_inputs=n_stim, events_shared=shared, traces=self.schedule.keeps_traces,
                              ftype_size=self.dtype.itemsize)
         check_run(parts, _limit(memory_limit), what=f"run(duration={duration}, batch={batch})")
-        stim = lower_stimuli(net, self.offsets, stimuli, batch, n_steps, STAMP_OFFSET[net.schedule], seed)
+        stim = lower_stimuli(net, self.offsets, stimuli, batch, n_steps, self.schedule.stamp_offset, seed)
         if plastic_weights is None:
             w0 = self.initial_plastic_weights
         else:
-            w0 = _finite_array("plastic_weights", plastic_weights, self.dtype)
+            w0 = finite_array("plastic_weights", plastic_weights, self.dtype)
         if w0.ndim not in (1, 2) or w0.shape[-1] != self.initial_plastic_weights.shape[0] or \
                 (w0.ndim == 2 and w0.shape[0] not in (1, batch)):
             raise SpecError(f"plastic_weights has shape {w0.shape}; expected ({self.initial_plastic_weights.size},)"
                             f" or ({batch}, {self.initial_plastic_weights.size})")
-        traces = self._neuron_state("traces", traces, 1 if carry_over else batch)
-        calcium = self._neuron_state("calcium", calcium, 1 if carry_over else batch)
-        if traces is not None and self._ext is not None and self._ext.gate[0] and traces.min() < 0:
-            raise SpecError("traces must be >= 0 in a network with a CalciumGate (it passes each STDP term by "
-                            "its sign, which is the rate's only for traces >= 0)")
-        if self._ext is not None:
-            from .schedule_nalsm import run_nalsm
-            shared_w = not keep_weights and not carry_over and (w0.ndim == 1 or w0.shape[0] == 1)
-            w = np.array(w0.reshape(1, -1) if shared_w else np.broadcast_to(w0, (batch, w0.shape[-1])),
-                         dtype=self.dtype)
-            counts, times, index, w, x, c, mod = run_nalsm(self, stim, batch, sample_offset, n_steps, w, traces,
-                                                           carry_over, chunk, progress, keep_weights=not shared_w,
-                                                           calcium=calcium)
-            _check_finite(w, x, c, mod)
-            res = Result(self, n_steps, seed, counts, [t * net.dt for t in times], index, w)
-            res.traces = x                 # final STDP traces (batch or 1, n)
-            res.calcium = c                # final calcium (batch or 1, n; zeros without a CalciumGate)
-            res.modulator_state = mod      # final (A, w_A, b_A) of the astrocyte per sample (zeros if none)
-            return res
-        w = np.array(np.broadcast_to(w0, (batch, w0.shape[-1])), dtype=self.dtype)
-        if carry_over or traces is not None or calcium is not None or not keep_weights:
-            raise SpecError(f"carry_over, traces, calcium and keep_weights are options of the 'nalsm' schedule, "
-                            f"not {net.schedule!r}")
-        plan = ProbePlan(self, n_steps, STAMP_OFFSET[net.schedule], record_v, record_weights, every)
-        n = self.lowered.coefs.shape[1]
-        counts = np.zeros((batch, n), np.int64)
-        times, index = [None] * batch, [None] * batch
-        out_v = np.zeros((batch, plan.steps.size, plan.v_idx.size), self.dtype)
-        out_w = np.zeros((batch, plan.steps.size, plan.w_idx.size), self.dtype)
-
-        def run_chunk(a, z, out_t, out_i, n_out):
-            cnt, wb = np.zeros((z - a, n), np.int64), w[a:z].copy()
-            probes = plan.arrays(z - a, self.dtype)
-            runner = run_batch if z - a > 1 and numba.get_num_threads() > 1 else run_serial
-            runner(SCHEDULE_IDS[net.schedule], self.lowered, take_samples(stim, a, z), z - a, sample_offset + a,
-                   n_steps, wb, cnt, out_t, out_i, n_out, probes)
-            bad = np.flatnonzero(probes.err[:, 0])
-            if bad.size:
-                self._raise_non_finite(stim, a + int(bad[0]), sample_offset, n_steps, w, plan,
-                                       int(probes.err[bad[0], 1]))
-            return cnt, wb, probes
-
-        for a, z, (cnt, wb, probes), spikes in run_in_chunks(batch, chunk, int(self.lowered.record.sum()), n_steps,
-                                                             run_chunk, progress):
-            counts[a:z], w[a:z] = cnt, wb
-            out_v[a:z], out_w[a:z] = probes.out_v, probes.out_w
-            for b, (steps, ids) in enumerate(spikes):
-                times[a + b] = (steps + STAMP_OFFSET[net.schedule]) * net.dt
-                index[a + b] = ids
-        _check_finite(w)
-        res = Result(self, n_steps, seed, counts, times, index, w)
-        res._set_probes(plan, out_v, out_w)
-        return res
-
-    def _neuron_state(self, name, value, rows):
-        """``traces`` / ``calcium`` as given: None, or a finite (n,) or (1 or rows, n) float64 array."""
-        if value is None:
-            return None
-        value = _finite_array(name, value, np.float64)
-        n = self.lowered.coefs.shape[1]
-        if value.ndim not in (1, 2) or value.shape[-1] != n or (value.ndim == 2 and value.shape[0] not in (1, rows)):
-            raise SpecError(f"{name} have shape {value.shape}; expected ({n},) or ({rows}, {n})")
-        return value
-
-    def _raise_non_finite(self, stim, b, sample_offset, n_steps, w, plan, seen_at):
-        """Sample ``b`` went non-finite by step ``seen_at`` (the kernels check every few steps): rerun it alone
-        with a check every step to name the first step and neuron, then raise NumericalError."""
-        n = self.lowered.coefs.shape[1]
-        steps = min(n_steps, seen_at + 1)
-        out_t, out_i, n_out = np.zeros((1, 1), np.int64), np.zeros((1, 1), np.int32), np.zeros(1, np.int64)
-        probes = ProbePlan(self, steps, 0).arrays(1, self.dtype, guard_every=1)
-        run_serial(SCHEDULE_IDS[self.net.schedule], self.lowered, take_samples(stim, b, b + 1), 1,
-                   sample_offset + b, steps, w[b:b + 1].copy(), np.zeros((1, n), np.int64), out_t, out_i, n_out,
-                   probes)
-        step, neuron = int(probes.err[0, 1]), int(probes.err[0, 2])
-        if probes.err[0, 0] == 0:     # not reproduced (a deterministic run always is): report what was seen
-            step, neuron = seen_at, int(probes.err[0, 2])
-        raise non_finite_error(self, sample_offset + b, step, neuron)
+        fields = self.schedule.run(stim, batch, sample_offset, n_steps, w0, chunk, progress, **options)
+        _check_finite(*(fields.get(k) for k in ("plastic_weights", "traces", "calcium", "modulator_state")))
+        return Result(self, n_steps, seed, **fields)
 
 
 def _check_finite(*arrays):
@@ -184,55 +104,3 @@ def _shape(value):
 
 def _limit(override):
     return memory_limit(override)
-
-
-def _is_int(x):
-    return isinstance(x, (int, np.integer)) and not isinstance(x, (bool, np.bool_))
-
-
-def _check_run_args(net, duration, batch, seed, sample_offset, chunk, carry_over):
-    """Validate the scalar arguments of ``Simulator.run``; returns (n_steps, batch)."""
-    try:
-        finite = math.isfinite(float(duration))
-    except (TypeError, ValueError, OverflowError):
-        finite = False
-    if isinstance(duration, (bool, np.bool_)) or not isinstance(duration, (int, float, np.integer, np.floating)) \
-            or not finite or duration <= 0:
-        raise SpecError(f"duration={duration!r} ms must be a positive whole number of steps (dt={net.dt} ms)")
-    steps = duration / net.dt
-    if steps > 2 ** 62:
-        raise SpecError(f"duration={duration!r} ms is {steps:.3g} steps of dt={net.dt} ms; too long to simulate")
-    n_steps = int(round(steps))
-    if n_steps <= 0 or abs(n_steps * net.dt - duration) > 1e-6 * max(1.0, duration):
-        raise SpecError(f"duration={duration!r} ms must be a positive whole number of steps (dt={net.dt} ms)")
-    if isinstance(batch, (float, np.floating)) and np.isfinite(batch) and batch == int(batch):
-        batch = int(batch)
-    if not _is_int(batch) or batch < 1:
-        raise SpecError(f"batch={batch!r} must be a positive integer")
-    batch = int(batch)
-    if not (_is_int(seed) and 0 <= seed < 2 ** 63):
-        raise SpecError(f"seed={seed!r} must be an integer in [0, 2**63)")
-    if not (_is_int(sample_offset) and 0 <= sample_offset and sample_offset + batch < 2 ** 62):
-        raise SpecError(f"sample_offset={sample_offset!r} must be an integer >= 0 (the global index of sample 0)")
-    if chunk is not None and not (_is_int(chunk) and chunk >= 1):
-        raise SpecError(f"chunk={chunk!r} must be None (one chunk) or an integer >= 1 (samples per chunk)")
-    if not isinstance(carry_over, (bool, np.bool_)):
-        raise SpecError(f"carry_over={carry_over!r} must be True or False")
-    return n_steps, batch
-
-
-def _finite_array(name, value, dtype):
-    try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError, OverflowError):
-        raise SpecError(f"{name} must be an array of numbers, got {type(value).__name__}") from None
-    if not np.all(np.isfinite(arr)):
-        raise SpecError(f"{name} holds NaN or infinite values")
-    if np.dtype(dtype) == np.float32 and np.any(np.abs(arr) > np.finfo(np.float32).max):
-        raise SpecError(f"{name} holds values beyond the float32 range")
-    return arr.astype(dtype)
-
-
-def cell_types():
-    """Names of the cell types in the catalogue."""
-    return sorted(CATALOGUE)

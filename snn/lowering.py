@@ -7,12 +7,13 @@ from collections import namedtuple
 
 import numpy as np
 
-from .cells import CATALOGUE, LOWER, N_COEF, SOURCE
+from .cells import CATALOGUE, N_COEF, coefficient_column
+from .registry import n_synapse_state
 from .errors import SpecError
 from .resources import ResourceError, memory_limit
 from .kernels.stdp import RULE_COLUMNS
 
-Lowered = namedtuple("Lowered", "pop_start pop_model pop_uniform coefs v0 record n_slots hist "
+Lowered = namedtuple("Lowered", "pop_start pop_model pop_uniform coefs n_syn v0 record n_slots hist "
                                 "s_ptr s_post s_w s_delay s_rec "
                                 "p_ptr p_post p_delay p_rec p_rule rules post_tau_minus "
                                 "s_row_uniform s_row_w s_row_delay s_row_rec "
@@ -30,7 +31,7 @@ def _poisson_sources(net, offset):
     idx, prob, t0, t1 = [], [], [], []
     off = STAMP_OFFSET.get(net.schedule, 0)
     for p in net.populations:
-        if p.cell_type != "SpikeSourcePoisson":
+        if CATALOGUE[p.cell_type].source != "poisson":
             continue
         par = p.parameters()
         rate, start, dur = (np.broadcast_to(np.asarray(par[k], float), (p.size,)) for k in ("rate", "start",
@@ -48,14 +49,15 @@ def _poisson_sources(net, offset):
 def _coefficients(pop, dt, schedule):
     """(N_COEF, size) coefficients of one population (float64) and whether every neuron has the same ones."""
     ct = CATALOGUE[pop.cell_type]
-    if ct.model_id == SOURCE:
+    if ct.is_source:
         return np.zeros((N_COEF, pop.size)), True
     params = pop.parameters()
     arrays = {k: np.broadcast_to(np.asarray(v, float), (pop.size,)) for k, v in params.items()}
     if all(a.strides == (0,) or a.size == 1 for a in arrays.values()):
-        row = LOWER[pop.cell_type]({k: float(a[0]) for k, a in arrays.items()}, dt, schedule)
+        row = coefficient_column(ct.name, {k: float(a[0]) for k, a in arrays.items()}, dt, schedule)
         return np.repeat(row[:, None], pop.size, axis=1), True
-    rows = [LOWER[pop.cell_type]({k: float(a[i]) for k, a in arrays.items()}, dt, schedule) for i in range(pop.size)]
+    rows = [coefficient_column(ct.name, {k: float(a[i]) for k, a in arrays.items()}, dt, schedule)
+            for i in range(pop.size)]
     cols = np.asarray(rows).T
     return cols, bool(np.all(cols == cols[:, :1]))
 
@@ -63,7 +65,8 @@ def _coefficients(pop, dt, schedule):
 def expand_projections(net):
     """Every projection's connections, drawn in projection order from ``default_rng(net.seed)``, exactly as the
     engine lowers them: a list of (projection, pre, post, weight, delay_steps), indices within the populations.
-    Other backends (``snn.hardware``) build the same synapses from this."""
+    Other backends (``snn.hardware``) build the same synapses from this. ``net`` is validated
+    (``snn.validate``: weights, delays and a FromList's rows are checked there, not again here)."""
     rng = np.random.default_rng(net.seed)
     out = []
     limit = memory_limit()
@@ -82,22 +85,13 @@ def expand_projections(net):
         except ValueError:
             raise SpecError(f"projection {proj.name!r}: weight has shape {np.shape(proj.weight)}, but the "
                             f"connector made {k} connections; give one weight (or use FromList)") from None
-        if k and not (np.all(np.isfinite(w)) and np.abs(w).max() <= 1e9):
-            raise SpecError(f"projection {proj.name!r}: weights must be finite with magnitude <= 1e9")
         try:
             d_ms = conn.delays if conn.delays is not None else \
                 np.broadcast_to(np.asarray(net.dt if proj.delay is None else proj.delay, float), (k,))
         except ValueError:
             raise SpecError(f"projection {proj.name!r}: delay has shape {np.shape(proj.delay)}, but the connector "
                             f"made {k} connections; give one delay (or use FromList)") from None
-        d = np.asarray(d_ms, float) / net.dt
-        if k and not (np.all(np.isfinite(d)) and d.max() <= 2 ** 30):
-            raise SpecError(f"projection {proj.name!r}: delays must be finite and at most 2**30 time steps")
-        d = np.rint(d).astype(np.int64)
-        if k and d.min() < 1:
-            raise SpecError(f"projection {proj.name!r}: delays must be at least one time step ({net.dt} ms)")
-        if k and np.any(np.asarray(w) < 0) and not CATALOGUE[post_pop.cell_type].signed_weights:
-            raise SpecError(f"projection {proj.name!r}: weights must be >= 0 (magnitudes; the receptor sets the sign)")
+        d = np.rint(np.asarray(d_ms, float) / net.dt).astype(np.int64)   # validated: whole steps >= 1
         out.append((proj, np.asarray(conn.pre, np.int64), np.asarray(conn.post, np.int64), np.asarray(w, float), d))
     return out
 
@@ -190,7 +184,11 @@ def lower(net, ftype=np.float64, record=None):
     coefs = np.ascontiguousarray(np.concatenate([c for c, _ in lowered_pops], axis=1), ftype)
     with np.errstate(over="ignore", invalid="ignore"):
         bad = ~np.isfinite(coefs) | (np.abs(coefs) > 1e30)
-        bad[3] |= coefs[3] > 2 ** 30          # refractory steps (C_REF_STEPS) are int32 in the kernels
+        for k, p in enumerate(net.populations):   # refractory steps are int32 in the kernels
+            layout = CATALOGUE[p.cell_type].coefficients.get(net.schedule, ())
+            if "ref_steps" in layout:
+                r = layout.index("ref_steps")
+                bad[r, pop_start[k]:pop_start[k + 1]] |= coefs[r, pop_start[k]:pop_start[k + 1]] > 2 ** 30
     if bad.any():
         k = int(np.searchsorted(np.concatenate([[0], np.cumsum(sizes)]), np.flatnonzero(bad.any(axis=0))[0],
                                 side="right") - 1)
@@ -251,7 +249,8 @@ def lower(net, ftype=np.float64, record=None):
     max_delay = max([int(c["delay"].max()) for _, c in static + plastic if c["delay"].size] + [1])
     hist = max([int(getattr(p.plasticity, "history", 1)) for p in net.projections if p.plasticity is not None] + [1])
     low = Lowered(pop_start, np.array([CATALOGUE[p.cell_type].model_id for p in net.populations], np.int64),
-                  pop_uniform, coefs, v0, rec, max_delay + 1, hist,
+                  pop_uniform, coefs, n_synapse_state({p.cell_type for p in net.populations}), v0, rec,
+                  max_delay + 1, hist,
                   s_ptr, s_post.astype(np.int32), s_w.astype(ftype), s_delay.astype(np.int32), s_rec.astype(np.int8),
                   p_ptr, p_post.astype(np.int32), p_delay.astype(np.int32), p_rec.astype(np.int8),
                   p_rule.astype(np.int32), _rule_table(rules),

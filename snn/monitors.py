@@ -2,6 +2,7 @@
 sub-sampled snapshots of membrane potentials and plastic weights (``Probes``)."""
 import numpy as np
 
+from .cells import CATALOGUE
 from .errors import NumericalError, SpecError
 from .resources import capacity_guess
 
@@ -29,7 +30,7 @@ class ProbePlan:
             if idx.ndim != 1 or not np.issubdtype(idx.dtype, np.integer) or (idx.size and (
                     idx.min() < 0 or idx.max() >= pop.size)):
                 raise SpecError(f"record_v[{label!r}] must be neuron indices in [0, {pop.size}), got {idx!r}")
-            if pop.cell_type.startswith("SpikeSource"):
+            if CATALOGUE[pop.cell_type].is_source:
                 raise SpecError(f"record_v[{label!r}]: {pop.cell_type} has no membrane potential")
             self.v_labels[label] = (sum(len(x) for x in v_idx), idx.astype(np.int64))
             v_idx.append(sim.offsets[label] + idx)
@@ -103,7 +104,11 @@ def run_in_chunks(batch, chunk, n_recorded, n_steps, run_chunk, progress=False, 
 
 
 class Result:
-    def __init__(self, sim, n_steps, seed, counts, times, index, plastic_weights):
+    """What a run hands back, built complete by the schedule: spike counts, spike times of recorded
+    populations, plastic weights, and the schedule's own fields (``probes`` of the generic schedules: V and
+    weight snapshots; 'nalsm': ``traces``, ``calcium``, ``modulator_state``)."""
+
+    def __init__(self, sim, n_steps, seed, counts, times, index, plastic_weights, probes=None, **fields):
         self.net = sim.net
         self._offsets = sim.offsets
         self._synapses = sim.synapses
@@ -114,10 +119,9 @@ class Result:
         self.counts_all = counts                 # (batch, all neurons), int64
         self._times, self._index = times, index  # per sample: spike times (ms) and global neuron ids
         self.plastic_weights = plastic_weights   # (batch, plastic synapses), learned
-        self._plan, self._v, self._w = None, None, None
-
-    def _set_probes(self, plan, out_v, out_w):
-        self._plan, self._v, self._w = plan, out_v, out_w
+        self._plan, self._v, self._w = probes if probes is not None else (None, None, None)
+        for name, value in fields.items():       # the schedule's own result fields
+            setattr(self, name, value)
 
     def v(self, label, sample=0):
         """Recorded membrane potentials of ``label``: (times ms (k,), values (k, recorded neurons)), the

@@ -5,33 +5,11 @@ columns its kernel reads (``columns``).
 """
 from dataclasses import dataclass
 
-import math
 
 import numpy as np
 
 from .errors import SpecError
-
-MAX_MAGNITUDE = 1e9   # as snn.spec.MAX_MAGNITUDE (spec imports this module)
-
-
-def _number_problems(owner, names, allow_none=()):
-    """Each named field must be a real number (not bool), finite, with magnitude <= MAX_MAGNITUDE."""
-    out = []
-    for name in names:
-        v = getattr(owner, name)
-        if v is None and name in allow_none:
-            continue
-        if isinstance(v, bool) or not isinstance(v, (int, float)) and type(v).__module__ != "numpy":
-            out.append(f"{type(owner).__name__} {name}={v!r} must be a number")
-            continue
-        try:
-            ok = math.isfinite(float(v)) and abs(float(v)) <= MAX_MAGNITUDE
-        except (TypeError, ValueError, OverflowError):
-            ok = False
-        if not ok:
-            out.append(f"{type(owner).__name__} {name}={v!r} must be finite, with magnitude <= {MAX_MAGNITUDE:g}")
-    return out
-
+from .validate import field_problems
 
 @dataclass(frozen=True)
 class SpikePairSTDP:
@@ -51,13 +29,19 @@ class SpikePairSTDP:
     history: int = 16
 
     schedules = ("spinnaker",)
+    # registry entry: PyNN's STDPMechanism(SpikePairRule, AdditiveWeightDependence) on these backends
+    # (hardware/pynn.py maps the parameters), brian2's classic traces (hardware/brian2_ref.py)
+    pynn_name = ("SpikePairRule", "AdditiveWeightDependence")
+    pynn_backends = ("spinnaker", "nest", "mock")
+    brian2 = True
+    refusal = None
     columns = ("tau_plus", "tau_minus", "A_plus", "A_minus", "w_min", "w_max")
 
     def row(self, dt):
         return [self.tau_plus / dt, self.tau_minus / dt, self.A_plus, self.A_minus, self.w_min, self.w_max]
 
     def problems(self):
-        out = _number_problems(self, self.columns)
+        out = field_problems(self, self.columns)
         if not (isinstance(self.history, int) and not isinstance(self.history, bool)):
             out.append(f"SpikePairSTDP history={self.history!r} must be an integer")
         if out:
@@ -99,6 +83,10 @@ class TraceSTDP:
     lr_decay: float = 1.0
 
     schedules = ("nalsm",)
+    pynn_name, pynn_backends, brian2 = None, (), False
+    refusal = ("TraceSTDP (all-to-all trace rule updated every step) is not a PyNN standard plasticity rule",
+               "SpikePairSTDP (SpikePairRule + AdditiveWeightDependence), or static weights learned in the engine "
+               "and exported")
     columns = ("a", "decay", "eta_plus", "eta_minus", "w_min", "w_max", "mirrored", "lr_decay")
 
     def row(self, dt):
@@ -107,7 +95,7 @@ class TraceSTDP:
                 self.lr_decay]
 
     def problems(self):
-        out = _number_problems(self, ("a", "decay", "eta_plus", "eta_minus", "w_min", "w_max", "lr_decay"),
+        out = field_problems(self, ("a", "decay", "eta_plus", "eta_minus", "w_min", "w_max", "lr_decay"),
                                allow_none=("eta_minus",))
         if out:
             return out
@@ -136,6 +124,12 @@ class Astrocyte:
     round(density * size) neurons of each listed population (drawn from the network seed), the connection-density
     ablation. tau_A in ms.
     """
+    # registry entry: what a PyNN backend says (hardware/capabilities.py); class attributes, not fields
+    refusal = ("the astrocyte modulator sets a network-wide STDP depression rate every step from all spikes; PyNN "
+               "has no such global modulator",
+               "the same network without the modulator (constant depression rate), or static weights learned in "
+               "the engine and exported as FromList weights")
+
     plus: tuple
     minus: tuple = ()
     w_A: float = 0.015
@@ -161,7 +155,7 @@ class Astrocyte:
         return out
 
     def problems(self, labels=()):
-        out = _number_problems(self, ("w_A", "b_A", "tau_A", "A0", "density", "decay"))
+        out = field_problems(self, ("w_A", "b_A", "tau_A", "A0", "density", "decay"))
         for side in ("plus", "minus"):
             v = getattr(self, side)
             if isinstance(v, str) or not isinstance(v, (tuple, list)):
@@ -193,12 +187,15 @@ class CalciumGate:
     step are gated separately, then added and clipped once. C is per-neuron state that runs carry like the
     traces (``Simulator.run(calcium=...)``, ``Result.calcium``); it starts at 0 unless given. tau_C in ms.
     """
+    refusal = ("the calcium gate (LSM+AP-STDP) lets STDP act only in windows of each neuron's running rate; PyNN "
+               "has no such rule", "static weights learned in the engine (phase 1) and exported as FromList weights")
+
     theta: float = 37.0
     width: float = 22.0
     tau_C: float = 1000.0
 
     def problems(self, labels=()):
-        out = _number_problems(self, ("theta", "width", "tau_C"))
+        out = field_problems(self, ("theta", "width", "tau_C"))
         if out:
             return out
         if not self.width > 0:
@@ -211,8 +208,3 @@ class CalciumGate:
 PLASTICITY_RULES = (SpikePairSTDP, TraceSTDP)
 MODULATORS = (Astrocyte, CalciumGate)
 
-
-def check_rule(rule):
-    if rule is not None and not isinstance(rule, PLASTICITY_RULES):
-        raise SpecError(f"unknown plasticity {rule!r}; use one of {[r.__name__ for r in PLASTICITY_RULES]}")
-    return rule

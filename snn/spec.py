@@ -8,32 +8,14 @@ import math
 import numpy as np
 
 from .cells import CATALOGUE
-from .connectors import CONNECTORS
+from .connectors import CONNECTORS, FromList
 from .errors import SpecError
 from .plasticity import MODULATORS, PLASTICITY_RULES
+from .validate import MAX_MAGNITUDE, as_numbers, is_int
 
 RECEPTORS = ("excitatory", "inhibitory")
-# The per-step orders the engine knows (see snn/engine.py for each one written out).
+# The per-step orders the engine knows (snn/kernels/schedules.py, snn/kernels/nalsm_schedule.py).
 SCHEDULES = ("exact", "spinnaker", "nalsm")
-_TIME_CONSTANTS = ("tau_m", "tau_syn_E", "tau_syn_I", "cm")
-# Largest magnitude accepted for a parameter, weight, initial value or spike time: beyond any value in PyNN's
-# units, and small enough that a run of any length stays far from float overflow (a silent inf or NaN).
-MAX_MAGNITUDE = 1e9
-
-
-def as_numbers(value):
-    """``value`` as a float array, or None when it is not a number or a (nested) sequence of numbers."""
-    if isinstance(value, (str, bytes, dict, set)) or value is None:
-        return None
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError, OverflowError):
-        return None
-    return arr
-
-
-def _is_int(x):
-    return isinstance(x, (int, np.integer)) and not isinstance(x, (bool, np.bool_))
 
 
 @dataclass(frozen=True)
@@ -98,38 +80,7 @@ class Network:
 
     def problems(self):
         """Every problem of the description, as clear messages (empty when valid)."""
-        out = []
-        if not isinstance(self.schedule, str) or self.schedule not in SCHEDULES:
-            out.append(f"schedule={self.schedule!r} is not known; choose one of {SCHEDULES}")
-        if not (isinstance(self.dt, (int, float, np.integer, np.floating)) and not isinstance(self.dt, bool)
-                and math.isfinite(self.dt) and 0 < self.dt <= MAX_MAGNITUDE):
-            out.append(f"dt={self.dt!r} must be a finite time step > 0 (ms)")
-            return out
-        if not (_is_int(self.seed) and 0 <= self.seed < 2 ** 63):
-            out.append(f"seed={self.seed!r} must be an integer in [0, 2**63)")
-        bad = [p for p in self.populations if not isinstance(p, Population)]
-        bad += [p for p in self.projections if not isinstance(p, Projection)]
-        if bad:
-            out.append(f"populations must be Population and projections Projection objects, got {bad[0]!r}")
-            return out
-        labels = [p.label for p in self.populations]
-        for dup in sorted({x for x in labels if labels.count(x) > 1}):
-            out.append(f"population label {dup!r} is used more than once")
-        for pop in self.populations:
-            out.extend(_population_problems(pop, self.schedule, self.dt))
-        for proj in self.projections:
-            out.extend(_projection_problems(proj, labels, self))
-        for mod in self.modulators:
-            if not isinstance(mod, MODULATORS):
-                out.append(f"modulator {mod!r} is not one of {[m.__name__ for m in MODULATORS]}")
-                continue
-            out.extend(mod.problems(labels))
-            if self.schedule != "nalsm":
-                out.append(f"{type(mod).__name__} runs in the 'nalsm' schedule only (schedule={self.schedule!r})")
-        kinds = [type(m).__name__ for m in self.modulators]
-        for dup in sorted({k for k in kinds if kinds.count(k) > 1}):
-            out.append(f"at most one {dup} per network is supported, got {kinds.count(dup)}")
-        return out
+        return network_problems(self)
 
     def validate(self):
         """Raise one SpecError that lists every problem; return self when the network is valid."""
@@ -139,7 +90,45 @@ class Network:
         return self
 
 
-def _population_problems(pop, schedule, dt=None):
+def network_problems(net):
+    """Every problem of network ``net`` (a ``spec.Network``), as clear messages (empty when valid)."""
+    out = []
+    if not isinstance(net.schedule, str) or net.schedule not in SCHEDULES:
+        out.append(f"schedule={net.schedule!r} is not known; choose one of {SCHEDULES}")
+    if not (isinstance(net.dt, (int, float, np.integer, np.floating)) and not isinstance(net.dt, bool)
+            and math.isfinite(net.dt) and 0 < net.dt <= MAX_MAGNITUDE):
+        out.append(f"dt={net.dt!r} must be a finite time step > 0 (ms)")
+        return out
+    if not (is_int(net.seed) and 0 <= net.seed < 2 ** 63):
+        out.append(f"seed={net.seed!r} must be an integer in [0, 2**63)")
+    bad = [p for p in net.populations if not isinstance(p, Population)]
+    bad += [p for p in net.projections if not isinstance(p, Projection)]
+    if bad:
+        out.append(f"populations must be Population and projections Projection objects, got {bad[0]!r}")
+        return out
+    labels = [p.label for p in net.populations]
+    for dup in sorted({x for x in labels if labels.count(x) > 1}):
+        out.append(f"population label {dup!r} is used more than once")
+    for pop in net.populations:
+        out.extend(population_problems(pop, net.schedule, net.dt))
+    for proj in net.projections:
+        out.extend(projection_problems(proj, labels, net))
+    for mod in net.modulators:
+        if not isinstance(mod, MODULATORS):
+            out.append(f"modulator {mod!r} is not one of {[m.__name__ for m in MODULATORS]}")
+            continue
+        out.extend(mod.problems(labels))
+        if net.schedule != "nalsm":
+            out.append(f"{type(mod).__name__} runs in the 'nalsm' schedule only (schedule={net.schedule!r})")
+    kinds = [type(m).__name__ for m in net.modulators]
+    for dup in sorted({k for k in kinds if kinds.count(k) > 1}):
+        out.append(f"at most one {dup} per network is supported, got {kinds.count(dup)}")
+    return out
+
+
+def population_problems(pop, schedule, dt=None):
+    """Problems of one population: cell type known and runnable in ``schedule``, parameters and initial values
+    numbers (scalar or one per neuron), finite, bounded, in the registry's domains."""
     where = f"population {pop.label!r}"
     if not isinstance(pop.cell_type, str) or pop.cell_type not in CATALOGUE:
         return [f"{where}: unknown cell type {pop.cell_type!r}; the catalogue has {sorted(CATALOGUE)}"]
@@ -147,7 +136,7 @@ def _population_problems(pop, schedule, dt=None):
     out = []
     if not isinstance(pop.label, str) or not pop.label:
         out.append(f"{where}: label must be a non-empty string")
-    if not (_is_int(pop.size) and 0 < pop.size < 2 ** 31):
+    if not (is_int(pop.size) and 0 < pop.size < 2 ** 31):
         return out + [f"{where}: size={pop.size!r} must be a positive integer below 2**31"]
     for name in ("params", "initial_values"):
         if not isinstance(getattr(pop, name), dict):
@@ -183,11 +172,11 @@ def _population_problems(pop, schedule, dt=None):
             break
     if not all_numbers:
         return out   # the checks below need numbers
-    for name in _TIME_CONSTANTS:
-        if name in numbers and not np.all(numbers[name] > 0):
+    for name, param in ct.parameters.items():      # the registry's domains ('>0': time constants, cm)
+        if name in numbers and param.domain == ">0" and not np.all(numbers[name] > 0):
             out.append(f"{where}: {name}={params[name]!r} must be > 0")
-    if "tau_refrac" in numbers and not np.all(numbers["tau_refrac"] >= 0):
-        out.append(f"{where}: tau_refrac={params['tau_refrac']!r} must be >= 0")
+        elif name in numbers and param.domain == ">=0" and not np.all(numbers[name] >= 0):
+            out.append(f"{where}: {name}={params[name]!r} must be >= 0")
     if "v_thresh" in numbers and "v_reset" in numbers and np.any(numbers["v_reset"] >= numbers["v_thresh"]):
         out.append(f"{where}: v_reset must lie below v_thresh")
     if ct.check is not None and not out:
@@ -217,7 +206,8 @@ def _spike_times_problems(where, st, size):
     return []
 
 
-def _projection_problems(proj, labels, net):
+def projection_problems(proj, labels, net):
+    """Problems of one projection: ends, receptor, connector (and a FromList's rows), weight, delay, rule."""
     where = f"projection {proj.name!r}"
     out = []
     for end in ("pre", "post"):
@@ -230,6 +220,8 @@ def _projection_problems(proj, labels, net):
         out.append(f"{where}: receptor_type={proj.receptor_type!r}; allowed: {RECEPTORS}")
     if not isinstance(proj.connector, CONNECTORS):
         out.append(f"{where}: connector {proj.connector!r} is not one of {[c.__name__ for c in CONNECTORS]}")
+    elif isinstance(proj.connector, FromList) and proj.pre in labels and proj.post in labels:
+        out.extend(f"{where}: {p}" for p in _from_list_problems(proj, net))
     w = as_numbers(proj.weight)
     if w is None or w.ndim > 1:
         out.append(f"{where}: weight={proj.weight!r} must be a number")
@@ -270,3 +262,37 @@ def signed_weights(net, proj):
         return False
     ct = CATALOGUE.get(net.population(proj.post).cell_type)
     return bool(ct is not None and ct.signed_weights)
+
+
+def _from_list_problems(proj, net):
+    """A FromList's rows: (pre, post[, weight[, delay]]) numbers, finite, indices in range, weights bounded and
+    signed only onto signed cell types, delays whole steps of at least one step."""
+    try:
+        arr = np.asarray(proj.connector.conn_list, dtype=float)
+    except (TypeError, ValueError, OverflowError):
+        return ["FromList rows must be (pre, post[, weight[, delay]]) of numbers"]
+    if arr.size == 0:
+        return []
+    if arr.ndim != 2 or arr.shape[1] not in (2, 3, 4):
+        return [f"FromList rows must be (pre, post[, weight[, delay]]), got shape {arr.shape}"]
+    if not np.all(np.isfinite(arr)):
+        return ["FromList holds NaN or infinite values"]
+    n_pre, n_post = net.population(proj.pre).size, net.population(proj.post).size
+    if np.any(arr[:, :2] != np.round(arr[:, :2])):
+        return ["FromList pre and post indices must be whole numbers"]
+    if arr[:, :2].min() < 0 or arr[:, 0].max() >= n_pre or arr[:, 1].max() >= n_post:
+        return [f"FromList index out of range: pre must be in [0, {n_pre}), post in [0, {n_post})"]
+    out = []
+    if arr.shape[1] >= 3:
+        w = arr[:, 2]
+        if np.abs(w).max() > MAX_MAGNITUDE:
+            out.append(f"weights must be finite with magnitude <= {MAX_MAGNITUDE:g}")
+        elif np.any(w < 0) and not signed_weights(net, proj):
+            out.append("weights must be >= 0 (magnitudes; the receptor sets the sign)")
+    if arr.shape[1] == 4:
+        d = arr[:, 3] / net.dt
+        if d.max() > 2 ** 30:
+            out.append("delays must be finite and at most 2**30 time steps")
+        elif np.rint(d).min() < 1:
+            out.append(f"delays must be at least one time step ({net.dt} ms)")
+    return out

@@ -8,6 +8,7 @@ from collections import namedtuple
 
 import numpy as np
 
+from .cells import CATALOGUE
 from .errors import SpecError
 
 Stimuli = namedtuple("Stimuli", "ev_ptr ev_idx prob prob_idx seed")
@@ -36,7 +37,7 @@ def _array_source_events(pop, n_steps, stamp_offset, dt):
 
 
 def lower_stimuli(net, offsets, stimuli, batch, n_steps, stamp_offset, seed):
-    unknown = set(stimuli) - {p.label for p in net.populations if p.cell_type == "SpikeSourceInput"}
+    unknown = set(stimuli) - {p.label for p in net.populations if CATALOGUE[p.cell_type].source == "input"}
     if unknown:
         raise SpecError(f"stimuli given for {sorted(unknown)}, which are not SpikeSourceInput populations")
     if not (isinstance(seed, (int, np.integer)) and 0 <= seed < 2 ** 63):
@@ -44,11 +45,12 @@ def lower_stimuli(net, offsets, stimuli, batch, n_steps, stamp_offset, seed):
     shared_steps, shared_ids, per_sample, probs, prob_ids = [], [], [], [], []
     for pop in net.populations:
         off = offsets[pop.label]
-        if pop.cell_type == "SpikeSourceArray":
+        source = CATALOGUE[pop.cell_type].source
+        if source == "fixed":
             s, i = _array_source_events(pop, n_steps, stamp_offset, net.dt)
             shared_steps.append(s)
             shared_ids.append(i + off)
-        elif pop.cell_type == "SpikeSourceInput":
+        elif source == "input":
             if pop.label not in stimuli:
                 continue  # a silent input
             try:

@@ -10,19 +10,14 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import SpecError
-
-
-def _check_int(name, v, lo):
-    if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < lo:
-        raise SpecError(f"{name}={v!r} must be an integer >= {lo}")
-    return int(v)
+from ..validate import check_int
 
 
 def task_permutation(task, seed, *, n_pixels=784, identity_first=False) -> np.ndarray:
     """The pixel permutation (int64 array of length ``n_pixels``) of task ``task``."""
-    task = _check_int("task", task, 0)
-    seed = _check_int("seed", seed, 0)
-    n_pixels = _check_int("n_pixels", n_pixels, 1)
+    task = check_int("task", task, 0)
+    seed = check_int("seed", seed, 0)
+    n_pixels = check_int("n_pixels", n_pixels, 1)
     if identity_first and task == 0:
         return np.arange(n_pixels, dtype=np.int64)
     return np.random.default_rng([seed, task]).permutation(n_pixels).astype(np.int64)
@@ -30,7 +25,7 @@ def task_permutation(task, seed, *, n_pixels=784, identity_first=False) -> np.nd
 
 def task_permutations(n_tasks, seed, *, n_pixels=784, identity_first=False) -> np.ndarray:
     """(n_tasks, n_pixels) array whose row k is :func:`task_permutation` (k, seed)."""
-    n_tasks = _check_int("n_tasks", n_tasks, 1)
+    n_tasks = check_int("n_tasks", n_tasks, 1)
     return np.stack([task_permutation(k, seed, n_pixels=n_pixels, identity_first=identity_first)
                      for k in range(n_tasks)])
 
@@ -50,8 +45,8 @@ def permute_images(images, perm) -> np.ndarray:
 
 def split_task_classes(n_classes=10, classes_per_task=2) -> tuple:
     """Class groups of split MNIST: ((0, 1), (2, 3), ...) for the defaults."""
-    n_classes = _check_int("n_classes", n_classes, 1)
-    classes_per_task = _check_int("classes_per_task", classes_per_task, 1)
+    n_classes = check_int("n_classes", n_classes, 1)
+    classes_per_task = check_int("classes_per_task", classes_per_task, 1)
     if n_classes % classes_per_task:
         raise SpecError(f"classes_per_task={classes_per_task} must divide n_classes={n_classes}")
     return tuple(tuple(range(i, i + classes_per_task)) for i in range(0, n_classes, classes_per_task))

@@ -3,7 +3,8 @@
 numba's on-disk cache (``cache=True``) checks only the source file of the function it caches, not the files of
 the functions that function calls (nor constants imported from ``snn/cells.py``): after an edit to
 ``neurons.py`` a cached ``schedules._sample`` would keep running the old neuron code. ``_drop_stale_cache``
-therefore clears the kernels' cache whenever any kernel source or ``cells.py`` changed since it was written.
+therefore clears the kernels' cache whenever any kernel source, ``cells.py`` or ``registry.py`` changed since it
+was written.
 """
 import hashlib
 import os
@@ -16,7 +17,7 @@ NUMBA_FLAGS = dict(cache=True, nogil=True, fastmath=False)
 
 def _drop_stale_cache():
     here = Path(__file__).resolve().parent
-    sources = sorted(here.glob("*.py")) + [here.parent / "cells.py"]
+    sources = sorted(here.glob("*.py")) + [here.parent / "cells.py", here.parent / "registry.py"]
     digest = hashlib.sha256(b"".join(p.read_bytes() for p in sources)).hexdigest()
     cache = here / "__pycache__"
     stamp = cache / "snn_kernel_sources.sha256"

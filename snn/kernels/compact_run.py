@@ -20,6 +20,8 @@ from ._config import njit
 from .neurons import if_curr_exp_exact
 from .rng import _GOLDEN, _INV53, _M1, _M2, _S11, mix64
 
+CELL_TYPE = "IF_curr_exp"       # the one cell type these kernels update (neurons.if_curr_exp_exact)
+
 
 @njit
 def poisson_background(t, key, a, b, cdf, weight, target):
@@ -68,8 +70,7 @@ def run_compact(pop_start, pop_uniform, coefs, v, n_steps, dptr, post, w, row_re
     n = v.shape[0]
     d_max = dptr.shape[1] - 1
     ftype = v.dtype
-    i_e = np.zeros(n, ftype)
-    i_i = np.zeros(n, ftype)
+    syn = np.zeros((2, n), ftype)           # i_e, i_i (the cell type's synapse_state rows)
     refr = np.zeros(n, np.int32)
     inp = np.zeros((2, n), ftype)
     fired_words = np.zeros((n + 7) // 8, np.uint64)
@@ -97,8 +98,7 @@ def run_compact(pop_start, pop_uniform, coefs, v, n_steps, dptr, post, w, row_re
         in_e = inp[0]
         in_i = inp[1]
         for p in range(n_pop):
-            if_curr_exp_exact(pop_start[p], pop_start[p + 1], coefs, pop_uniform[p], v, i_e, i_i, refr, in_e, in_i,
-                              fired)
+            if_curr_exp_exact(pop_start[p], pop_start[p + 1], coefs, pop_uniform[p], v, syn, refr, in_e, in_i, fired)
         r = t % ring
         n_sp = 0
         for k in range(fired_words.shape[0]):

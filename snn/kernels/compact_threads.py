@@ -34,8 +34,7 @@ def run_compact_threads(pop_start, pop_uniform, coefs, v, n_steps, dptr, post, w
     n = v.shape[0]
     d_max = dptr.shape[1] - 1
     ftype = v.dtype
-    i_e = np.zeros(n, ftype)
-    i_i = np.zeros(n, ftype)
+    syn = np.zeros((2, n), ftype)           # i_e, i_i (the cell type's synapse_state rows)
     refr = np.zeros(n, np.int32)
     inp = np.zeros((2, n), ftype)
     fired_words = np.zeros((n + 7) // 8, np.uint64)
@@ -65,7 +64,7 @@ def run_compact_threads(pop_start, pop_uniform, coefs, v, n_steps, dptr, post, w
                     continue
                 if tb >= 0 and bg_w[p] != 0.0:
                     poisson_background(tb, bg_key, a, b, bg_cdf[p], bg_w[p], inp[0])
-                if_curr_exp_exact(a, b, coefs, pop_uniform[p], v, i_e, i_i, refr, inp[0], inp[1], fired)
+                if_curr_exp_exact(a, b, coefs, pop_uniform[p], v, syn, refr, inp[0], inp[1], fired)
         r = t % ring
         n_sp = 0
         for k in range(fired_words.shape[0]):

@@ -56,15 +56,18 @@ import numpy as np
 from numba import prange
 
 from ._config import njit
+from .nalsm_steps import nalsm_lif_step, stdp_column, stdp_row
 from .rng import stream_key, uniform
-from ..cells import C_NL_BIAS, C_NL_LEAK, C_REF_STEPS, C_V_RESET, C_V_THRESH, NALSM_LIF
+from ..cells import CATALOGUE, NALSM_LIF
+
+NL = CATALOGUE["NALSM_LIF"].rows("nalsm")    # NALSM_LIF's coefficient rows (snn/cells.py)
 
 AGE_START, AGE_CAP = 20, 100
 FAST = {"reassoc", "nsz", "arcp", "contract"}    # the STDP passes: sums in any order (rounding-level), no NaN tricks
-# TraceSTDP rule columns (snn.plasticity.TraceSTDP.columns) and astrocyte row (snn.schedule_nalsm)
+# TraceSTDP rule columns (snn.plasticity.TraceSTDP.columns) and astrocyte row (snn.schedules.nalsm)
 R_A, R_DECAY, R_ETA_P, R_ETA_M, R_WMIN, R_WMAX, R_MIRROR, R_LR_DECAY = range(8)
 AS_ON, AS_WA, AS_BA, AS_TAU, AS_A0, AS_DECAY = range(6)
-GATE_ON, GATE_TAU, GATE_LO, GATE_THETA, GATE_HI = range(5)     # CalciumGate row (snn.schedule_nalsm)
+GATE_ON, GATE_TAU, GATE_LO, GATE_THETA, GATE_HI = range(5)     # CalciumGate row (snn.schedules.nalsm)
 
 
 @njit
@@ -86,7 +89,7 @@ def _row(wrows, k, pre, x, fired, tsp, is_cell, exp_age, u0, u1, a_pre, post_ter
     for u in range(u0, u1):
         j = pre[u]
         old = wrows[k + u - u0]
-        nw = min(max(old + (a_pre * x[j] + (post_term if fired[j] else 0.0)), lo), hi)
+        nw = stdp_row(old, a_pre, x[j], post_term, fired[j], lo, hi)
         wrows[k + u - u0] = nw
         dg += (nw - old) * exp_age[min(t1 - tsp[j], AGE_CAP) if is_cell[j] else AGE_START]
     return dg
@@ -102,7 +105,7 @@ def _column(w, post, into, dg, fired, x, c, gate, gated, s0, s1, f, ep, em, mirr
         old = w[s]
         into[i] += old * f
         e_p, e_m = _gated(ep, em, c[i], gate) if gated else (ep, em)
-        nw = old if fired[i] else min(max(old + (e_p if mirrored else -e_m) * x[i], lo), hi)
+        nw = old if fired[i] else stdp_column(old, e_p if mirrored else -e_m, x[i], lo, hi)
         w[s] = nw
         dg[i] += (nw - old) * kj
 
@@ -184,7 +187,7 @@ def nalsm_sample(net, ext, stim, b, sample_id, n_steps, w, x, c, counts, out_t, 
         if net.pop_model[p] != NALSM_LIF:
             continue
         for i in range(net.pop_start[p], net.pop_start[p + 1]):
-            if v[i] >= net.coefs[C_V_THRESH, i]:
+            if v[i] >= net.coefs[NL.v_thresh, i]:
                 nxt[n_nxt] = i
                 n_nxt += 1
     for t in range(n_steps):
@@ -193,7 +196,7 @@ def nalsm_sample(net, ext, stim, b, sample_id, n_steps, w, x, c, counts, out_t, 
         for q in range(n_nxt):
             i = nxt[q]
             fired[i] = True
-            v[i] = net.coefs[C_V_RESET, i]
+            v[i] = net.coefs[NL.v_reset, i]
             spiking[n_sp] = i
             n_sp += 1
         for e in range(stim.ev_ptr[eb, t], stim.ev_ptr[eb, t + 1]):
@@ -267,21 +270,16 @@ def nalsm_sample(net, ext, stim, b, sample_id, n_steps, w, x, c, counts, out_t, 
                         g[i] *= e1
                 continue
             for i in range(a, z):
-                vi = v[i] + g[i] + iext[i] + net.coefs[C_NL_BIAS, i] - v[i] * net.coefs[C_NL_LEAK, i]
-                v[i] = vi
-                ri = refr[i]
-                if fired[i]:
-                    ri = np.int32(net.coefs[C_REF_STEPS, i])
-                elif ri > 0:
-                    ri -= 1
-                refr[i] = ri
+                v[i], refr[i], over = nalsm_lif_step(v[i], g[i], iext[i], net.coefs[NL.bias, i],
+                                                     net.coefs[NL.leak, i], refr[i], fired[i],
+                                                     net.coefs[NL.ref_steps, i], net.coefs[NL.v_thresh, i])
                 iext[i] = 0.0
                 if learn:
                     g[i] = g[i] * e1 + dg[i]
                     dg[i] = 0.0
                 else:
                     g[i] *= e1
-                if (vi if ri <= 0 else 0.0) >= net.coefs[C_V_THRESH, i]:
+                if over:
                     nxt[n_nxt] = i
                     n_nxt += 1
         # 8. trace STDP, rows of spiking posts (both terms where the pre spiked too; the columns were done above);

@@ -1,8 +1,10 @@
-"""Neuron updates for one sample over one population's index range [a, b). Row meanings: ``snn/cells.py``.
+"""Neuron updates for one sample over one population's index range [a, b). Row layouts: ``snn/cells.py``.
 
-Each function advances state in place, sets ``fired[i] = True`` for the neurons that spike this step (the
-schedule clears the flags it collects; the 'exact' loops write every flag, which lets them vectorise), and
-clears the step's input slots ``in_e``/``in_i``.
+Every kernel has the signature ``(a, b, coef, uniform, v, syn, refr, in_e, in_i, fired)``: ``syn`` holds the
+synaptic state, one row per variable the cell type declares (``CellType.synapse_state``). Each function advances
+state in place, sets ``fired[i] = True`` for the neurons that spike this step (the schedule clears the flags it
+collects; the 'exact' loops write every flag, which lets them vectorise), and clears the step's input slots
+``in_e``/``in_i``.
 
 The 'exact' models write their arithmetic once, as a scalar step function (``_*_step``), and loop it twice: with
 the coefficients read once as scalars when the population's coefficient rows are uniform (the usual case: the
@@ -13,9 +15,13 @@ negative-index wraparound, which is what lets LLVM vectorise them (about 3x fast
 
 from ._config import njit
 from .fastexp import exp
-from ..cells import (C_V_REST, C_V_RESET, C_V_THRESH, C_REF_STEPS, C_P22, C_P21E, C_P21I, C_P11E, C_P11I, C_DRIFT,
-                     C_EXP_TM, C_R, C_INIT_E, C_INIT_I, C_DECAY_E, C_DECAY_I, C_I_OFFSET,
-                     C_G_L, C_E_REV_E, C_E_REV_I, C_DT_CM, C_I_OFFSET_COND)
+from ..cells import CATALOGUE
+
+# Coefficient rows by name (each model's own layout, declared in snn/cells.py): numba reads these namedtuples of
+# ints as compile-time constants.
+CE = CATALOGUE["IF_curr_exp"].rows("exact")
+CS = CATALOGUE["IF_curr_exp"].rows("spinnaker")
+KE = CATALOGUE["IF_cond_exp"].rows("exact")
 
 
 @njit(inline="always")
@@ -38,14 +44,14 @@ def _curr_exp_exact_step(v, ie, ii, r, in_e, in_i, v_rest, v_reset, v_thresh, re
 
 
 @njit
-def if_curr_exp_exact(a, b, coef, uniform, v, i_e, i_i, refr, in_e, in_i, fired):
+def if_curr_exp_exact(a, b, coef, uniform, v, syn, refr, in_e, in_i, fired):
     n = b - a
-    v, i_e, i_i, refr, in_e, in_i, fired = _views(a, b, v, i_e, i_i, refr, in_e, in_i, fired)
+    v, i_e, i_i, refr, in_e, in_i, fired = _views(a, b, v, syn[0], syn[1], refr, in_e, in_i, fired)
     if uniform:
-        v_rest, v_reset, v_thresh = coef[C_V_REST, a], coef[C_V_RESET, a], coef[C_V_THRESH, a]
-        ref_steps = refr.dtype.type(coef[C_REF_STEPS, a])
-        p22, p21e, p21i, drift = coef[C_P22, a], coef[C_P21E, a], coef[C_P21I, a], coef[C_DRIFT, a]
-        p11e, p11i = coef[C_P11E, a], coef[C_P11I, a]
+        v_rest, v_reset, v_thresh = coef[CE.v_rest, a], coef[CE.v_reset, a], coef[CE.v_thresh, a]
+        ref_steps = refr.dtype.type(coef[CE.ref_steps, a])
+        p22, p21e, p21i, drift = coef[CE.p22, a], coef[CE.p21e, a], coef[CE.p21i, a], coef[CE.drift, a]
+        p11e, p11i = coef[CE.p11e, a], coef[CE.p11i, a]
         for i in range(n):
             v[i], i_e[i], i_i[i], refr[i], fired[i] = _curr_exp_exact_step(
                 v[i], i_e[i], i_i[i], refr[i], in_e[i], in_i[i], v_rest, v_reset, v_thresh, ref_steps,
@@ -56,9 +62,9 @@ def if_curr_exp_exact(a, b, coef, uniform, v, i_e, i_i, refr, in_e, in_i, fired)
         c = coef[:, a:b]
         for i in range(n):
             v[i], i_e[i], i_i[i], refr[i], fired[i] = _curr_exp_exact_step(
-                v[i], i_e[i], i_i[i], refr[i], in_e[i], in_i[i], c[C_V_REST, i], c[C_V_RESET, i],
-                c[C_V_THRESH, i], refr.dtype.type(c[C_REF_STEPS, i]), c[C_P22, i], c[C_P21E, i],
-                c[C_P21I, i], c[C_P11E, i], c[C_P11I, i], c[C_DRIFT, i])
+                v[i], i_e[i], i_i[i], refr[i], in_e[i], in_i[i], c[CE.v_rest, i], c[CE.v_reset, i],
+                c[CE.v_thresh, i], refr.dtype.type(c[CE.ref_steps, i]), c[CE.p22, i], c[CE.p21e, i],
+                c[CE.p21i, i], c[CE.p11e, i], c[CE.p11i, i], c[CE.drift, i])
             in_e[i] = 0.0
             in_i[i] = 0.0
 
@@ -81,14 +87,14 @@ def _cond_exp_exact_step(v, ge, gi, r, in_e, in_i, v_rest, v_reset, v_thresh, re
 
 
 @njit(error_model="numpy")     # a float division without numba's ZeroDivisionError branch: the loop vectorises
-def if_cond_exp_exact(a, b, coef, uniform, v, g_e, g_i, refr, in_e, in_i, fired):
+def if_cond_exp_exact(a, b, coef, uniform, v, syn, refr, in_e, in_i, fired):
     n = b - a
-    v, g_e, g_i, refr, in_e, in_i, fired = _views(a, b, v, g_e, g_i, refr, in_e, in_i, fired)
+    v, g_e, g_i, refr, in_e, in_i, fired = _views(a, b, v, syn[0], syn[1], refr, in_e, in_i, fired)
     if uniform:
-        v_rest, v_reset, v_thresh = coef[C_V_REST, a], coef[C_V_RESET, a], coef[C_V_THRESH, a]
-        ref_steps = refr.dtype.type(coef[C_REF_STEPS, a])
-        g_l, e_e, e_i = coef[C_G_L, a], coef[C_E_REV_E, a], coef[C_E_REV_I, a]
-        p11e, p11i, dt_cm, i_off = coef[C_P11E, a], coef[C_P11I, a], coef[C_DT_CM, a], coef[C_I_OFFSET_COND, a]
+        v_rest, v_reset, v_thresh = coef[KE.v_rest, a], coef[KE.v_reset, a], coef[KE.v_thresh, a]
+        ref_steps = refr.dtype.type(coef[KE.ref_steps, a])
+        g_l, e_e, e_i = coef[KE.g_l, a], coef[KE.e_rev_e, a], coef[KE.e_rev_i, a]
+        p11e, p11i, dt_cm, i_off = coef[KE.p11e, a], coef[KE.p11i, a], coef[KE.dt_cm, a], coef[KE.i_offset, a]
         for i in range(n):
             v[i], g_e[i], g_i[i], refr[i], fired[i] = _cond_exp_exact_step(
                 v[i], g_e[i], g_i[i], refr[i], in_e[i], in_i[i], v_rest, v_reset, v_thresh, ref_steps,
@@ -99,9 +105,9 @@ def if_cond_exp_exact(a, b, coef, uniform, v, g_e, g_i, refr, in_e, in_i, fired)
         c = coef[:, a:b]
         for i in range(n):
             v[i], g_e[i], g_i[i], refr[i], fired[i] = _cond_exp_exact_step(
-                v[i], g_e[i], g_i[i], refr[i], in_e[i], in_i[i], c[C_V_REST, i], c[C_V_RESET, i],
-                c[C_V_THRESH, i], refr.dtype.type(c[C_REF_STEPS, i]), c[C_G_L, i], c[C_E_REV_E, i],
-                c[C_E_REV_I, i], c[C_P11E, i], c[C_P11I, i], c[C_DT_CM, i], c[C_I_OFFSET_COND, i])
+                v[i], g_e[i], g_i[i], refr[i], in_e[i], in_i[i], c[KE.v_rest, i], c[KE.v_reset, i],
+                c[KE.v_thresh, i], refr.dtype.type(c[KE.ref_steps, i]), c[KE.g_l, i], c[KE.e_rev_e, i],
+                c[KE.e_rev_i, i], c[KE.p11e, i], c[KE.p11i, i], c[KE.dt_cm, i], c[KE.i_offset, i])
             in_e[i] = 0.0
             in_i[i] = 0.0
 
@@ -123,17 +129,18 @@ def _curr_exp_spinnaker_step(v, ie, ii, r, in_e, in_i, v_rest, v_reset, v_thresh
 
 
 @njit
-def if_curr_exp_spinnaker(a, b, coef, uniform, v, i_e, i_i, refr, in_e, in_i, fired):
+def if_curr_exp_spinnaker(a, b, coef, uniform, v, syn, refr, in_e, in_i, fired):
     """The sPyNNaker tick (``_curr_exp_spinnaker_step``) over [a, b): scalar coefficients for a uniform
     population (the loop vectorises), per-neuron columns otherwise. Same operations in the same order either
     way, so spike times are bit-identical (tests/scenarios/test_ca3_cam_golden.py)."""
     n = b - a
-    v, i_e, i_i, refr, in_e, in_i, fired = _views(a, b, v, i_e, i_i, refr, in_e, in_i, fired)
+    v, i_e, i_i, refr, in_e, in_i, fired = _views(a, b, v, syn[0], syn[1], refr, in_e, in_i, fired)
     if uniform:
-        v_rest, v_reset, v_thresh = coef[C_V_REST, a], coef[C_V_RESET, a], coef[C_V_THRESH, a]
-        ref_steps = refr.dtype.type(coef[C_REF_STEPS, a])
-        exp_tm, res, i_off = coef[C_EXP_TM, a], coef[C_R, a], coef[C_I_OFFSET, a]
-        init_e, init_i, decay_e, decay_i = coef[C_INIT_E, a], coef[C_INIT_I, a], coef[C_DECAY_E, a], coef[C_DECAY_I, a]
+        v_rest, v_reset, v_thresh = coef[CS.v_rest, a], coef[CS.v_reset, a], coef[CS.v_thresh, a]
+        ref_steps = refr.dtype.type(coef[CS.ref_steps, a])
+        exp_tm, res, i_off = coef[CS.exp_tm, a], coef[CS.r, a], coef[CS.i_offset, a]
+        init_e, init_i = coef[CS.init_e, a], coef[CS.init_i, a]
+        decay_e, decay_i = coef[CS.decay_e, a], coef[CS.decay_i, a]
         for i in range(n):
             v[i], i_e[i], i_i[i], refr[i], fired[i] = _curr_exp_spinnaker_step(
                 v[i], i_e[i], i_i[i], refr[i], in_e[i], in_i[i], v_rest, v_reset, v_thresh, ref_steps, exp_tm, res,
@@ -144,8 +151,71 @@ def if_curr_exp_spinnaker(a, b, coef, uniform, v, i_e, i_i, refr, in_e, in_i, fi
         c = coef[:, a:b]
         for i in range(n):
             v[i], i_e[i], i_i[i], refr[i], fired[i] = _curr_exp_spinnaker_step(
-                v[i], i_e[i], i_i[i], refr[i], in_e[i], in_i[i], c[C_V_REST, i], c[C_V_RESET, i],
-                c[C_V_THRESH, i], refr.dtype.type(c[C_REF_STEPS, i]), c[C_EXP_TM, i], c[C_R, i], c[C_INIT_E, i],
-                c[C_INIT_I, i], c[C_DECAY_E, i], c[C_DECAY_I, i], c[C_I_OFFSET, i])
+                v[i], i_e[i], i_i[i], refr[i], in_e[i], in_i[i], c[CS.v_rest, i], c[CS.v_reset, i],
+                c[CS.v_thresh, i], refr.dtype.type(c[CS.ref_steps, i]), c[CS.exp_tm, i], c[CS.r, i], c[CS.init_e, i],
+                c[CS.init_i, i], c[CS.decay_e, i], c[CS.decay_i, i], c[CS.i_offset, i])
             in_e[i] = 0.0
             in_i[i] = 0.0
+
+
+CA = CATALOGUE["IF_curr_alpha"].rows("exact")
+CD = CATALOGUE["IF_curr_delta"].rows("exact")
+
+
+@njit(inline="always")
+def _curr_alpha_exact_step(v, ie, ii, de, di, r, in_e, in_i, v_rest, v_reset, v_thresh, ref_steps, p33, p31e, p32e,
+                           p31i, p32i, p11e, p21e, p11i, p21i, init_e, init_i, drift):
+    """NEST iaf_psc_alpha order: V from the old currents and their derivatives (exact propagators) unless
+    refractory (then the countdown runs); the currents advance (I <- P21 dI + P22 I, P22 = P11), the derivatives
+    decay and take this step's arrivals times e / tau_syn; then threshold and reset."""
+    v_new = v_rest + (drift + p31e * de + p32e * ie - p31i * di - p32i * ii + p33 * (v - v_rest))
+    v = v_new if r == 0 else v
+    r = r - 1 if r > 0 else r
+    ie = p21e * de + p11e * ie
+    de = p11e * de + init_e * in_e
+    ii = p21i * di + p11i * ii
+    di = p11i * di + init_i * in_i
+    f = v >= v_thresh
+    return (v_reset if f else v), ie, ii, de, di, (ref_steps if f else r), f
+
+
+@njit
+def if_curr_alpha_exact(a, b, coef, uniform, v, syn, refr, in_e, in_i, fired):
+    n = b - a
+    v, i_e, i_i, refr, in_e, in_i, fired = _views(a, b, v, syn[0], syn[1], refr, in_e, in_i, fired)
+    d_e, d_i = syn[2, a:b], syn[3, a:b]
+    c = coef[:, a:b]
+    for i in range(n):
+        k = 0 if uniform else i     # a uniform population's coefficients are those of its first neuron
+        v[i], i_e[i], i_i[i], d_e[i], d_i[i], refr[i], fired[i] = _curr_alpha_exact_step(
+            v[i], i_e[i], i_i[i], d_e[i], d_i[i], refr[i], in_e[i], in_i[i], c[CA.v_rest, k], c[CA.v_reset, k],
+            c[CA.v_thresh, k], refr.dtype.type(c[CA.ref_steps, k]), c[CA.p33, k], c[CA.p31e, k], c[CA.p32e, k],
+            c[CA.p31i, k], c[CA.p32i, k], c[CA.p11e, k], c[CA.p21e, k], c[CA.p11i, k], c[CA.p21i, k],
+            c[CA.init_e, k], c[CA.init_i, k], c[CA.drift, k])
+        in_e[i] = 0.0
+        in_i[i] = 0.0
+
+
+@njit(inline="always")
+def _curr_delta_exact_step(v, r, in_e, in_i, v_rest, v_reset, v_thresh, ref_steps, p33, drift):
+    """NEST iaf_psc_delta order: unless refractory, V decays exactly and jumps by this step's arrivals (mV);
+    while refractory the arrivals are discarded and the countdown runs; then threshold and reset."""
+    v_new = v_rest + (drift + p33 * (v - v_rest) + (in_e - in_i))
+    v = v_new if r == 0 else v
+    r = r - 1 if r > 0 else r
+    f = v >= v_thresh
+    return (v_reset if f else v), (ref_steps if f else r), f
+
+
+@njit
+def if_curr_delta_exact(a, b, coef, uniform, v, syn, refr, in_e, in_i, fired):
+    n = b - a
+    v, _, _, refr, in_e, in_i, fired = _views(a, b, v, v, v, refr, in_e, in_i, fired)
+    c = coef[:, a:b]
+    for i in range(n):
+        k = 0 if uniform else i
+        v[i], refr[i], fired[i] = _curr_delta_exact_step(
+            v[i], refr[i], in_e[i], in_i[i], c[CD.v_rest, k], c[CD.v_reset, k], c[CD.v_thresh, k],
+            refr.dtype.type(c[CD.ref_steps, k]), c[CD.p33, k], c[CD.drift, k])
+        in_e[i] = 0.0
+        in_i[i] = 0.0

@@ -3,7 +3,8 @@
 
 Every schedule, per step t:
   1. neurons: this step's arrivals (ring-buffer slot t) enter the synaptic currents, the membrane updates,
-     threshold and reset (the order inside this step is the cell type's, see kernels/neurons.py);
+     threshold and reset (the order inside this step is the cell type's kernel step, chosen per population
+     by the registry's dispatch, kernels/dispatch.py);
   2. the spiking neurons are collected (a scan of the ``fired`` flags eight at a time) and post spikes enter
      the STDP histories;
   3. source spikes of step t (fixed events, then Bernoulli draws of ``SpikeSourceInput`` rates, then
@@ -27,12 +28,12 @@ from numba import prange
 
 from ._config import njit
 from .delivery import deliver_static
-from .neurons import if_cond_exp_exact, if_curr_exp_exact, if_curr_exp_spinnaker
+from .dispatch import step_population
 from .rng import stream_key, uniform
 from .stdp import deliver_plastic, record_post
-from ..cells import IF_COND_EXP, IF_CURR_EXP
+from ..registry import SCHEDULE_IDS
 
-EXACT, SPINNAKER = 0, 1
+EXACT, SPINNAKER = SCHEDULE_IDS["exact"], SCHEDULE_IDS["spinnaker"]
 POISSON_STREAM = np.uint64(1 << 40)
 # Error codes a sample reports in ``err[b] = (code, step, neuron)``
 OK, NON_FINITE = 0, 1
@@ -57,19 +58,27 @@ def _geometric(u, p):
 
 
 @njit
-def _non_finite(v, i_e, i_i):
+def _non_finite(v, syn):
     """Index of the first neuron whose V or synaptic state is NaN or inf, or -1. The common (clean) case is
-    one vectorisable pass (x - x is 0 for finite x and NaN otherwise); only a hit is searched again."""
+    one vectorisable pass per row (x - x is 0 for finite x and NaN otherwise); only a hit is searched again."""
     bad = False
     for i in range(v.shape[0]):
-        x = v[i] + i_e[i] + i_i[i]
+        x = v[i]
         bad |= (x - x) != 0.0
+    for k in range(syn.shape[0]):
+        row = syn[k]
+        for i in range(v.shape[0]):
+            x = row[i]
+            bad |= (x - x) != 0.0
     if not bad:
         return -1
     for i in range(v.shape[0]):
-        if not (np.isfinite(v[i]) and np.isfinite(i_e[i]) and np.isfinite(i_i[i])):
+        ok = np.isfinite(v[i])
+        for k in range(syn.shape[0]):
+            ok = ok and np.isfinite(syn[k, i])
+        if not ok:
             return i
-    return -1     # a finite overflow of the sum only
+    return -1
 
 
 @njit
@@ -77,8 +86,7 @@ def _sample(schedule, net, stim, b, sample_id, n_steps, w_plastic, counts, out_t
     n = net.coefs.shape[1]
     ftype = net.coefs.dtype
     v = net.v0.copy()
-    i_e = np.zeros(n, ftype)
-    i_i = np.zeros(n, ftype)
+    syn = np.zeros((net.n_syn, n), ftype)     # synaptic state, rows as each cell type declares them
     refr = np.zeros(n, np.int32)
     buf = np.zeros((net.n_slots, 2, n), ftype)
     fired_words = np.zeros((n + 7) // 8, np.uint64)   # the flags, read back eight at a time
@@ -111,14 +119,8 @@ def _sample(schedule, net, stim, b, sample_id, n_steps, w_plastic, counts, out_t
         in_e = buf[slot, 0]
         in_i = buf[slot, 1]
         for p in range(net.pop_model.shape[0]):
-            a, z, u = net.pop_start[p], net.pop_start[p + 1], net.pop_uniform[p]
-            if net.pop_model[p] == IF_CURR_EXP:
-                if schedule == SPINNAKER:
-                    if_curr_exp_spinnaker(a, z, net.coefs, u, v, i_e, i_i, refr, in_e, in_i, fired)
-                else:
-                    if_curr_exp_exact(a, z, net.coefs, u, v, i_e, i_i, refr, in_e, in_i, fired)
-            elif net.pop_model[p] == IF_COND_EXP:
-                if_cond_exp_exact(a, z, net.coefs, u, v, i_e, i_i, refr, in_e, in_i, fired)
+            step_population(net.pop_model[p], schedule, net.pop_start[p], net.pop_start[p + 1], net.coefs,
+                            net.pop_uniform[p], v, syn, refr, in_e, in_i, fired)
         n_sp = 0
         for k in range(fired_words.shape[0]):
             if fired_words[k] != 0:
@@ -165,7 +167,7 @@ def _sample(schedule, net, stim, b, sample_id, n_steps, w_plastic, counts, out_t
                 probes.out_w[b, n_snap, k] = w_plastic[probes.w_idx[k]]
             n_snap += 1
         if (t + 1) % guard == 0 or t == n_steps - 1:
-            i = _non_finite(v, i_e, i_i)
+            i = _non_finite(v, syn)
             if i >= 0:
                 probes.err[b, 0] = NON_FINITE
                 probes.err[b, 1] = t

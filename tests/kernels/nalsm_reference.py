@@ -4,6 +4,28 @@ schedule."""
 import numpy as np
 
 
+def dense_lif(v, r, i_syn, i_ext, s, is_cell, tau, ref_steps):
+    """Steps 5 (V update, V integrating while refractory) and 7 (refractory count) for every neuron."""
+    v = np.where(is_cell, v + i_syn + i_ext - v / tau, 0.0)
+    r = (r - 1) * (1 - s) + ref_steps * s
+    return v, r
+
+
+def stdp_terms(x, s, ep, em_now, mirrored):
+    """Step 8's two terms on W[post, pre]: post spikes times pre traces (potentiation, or depression where
+    ``mirrored``) and pre spikes times post traces (depression, or potentiation where ``mirrored``)."""
+    post_term = np.outer(s, x)      # [i, j] = s_i x_j
+    pre_term = np.outer(x, s)       # [i, j] = x_i s_j
+    return [np.where(mirrored, -em_now * post_term, ep * post_term),
+            np.where(mirrored, ep * pre_term, -em_now * pre_term)]
+
+
+def dense_stdp(W, x, s, ep, em_now, mirrored, plastic, wmin, wmax):
+    """Step 8 without a calcium gate: both terms, one clip."""
+    terms = stdp_terms(x, s, ep, em_now, mirrored)
+    return np.where(plastic, np.clip(W + terms[0] + terms[1], wmin, wmax), W)
+
+
 def dense_reference(n, is_cell, theta, tau, ref_steps, W, plastic, wmin, wmax, mirrored, events, n_steps,
                     x0, a=0.1, d=0.9047744744744745, eta_plus=0.15, eta_minus=0.15, lr_decay=1.0,
                     astro=None, calcium=None):
@@ -32,14 +54,10 @@ def dense_reference(n, is_cell, theta, tau, ref_steps, W, plastic, wmin, wmax, m
         k = np.where(is_cell, np.exp(-ss), 0.0)
         i_syn = W @ k                                                           # 5. V update
         i_ext = W @ np.where(src, s, 0.0)
-        v = np.where(is_cell, v + i_syn + i_ext - v / tau, 0.0)
+        v, r = dense_lif(v, r, i_syn, i_ext, s, is_cell, tau, ref_steps)
         ss = np.minimum(ss + 1, 100)                                            # 6. ages
-        r = (r - 1) * (1 - s) + ref_steps * s                                   # 7. refractory
         em_now = A if astro is not None else em                                 # 8. STDP
-        post_term = np.outer(s, x)      # [i, j] = s_i x_j
-        pre_term = np.outer(x, s)       # [i, j] = x_i s_j
-        terms = [np.where(mirrored, -em_now * post_term, ep * post_term),
-                 np.where(mirrored, ep * pre_term, -em_now * pre_term)]
+        terms = stdp_terms(x, s, ep, em_now, mirrored)
         if calcium is not None:         # 3.5: C updated with this step's spikes, each term gated by C_post
             C = C - C / calcium["tau"] + s
             th, dc = calcium["theta"], calcium["width"]

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy.linalg import expm
 
-from snn.cells import N_COEF, lower_if_cond_exp, lower_if_curr_exp
+from snn.cells import N_COEF, coefficient_column
 from snn.connectors import FromList
 from snn.engine import Simulator
 from snn.kernels.neurons import if_cond_exp_exact, if_curr_exp_exact
@@ -72,8 +72,9 @@ def naive_cond_exp(p, v, ge, gi, r, in_e, in_i):
     return np.where(fired, p["v_reset"], v), ge, gi, np.where(fired, np.rint(p["tau_refrac"] / DT), r), fired
 
 
-def _coef_columns(lower, p, n, uniform):
-    rows = [lower({k: (float(x[0]) if uniform else float(x[i])) for k, x in p.items()}, DT, "exact") for i in range(n)]
+def _coef_columns(cell_type, p, n, uniform):
+    rows = [coefficient_column(cell_type, {k: (float(x[0]) if uniform else float(x[i])) for k, x in p.items()}, DT,
+                               "exact") for i in range(n)]
     return np.ascontiguousarray(np.asarray(rows).T)
 
 
@@ -85,14 +86,15 @@ def test_kernel_matches_naive_step(model, uniform):
     p = (_curr_params if model == "curr" else _cond_params)(rng, n)
     if uniform:
         p = {k: np.full(n, x[0]) for k, x in p.items()}
-    kernel, naive, lower = ((if_curr_exp_exact, naive_curr_exp, lower_if_curr_exp) if model == "curr" else
-                            (if_cond_exp_exact, naive_cond_exp, lower_if_cond_exp))
+    kernel, naive, lower = ((if_curr_exp_exact, naive_curr_exp, "IF_curr_exp") if model == "curr" else
+                            (if_cond_exp_exact, naive_cond_exp, "IF_cond_exp"))
     coef = _coef_columns(lower, p, n, uniform)
     assert coef.shape == (N_COEF, n)
     scale = 1.0 if model == "curr" else 0.02          # arrival sizes: nA or uS
     v = rng.uniform(-70, -50, n)
     s_v, s_e, s_i, s_r = v.copy(), np.zeros(n), np.zeros(n), np.zeros(n, np.int32)
-    k_v, k_e, k_i, k_r = v.copy(), np.zeros(n), np.zeros(n), np.zeros(n, np.int32)
+    k_v, k_syn, k_r = v.copy(), np.zeros((2, n)), np.zeros(n, np.int32)
+    k_e, k_i = k_syn[0], k_syn[1]
     fired = np.zeros(n, np.bool_)
     n_spikes = n_refr = 0
     for t in range(steps):
@@ -100,7 +102,7 @@ def test_kernel_matches_naive_step(model, uniform):
         in_i = np.where(rng.random(n) < 0.05, rng.uniform(0, 2, n) * scale, 0.0)
         s_v, s_e, s_i, s_r, s_f = naive(p, s_v, s_e, s_i, s_r, in_e, in_i)
         ke, ki = in_e.copy(), in_i.copy()
-        kernel(0, n, coef, uniform, k_v, k_e, k_i, k_r, ke, ki, fired)
+        kernel(0, n, coef, uniform, k_v, k_syn, k_r, ke, ki, fired)
         assert not ke.any() and not ki.any(), "the kernel clears its input slots"
         np.testing.assert_array_equal(fired, s_f, err_msg=f"spikes differ at step {t}")
         np.testing.assert_array_equal(k_r, s_r)

@@ -129,7 +129,7 @@ def test_phase_one_changes_weights_within_bounds():
 def test_astrocyte_density_ablation_listens_to_a_subset():
     """density 0.5: round(0.5 * size) random neurons of each listened population (exc 100, inh 25, input 64)."""
     net = build_liquid(64, shape=(5, 5, 5), variant="nalsm", astro_density=0.5, seed=2)
-    w = Simulator(net, record=())._ext.astro_w
+    w = Simulator(net, record=()).schedule.arrays.astro_w
     assert (w == 1).sum() == 50 + 12 and (w == -1).sum() == 32
-    full = Simulator(build_liquid(64, shape=(5, 5, 5), seed=2), record=())._ext.astro_w
+    full = Simulator(build_liquid(64, shape=(5, 5, 5), seed=2), record=()).schedule.arrays.astro_w
     assert (full == 1).sum() == 125 and (full == -1).sum() == 64

@@ -33,7 +33,7 @@ def test_fixed_probability_count_within_binomial_band_and_seeded():
     assert abs(c.pre.size - mean) < 5 * sd
     assert pairs(c) == pairs(FixedProbability(p).connect(n, n, rng(1)))
     assert pairs(c) != pairs(FixedProbability(p).connect(n, n, rng(2)))
-    with pytest.raises(SpecError, match=r"p=1.5 must lie in \[0, 1\]"):
+    with pytest.raises(SpecError, match=r"p=1.5 must be a finite number >= 0.0 and <= 1.0"):
         FixedProbability(1.5)
 
 
