@@ -43,9 +43,17 @@ PEERS = ("brian2", "nest")
 
 
 def add_arguments(parser):
-    parser.add_argument("network", choices=("cuba", "coba", "stdp", "nalsm", "pynn"),
+    parser.add_argument("network", choices=("cuba", "coba", "stdp", "nalsm", "pynn", "microcircuit"),
                         help="benchmark network (models/benchmarks.py; nalsm: models/nalsm.py phase 2; pynn: "
-                             "PyNN's VA benchmarks CUBA and COBA through snn.pynn, experiments/bench_pynn.py)")
+                             "PyNN's VA benchmarks CUBA and COBA through snn.pynn, experiments/bench_pynn.py; "
+                             "microcircuit: models/microcircuit.py, see experiments/bench_microcircuit.py)")
+    parser.add_argument("--scale", type=float, default=0.1, help="microcircuit: neuron scale (1: 77,169 neurons)")
+    parser.add_argument("--k-scale", type=float, default=None, help="microcircuit: in-degree scale (default: --scale)")
+    parser.add_argument("--threads", type=int, default=1, help="microcircuit: threads inside the network, snn's and NEST's")
+    parser.add_argument("--background", choices=("poisson", "dc"), default="poisson",
+                        help="microcircuit: Poisson background (NEST's default) or the DC of the same mean")
+    parser.add_argument("--nest-connectivity", choices=("same", "statistics"), default="same",
+                        help="microcircuit: NEST gets snn's synapses, or draws its own with the same rule")
     parser.add_argument("--neurons", type=int, default=1000, help="nalsm: liquid size, a cube (1000, 8000)")
     parser.add_argument("--samples", type=int, default=50, help="nalsm: samples of 250 ms")
     parser.add_argument("--data-dir", default=None, help="nalsm: folder holding mnist/ (else synthetic images)")
@@ -97,12 +105,13 @@ def run_snn(net, duration_ms, repeats, dtype):
     t0 = time.perf_counter()
     sim = Simulator(net, dtype=np.dtype(dtype), record=[])
     build = time.perf_counter() - t0
-    times, res = [], None
+    times, cpu, res = [], [], None
     for _ in range(repeats):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.thread_time()
         res = sim.run(duration_ms)
         times.append(time.perf_counter() - t0)
-    out = dict(sim_seconds=min(times), sim_seconds_all=times, build_seconds=build,
+        cpu.append(time.thread_time() - c0)      # one sample runs on the calling thread (engine.run_serial)
+    out = dict(sim_seconds=min(times), sim_seconds_all=times, sim_cpu_seconds=min(cpu), build_seconds=build,
                spikes=int(res.counts_all.sum()), synapses=int(sim.lowered.s_post.size + sim.lowered.p_post.size))
     out["counts"] = {p.label: res.counts(p.label)[0] for p in net.populations}
     return out
@@ -267,6 +276,9 @@ def _run_weights(path, n_plastic):
 
 def main(args):
     peers = _peers(args.against)
+    if args.threads != 1 and args.network != "microcircuit":    # threads inside one network: the compact path only
+        raise SpecError(f"--threads {args.threads} is for the microcircuit only; {args.network} runs one network on "
+                        f"one thread (the engine's threads run samples in parallel: NUMBA_NUM_THREADS)")
     if args.network == "pynn":
         from .bench_pynn import bench_pynn, summary
         with _stdout_to_stderr() if args.json else contextlib.nullcontext():
@@ -274,7 +286,15 @@ def main(args):
         print(json.dumps(out) if args.json else summary(out))
         return 0
     with _stdout_to_stderr() if args.json else contextlib.nullcontext():
-        if args.network == "nalsm":
+        if args.network == "microcircuit":
+            from .bench_microcircuit import bench_microcircuit, summary
+            out = bench_microcircuit(args.scale, args.k_scale, args.duration, args.threads, peers, args.repeats,
+                                     args.seed, args.background, args.nest_connectivity)
+            out["machine"] = machine()
+            if not args.json:
+                print(summary(out))
+                return 0
+        elif args.network == "nalsm":
             out = bench_nalsm(args.neurons, args.samples, peers, args.repeats, args.seed, args.data_dir,
                               args.runtime_samples, args.weights)
         else:

@@ -23,7 +23,7 @@ COMMANDS = {
                "export a model to PyNN (a script, a NEST run, a SpiNNaker mapping) or to a NIR file"),
     "import-nir": ("snn.experiments.nir_import",
                    "a NIR graph (snnTorch, Norse, Lava-DL, ...) in the engine, or on to a PyNN script, NEST, SpiNNaker"),
-    "bench": ("snn.experiments.bench", "time CUBA / COBA against brian2 (C++ standalone) and NEST"),
+    "bench": ("snn.experiments.bench", "time CUBA / COBA / the microcircuit against brian2 (C++ standalone) and NEST"),
     "continual": ("snn.experiments.continual", "HLOP and baselines: continual learning of a spiking MLP"),
     "fidelity": ("snn.experiments.fidelity", "deployed variants vs reference: CAM, CUBA, NALSM liquid, continual MLP"),
     "demo": ("snn.experiments.demo", "a random static liquid on digits: the smallest end-to-end example"),
