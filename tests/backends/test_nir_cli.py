@@ -74,7 +74,7 @@ def test_import_nir_maps_on_a_virtual_spinnaker_board(tmp_path):
     (["import-nir", "missing.nir", "--dt", "1", "--out", "o"], "no NIR file missing.nir"),
     (["import-nir", "SMALL", "--dt", "0", "--out", "o"], "dt=0.0 must be a finite time step > 0"),
     (["import-nir", "SMALL", "--dt", "1", "--out", "o", "--input-rate", "2"], "--input-rate=2.0 must be"),
-    (["export", "demo", "--target", "nir", "--out", "o"], "NIR holds continuous-time models"),
+    (["export", "stdp_relay", "--target", "nir", "--out", "o"], "NIR holds continuous-time models"),
 ])
 def test_cli_errors_are_one_line(argv, message, tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
