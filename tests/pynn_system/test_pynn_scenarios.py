@@ -60,6 +60,12 @@ def _known_failure(sim_name):
     return [pytest.mark.xfail(reason=reason, strict=True)] if reason else []
 
 
+@pytest.fixture(autouse=True)
+def _in_a_temporary_folder(tmp_path, monkeypatch):
+    """Some scenarios write PyNN's ``Results/`` into the working folder: keep it out of the checkout."""
+    monkeypatch.chdir(tmp_path)
+
+
 fixtures.run_with_simulators = run_with_simulators
 MODULES = sorted(p.stem for p in (scenarios_dir() / PACKAGE).glob("test_*.py"))
 for _mod_name in MODULES:
