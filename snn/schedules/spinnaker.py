@@ -234,6 +234,7 @@ def run_board(sim, setup, stim, batch, sample_offset, n_steps, w, chunk, progres
     counts = np.zeros((batch, n), np.int64)
     sat = np.zeros((batch, n_pops), np.int64)
     k = plan.steps.size
+    v_base, v_row = plan.v_idx % n, plan.v_idx // n     # a probe id n + i / 2n + i reads exc / inh input of i
     out = {name: np.zeros((batch, k, plan.v_idx.size), np.int64) for name in ("v", "ge", "gi")}
     out_w = np.zeros((batch, k, plan.w_idx.size), np.int64)
     times, index = [None] * batch, [None] * batch
@@ -241,7 +242,7 @@ def run_board(sim, setup, stim, batch, sample_offset, n_steps, w, chunk, progres
     def run_chunk(a, z, out_t, out_i, n_out):
         wb = words[a:z].copy()
         cnt, sb = np.zeros((z - a, n), np.int64), np.zeros((z - a, n_pops), np.int64)
-        probes = BoardProbes(plan.every, plan.v_idx, *(np.zeros((z - a, k, plan.v_idx.size), np.int64)
+        probes = BoardProbes(plan.every, v_base, *(np.zeros((z - a, k, plan.v_idx.size), np.int64)
                                                        for _ in range(3)),
                              plan.w_idx, np.zeros((z - a, k, plan.w_idx.size), np.int64))
         runner = board_batch if z - a > 1 and numba.get_num_threads() > 1 else board_serial
@@ -260,7 +261,8 @@ def run_board(sim, setup, stim, batch, sample_offset, n_steps, w, chunk, progres
         state.words[:] = words
         state = state._replace(t0=np.int64(t0 + n_steps))
     return dict(state=state, counts=counts, times=times, index=index, plastic_weights=words / setup.p_scale,
-                probes=(plan, out["v"] / S1615_ONE, out_w / setup.p_scale[plan.w_idx]),
+                probes=(plan, np.choose(v_row[None, None, :], (out["v"], out["ge"], out["gi"])) / S1615_ONE,
+                        out_w / setup.p_scale[plan.w_idx]),
                 _gsyn=(out["ge"] / S1615_ONE, out["gi"] / S1615_ONE),
                 _static_w=brd.s_word / setup.s_scale,      # weights as the board holds them (16-bit words / scale)
                 ring_buffer_saturations={p.label: sat[:, k] for k, p in enumerate(net.populations)},
