@@ -16,6 +16,8 @@ extensions, placement constraints, time scale factor, boards / chips required, d
 and recorded in ``mapping_requests()``; they change no result, as on the board they change none either.
 ``get_machine_dimensions()`` and ``get_machine()`` describe one SpiNN-5 board (48 chips, max chip x = y = 7).
 """
+import numpy as np
+
 from . import *                                     # noqa: F401,F403 (the whole snn.pynn API)
 from . import control, simulator
 from .populations import Population as _Population
@@ -94,3 +96,20 @@ class Population(_Population):
 
     def add_placement_constraint(self, x, y, p=None):
         _request("placement", self.label, (x, y, p))
+
+    def spinnaker_get_data(self, variable, as_matrix=False, view_indexes=None):
+        """sPyNNaker's own read-back: the current segment as rows (neuron, time, value) ((neuron, time) for
+        spikes), as spynnaker.pyNN.utilities.neo_convertor formats it; ``as_matrix``: (time, neuron) values."""
+        block = self.get_data(variable)
+        seg = block.segments[-1]
+        if variable == "spikes":
+            rows = [(self.id_to_index(st.annotations["source_id"]), t) for st in seg.spiketrains
+                    for t in st.times.magnitude]
+            return np.array(sorted(rows), float).reshape(-1, 2)
+        sig = seg.filter(name=variable)[0]
+        values = np.asarray(sig.magnitude, float)
+        if as_matrix:
+            return values
+        ids = np.asarray(sig.array_annotations.get("channel_index", np.arange(values.shape[1])))
+        times = np.asarray(sig.times.magnitude, float)
+        return np.array([(i, t, values[k, c]) for c, i in enumerate(ids) for k, t in enumerate(times)], float)
