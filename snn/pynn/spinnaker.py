@@ -21,6 +21,7 @@ import numpy as np
 from . import *                                     # noqa: F401,F403 (the whole snn.pynn API)
 from . import control, simulator
 from .populations import Population as _Population
+from .projections import Projection as _Projection
 from ..spinnaker_host import check_version
 
 name = "snn.spinnaker"
@@ -97,6 +98,14 @@ class Population(_Population):
     def add_placement_constraint(self, x, y, p=None):
         _request("placement", self.label, (x, y, p))
 
+    def get(self, parameter_names, gather=True, simplify=True):
+        """sPyNNaker's get (spynnaker/pyNN/models/populations/population.py): one value per neuron, as a list
+        (``simplify`` ignored, as there); a dict of lists for several names."""
+        values = super().get(parameter_names, gather, simplify=False)
+        if isinstance(values, dict):
+            return {k: np.asarray(v).tolist() for k, v in values.items()}
+        return np.asarray(values).tolist()
+
     def spinnaker_get_data(self, variable, as_matrix=False, view_indexes=None):
         """sPyNNaker's own read-back: the current segment as rows (neuron, time, value) ((neuron, time) for
         spikes), as spynnaker.pyNN.utilities.neo_convertor formats it; ``as_matrix``: (time, neuron) values."""
@@ -113,3 +122,12 @@ class Population(_Population):
         ids = np.asarray(sig.array_annotations.get("channel_index", np.arange(values.shape[1])))
         times = np.asarray(sig.times.magnitude, float)
         return np.array([(i, t, values[k, c]) for c, i in enumerate(ids) for k, t in enumerate(times)], float)
+
+
+class Projection(_Projection):
+    """snn.pynn's Projection taking sPyNNaker's ``space=None`` (PyNN's default Space then)."""
+
+    def __init__(self, presynaptic_population, postsynaptic_population, connector, synapse_type=None, source=None,
+                 receptor_type=None, space=None, label=None):
+        super().__init__(presynaptic_population, postsynaptic_population, connector, synapse_type, source,
+                         receptor_type, Space() if space is None else space, label)
