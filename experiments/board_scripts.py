@@ -78,7 +78,7 @@ def run_script(path, version="2021"):
                 except AssertionError as e:
                     out[name] = f"assertion fails: {str(e).splitlines()[0][:120] if str(e) else 'assert'}"
                 except Exception as e:     # a refusal of the emulation: named, one line
-                    out[name] = f"{type(e).__name__}: {str(e).splitlines()[0][:160] if str(e) else ''}"
+                    out[name] = f"{type(e).__name__}: {' '.join(str(e).split())[:200]}"
     return out
 
 
@@ -89,7 +89,7 @@ def script_reports(cases):
         results = run_script(cases / folder / file)
         passed = sum(v == "passes" for v in results.values())
         why = "; ".join(f"{k}: {v}" for k, v in results.items() if v != "passes")
-        r = {"case": file[:-3], "version": "2021", "tests": f"{passed}/{len(results)} pass (snn.pynn.spinnaker)"}
+        r = {"case": f"script {file[:-3]}", "version": "2021", "tests": f"{passed}/{len(results)} pass (snn.pynn.spinnaker)"}
         if why:
             r["failing"] = why
         r["verdict"] = "agrees" if passed == len(results) and results else "DIFFERS"
