@@ -7,8 +7,10 @@ them), the STDP histories and int16 traces, the plastic uint16 words, the Poisso
     r1 = sim.run(50.0, state=state)
     r2 = sim.run(50.0, state=r1.state)       # bit for bit the ticks of one run(100.0)
 
-The plastic words travel in the state (``words``): a continued sample takes them from there, not from
-``plastic_weights`` (a weight read back and re-encoded could land on another word at a bound).
+The plastic words travel in the state (``words``). As in the float schedules, the previous result's
+``plastic_weights`` go back in: a synapse whose weight is its carried word's value keeps that word (so nothing is
+re-encoded, which at a bound could land on another word); a weight changed between the calls (PyNN's
+``Projection.set``) is encoded again, as the host writes a changed weight.
 """
 from collections import namedtuple
 

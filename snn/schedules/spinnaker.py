@@ -214,7 +214,8 @@ def _pad(luts):
 def run_board(sim, setup, stim, batch, sample_offset, n_steps, w, chunk, progress, record_v, record_weights, every,
               state=None):
     """Run ``batch`` samples on the board's integers; ``w``: (batch, n_plastic) float start weights; ``state``: a
-    ``BoardState`` to continue (its started samples keep their plastic words). Returns the fields of the
+    ``BoardState`` to continue (a started sample keeps the plastic word of every synapse whose weight ``w`` gives
+    is that word's value, the previous result's ``plastic_weights``; another weight is encoded again). Returns the fields of the
     ``Result``."""
     brd = setup.board
     net = sim.net
@@ -227,8 +228,9 @@ def run_board(sim, setup, stim, batch, sample_offset, n_steps, w, chunk, progres
         words = host.stored_weights(np.clip(w, w_min, w_max), setup.p_scale)
     else:
         words = np.zeros((batch, 0), np.int64)
-    if state is not None:
-        words[state.started] = state.words[state.started]
+    if state is not None and words.shape[1]:    # a weight given as its carried word's value keeps that word
+        keep = state.started[:, None] & (w == state.words / setup.p_scale)
+        words = np.where(keep, state.words, words)
     run_state = no_board_state(brd, words.shape[1]) if state is None else state
     n_pops = len(net.populations)
     counts = np.zeros((batch, n), np.int64)

@@ -51,7 +51,7 @@ def test_two_runs_are_one_run_bit_for_bit(case):
     state = sim.initial_state(batch)
     assert isinstance(state, BoardState)
     r1, s1, v1, g1, _ = _run(sim, label, cut, batch, state=state)
-    r2, s2, v2, g2, w2 = _run(sim, label, total - cut, batch, state=r1.state)
+    r2, s2, v2, g2, w2 = _run(sim, label, total - cut, batch, state=r1.state, plastic_weights=r1.plastic_weights)
     assert int(r2.state.t0) == total
     for b in range(batch):
         t = np.concatenate([s1[b][0], s2[b][0]])
@@ -62,6 +62,19 @@ def test_two_runs_are_one_run_bit_for_bit(case):
     assert np.array_equal(np.concatenate([g1, g2], axis=-2), g)
     if w is not None:
         assert np.array_equal(w2, w) and not np.array_equal(w, [2.5])    # the weight learned across the cut
+
+
+def test_a_weight_changed_between_runs_is_encoded_again():
+    """Without the previous weights the run starts from the initial ones (as the float schedules do): the
+    learned word is replaced by the encoding of 2.5, so the result differs from the uncut run."""
+    sim = Simulator(_stdp_net())
+    whole = sim.run(120.0).weights("plastic")[2]
+    r1 = sim.run(43.0, state=sim.initial_state())
+    assert r1.weights("plastic")[2][0] != 2.5
+    again = sim.run(77.0, state=r1.state).weights("plastic")[2]
+    kept = sim.run(77.0, state=sim.run(43.0, state=sim.initial_state()).state,
+                   plastic_weights=r1.plastic_weights).weights("plastic")[2]
+    assert np.array_equal(kept, whole) and not np.array_equal(again, whole)
 
 
 def test_a_float_state_is_refused_in_fixed_point():
