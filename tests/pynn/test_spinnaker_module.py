@@ -54,3 +54,25 @@ def test_bad_options_are_refused():
         sim.setup(spinnaker_version="1999")
     with pytest.raises(ValueError, match="schedule"):
         sim.setup(schedule="exact")
+
+
+@pytest.mark.parametrize("backend", ["snn.pynn", "snn.pynn.spinnaker"])
+def test_initialize_between_runs_sets_the_current_v(backend):
+    """As sPyNNaker's test_initialize asserts (v0[runtime1] == -62: the first sample of the next run is the new
+    value) and pyNN.nest does: initialize() while running changes the state, for the cells named only."""
+    import importlib
+    front = importlib.import_module(backend)
+    front.setup(timestep=1.0)
+    pop = front.Population(3, front.IF_curr_exp(i_offset=1.0), label="pop")
+    pop.record("v")
+    front.run(5.0)
+    pop[1:2].initialize(v=-55.0)
+    front.run(5.0)
+    v = _v(pop)
+    front.end()
+    first = 5 if backend.endswith("spinnaker") else 6      # start of tick 5 / the sample after step 5
+    assert v[first - 1, 1] == v[first - 1, 0] != -55.0
+    if backend.endswith("spinnaker"):
+        assert v[first, 1] == -55.0 and v[first, 0] != -55.0
+    else:
+        assert v[first, 1] > -55.0 > v[first, 0]
