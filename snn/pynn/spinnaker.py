@@ -22,6 +22,7 @@ from . import *                                     # noqa: F401,F403 (the whole
 from . import control, simulator
 from .populations import Population as _Population
 from .projections import Projection as _Projection
+from .standardmodels import CELL_TYPES
 from ..spinnaker_host import check_version
 
 name = "snn.spinnaker"
@@ -131,3 +132,12 @@ class Projection(_Projection):
                  receptor_type=None, space=None, label=None):
         super().__init__(presynaptic_population, postsynaptic_population, connector, synapse_type, source,
                          receptor_type, Space() if space is None else space, label)
+
+
+class SpikeSourceArray(CELL_TYPES["SpikeSourceArray"]):
+    """sPyNNaker's SpikeSourceArray also takes ``spike_times`` as its first positional argument."""
+
+    def __init__(self, spike_times=None, **parameters):
+        if spike_times is not None:
+            parameters["spike_times"] = spike_times
+        super().__init__(**parameters)
