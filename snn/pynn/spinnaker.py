@@ -134,10 +134,15 @@ class Projection(_Projection):
                          receptor_type, Space() if space is None else space, label)
 
 
-class SpikeSourceArray(CELL_TYPES["SpikeSourceArray"]):
-    """sPyNNaker's SpikeSourceArray also takes ``spike_times`` as its first positional argument."""
+def _positional_times(base):
+    """sPyNNaker's spike source array also takes ``spike_times`` as its first positional argument."""
 
     def __init__(self, spike_times=None, **parameters):
         if spike_times is not None:
             parameters["spike_times"] = spike_times
-        super().__init__(**parameters)
+        base.__init__(self, **parameters)
+    return type(base.__name__, (base,), {"__init__": __init__, "__doc__": base.__doc__, "__module__": __name__})
+
+
+# the registry's array source (the one PyNN class fed with given spike times), named as the registry names it
+globals().update({c.__name__: _positional_times(c) for c in CELL_TYPES.values() if c.snn_input})
