@@ -2,10 +2,12 @@
 
     snn fidelity spinnaker-board [--cases DIR] [--arithmetic float64]
 
-The cases are PyNN scripts written for a SpiNNaker board. Until ``snn.pynn`` runs such scripts directly, each one is
-translated here by hand into an snn spec, with the network parameters of its script (``synfire_runner.py``,
+The cases are PyNN scripts written for a SpiNNaker board. The synfire, set-and-reset and STDP cases are translated
+here by hand into an snn spec, with the network parameters of its script (``synfire_runner.py``,
 ``test_set_and_reset.py``, ``test_STDP_pair_additive.py``). What is compared comes from the case's own files: the
-board's CSV recordings, or the values its assertions name (read from the script text, not copied here).
+board's CSV recordings, or the values its assertions name (read from the script text, not copied here). In the
+board's fixed point the scripts of ``board_scripts.SCRIPTS`` also run unchanged, with their own assertions, through
+``snn.pynn.spinnaker`` (experiments/board_scripts.py).
 """
 import os
 import re
@@ -147,6 +149,9 @@ def board_report(cases_dir=None, arithmetic="fixed"):
                         f"{SUBDIR}/test_param_vertex/20_1_v.csv ...)")
     out = [synfire_case(cases, "20_1", 1, 100, arithmetic), synfire_case(cases, "20_7", 7, 200, arithmetic),
            set_and_reset_case(cases, arithmetic), stdp_case(cases, arithmetic)]
+    if arithmetic == "fixed":       # the scripts themselves, unchanged, through snn.pynn.spinnaker
+        from .board_scripts import script_reports
+        out += script_reports(cases)
     for r in out:
         r["version"] = f"spinnaker_version {r['version']}" if arithmetic == "fixed" else "float64 arithmetic"
     return out

@@ -100,8 +100,11 @@ class Simulator:
 
 
     def initial_state(self, batch=1):
-        """A ``RunState`` at t = 0 for ``batch`` samples, for ``run(..., state=)`` ('exact' / 'spinnaker')."""
-        return fresh_state(self.lowered, batch, self.dtype)
+        """A ``RunState`` at t = 0 for ``batch`` samples, for ``run(..., state=)`` ('exact' / 'spinnaker'; in the
+        'spinnaker' schedule's fixed point the board's integer ``BoardState``, snn/board_state.py)."""
+        own = getattr(self.schedule, "initial_state", None)
+        board = own(batch) if own is not None else None
+        return board if board is not None else fresh_state(self.lowered, batch, self.dtype)
 
 
 def _check_finite(*arrays):

@@ -192,23 +192,33 @@ def _deliver_static(j, t, brd, buf, sat):
 
 
 @njit
-def board_sample(brd, stim, b, sample_id, n_steps, words, counts, out_t, out_i, n_out, probes, sat):
+def board_sample(brd, stim, b, sample_id, n_steps, words, counts, out_t, out_i, n_out, probes, sat, state):
     """One sample for ``n_steps`` ticks. ``words``: this sample's plastic uint16 words (updated in place);
-    ``sat[b, population]``: ring-buffer saturations."""
+    ``sat[b, population]``: ring-buffer saturations. ``state`` (a ``BoardState``, snn/board_state.py): with rows,
+    the sample runs ticks t0 .. t0 + n_steps - 1 on state[b] and leaves it there; without, it starts at tick 0."""
     n = brd.v0.shape[0]
-    v = brd.v0.astype(np.int32)
-    isyn_e = np.zeros(n, np.int32)
-    isyn_i = np.zeros(n, np.int32)
-    refr = np.zeros(n, np.int32)
-    buf = np.zeros((brd.n_slots, 2, n), np.int32)
+    carry = state.v.shape[0] > 0
+    t0 = state.t0 if carry else 0
+    if carry:
+        v, isyn_e, isyn_i, refr, buf = state.v[b], state.isyn[b, 0], state.isyn[b, 1], state.refr[b], state.buf[b]
+        h_t, h_o, h_n, last_pre, r_pre = state.h_t[b], state.h_o[b], state.h_n[b], state.last_pre[b], state.r_pre[b]
+        pois_next, pois_draw = state.pois_next[b], state.pois_draw[b]
+    else:
+        v = brd.v0.astype(np.int32)
+        isyn_e = np.zeros(n, np.int32)
+        isyn_i = np.zeros(n, np.int32)
+        refr = np.zeros(n, np.int32)
+        buf = np.zeros((brd.n_slots, 2, n), np.int32)
+        h_t = np.zeros((n, brd.hist), np.int64)
+        h_o = np.zeros((n, brd.hist), np.int64)
+        h_n = np.ones(n, np.int64)
+        last_pre = np.zeros(n, np.int64)
+        r_pre = np.zeros(n, np.int64)
+        pois_next = np.empty(brd.pois_idx.shape[0], np.int64)
+        pois_draw = np.zeros(brd.pois_idx.shape[0], np.int64)
     fired_words = np.zeros((n + 7) // 8, np.uint64)   # the flags, read back eight at a time
     fired = fired_words.view(np.bool_)
     spiking = np.empty(n + stim.prob_idx.shape[0], np.int64)
-    h_t = np.zeros((n, brd.hist), np.int64)
-    h_o = np.zeros((n, brd.hist), np.int64)
-    h_n = np.ones(n, np.int64)
-    last_pre = np.zeros(n, np.int64)
-    r_pre = np.zeros(n, np.int64)
     has_plastic = brd.p_post.shape[0] > 0
     key = stream_key(stim.seed, sample_id)
     eb = np.int64(b) if stim.ev_ptr.shape[0] > 1 else np.int64(0)
@@ -216,15 +226,19 @@ def board_sample(brd, stim, b, sample_id, n_steps, words, counts, out_t, out_i, 
     cap = out_t.shape[1]
     n_rec, n_snap = 0, 0
     n_pois = brd.pois_idx.shape[0]
-    pois_next = np.empty(n_pois, np.int64)
-    pois_draw = np.zeros(n_pois, np.int64)
-    for k in range(n_pois):
-        pois_next[k] = max(brd.pois_t0[k], 0) + _geometric(
-            uniform(key, 0, POISSON_STREAM + np.uint64(brd.pois_idx[k])), brd.pois_p[k])
+    if not carry or not state.started[b]:
+        if carry:      # a fresh carried state: the initial values, as a run from tick 0 starts
+            for i in range(n):
+                v[i] = brd.v0[i]
+            h_n[:] = 1
+            state.started[b] = True
+        for k in range(n_pois):
+            pois_next[k] = max(brd.pois_t0[k], 0) + _geometric(
+                uniform(key, 0, POISSON_STREAM + np.uint64(brd.pois_idx[k])), brd.pois_p[k])
     n_snaps = probes.out_v.shape[1]
     shift = brd.par[P_SHIFT_E:P_SHIFT_I + 1]
     sat_b = sat[b]
-    for t in range(n_steps):
+    for t in range(t0, t0 + n_steps):
         slot = t % brd.n_slots
         snap = n_snap < n_snaps and t % probes.every == 0
         if snap:       # record between the input and the update, as the board does
@@ -242,7 +256,7 @@ def board_sample(brd, stim, b, sample_id, n_steps, words, counts, out_t, out_i, 
                         if has_plastic and brd.post_rule[i] >= 0:
                             r = brd.post_rule[i]
                             record_post_fixed(i, t, brd.luts_m[r], brd.sizes_m[r], h_t, h_o, h_n)
-        for e in range(stim.ev_ptr[eb, t], stim.ev_ptr[eb, t + 1]):
+        for e in range(stim.ev_ptr[eb, t - t0], stim.ev_ptr[eb, t - t0 + 1]):
             spiking[n_sp] = stim.ev_idx[e]
             n_sp += 1
         for k in range(stim.prob_idx.shape[0]):
@@ -278,12 +292,16 @@ def board_sample(brd, stim, b, sample_id, n_steps, words, counts, out_t, out_i, 
 
 
 @njit
-def board_serial(brd, stim, n_samples, sample_offset, n_steps, words, counts, out_t, out_i, n_out, probes, sat):
+def board_serial(brd, stim, n_samples, sample_offset, n_steps, words, counts, out_t, out_i, n_out, probes, sat,
+                 state):
     for b in range(n_samples):
-        board_sample(brd, stim, b, sample_offset + b, n_steps, words[b], counts, out_t, out_i, n_out, probes, sat)
+        board_sample(brd, stim, b, sample_offset + b, n_steps, words[b], counts, out_t, out_i, n_out, probes, sat,
+                     state)
 
 
 @njit(parallel=True)
-def board_batch(brd, stim, n_samples, sample_offset, n_steps, words, counts, out_t, out_i, n_out, probes, sat):
+def board_batch(brd, stim, n_samples, sample_offset, n_steps, words, counts, out_t, out_i, n_out, probes, sat,
+                state):
     for b in prange(n_samples):
-        board_sample(brd, stim, b, sample_offset + b, n_steps, words[b], counts, out_t, out_i, n_out, probes, sat)
+        board_sample(brd, stim, b, sample_offset + b, n_steps, words[b], counts, out_t, out_i, n_out, probes, sat,
+                     state)

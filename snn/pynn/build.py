@@ -15,7 +15,7 @@ from .. import spec
 from ..cells import CATALOGUE
 from ..connectors import FromList
 from ..engine import Simulator
-from ..lowering import lower
+from ..lowering import STAMP_OFFSET, lower
 from ..plasticity import NestPairSTDP
 from ..run_state import remap_buffer
 from ..spec import MAX_MAGNITUDE
@@ -54,13 +54,14 @@ def grid_steps(times, dt):
     return np.where(np.abs(x - near) * dt < TIC / 2, near, np.ceil(x)).astype(np.int64)
 
 
-def _source_events(pop, dt):
-    """(steps, indices) of a SpikeSourceArray: a spike at grid point k (time k * dt) is emitted in step k - 1
-    and stamped k * dt, as the engine's 'exact' schedule stamps the end of the step (NEST's on-grid times)."""
+def _source_events(pop, dt, stamp_offset=1):
+    """(steps, indices) of a SpikeSourceArray: a spike at grid point k (time k * dt) is emitted in step
+    k - stamp_offset: in 'exact' (offset 1) in step k - 1, stamped k * dt at the end of the step (NEST's on-grid
+    times); in 'spinnaker' (offset 0) in tick k, as the board's spike source array sends it."""
     steps, idx = [], []
     for i, seq in enumerate(pop._parameters["spike_times"]):
         times = np.asarray(getattr(seq, "value", seq), float).ravel()
-        steps.append(grid_steps(times, dt) - 1)
+        steps.append(grid_steps(times, dt) - stamp_offset)
         idx.append(np.full(times.size, i, np.int64))
     return (np.concatenate(steps), np.concatenate(idx)) if steps else (np.zeros(0, np.int64),) * 2
 
@@ -123,8 +124,14 @@ class Engine:
         self.net = spec.Network([_population(k, p) for k, p in enumerate(pops)], projections,
                                 dt=state.dt, schedule=state.schedule, seed=state.rng_seed)
         spiking = [self.labels[k] for k, p in enumerate(pops) if p.recorder._ids("spikes").size]
-        self.sim = Simulator(self.net, record=spiking)
-        self.sources = {self.labels[k]: _source_events(p, state.dt) for k, p in enumerate(pops)
+        options = {"spinnaker_version": state.spinnaker_version} if state.schedule == "spinnaker" else {}
+        self.sim = Simulator(self.net, record=spiking, **options)
+        self.stamp_offset = STAMP_OFFSET[state.schedule]
+        self.fixed_point = getattr(self.sim.schedule, "setup", None) is not None    # the board's integers
+        if self.fixed_point and state.current_sources:
+            raise NotImplementedError("current sources (DCSource, ...) are not emulated in the board's fixed point "
+                                      "yet; inject the current as i_offset")
+        self.sources = {self.labels[k]: _source_events(p, state.dt, self.stamp_offset) for k, p in enumerate(pops)
                         if p.celltype.snn_input}
         self.injected = {}       # population index -> the i_offset its coefficients were last lowered with
         for src in state.current_sources:
@@ -163,6 +170,8 @@ class Engine:
 
     def _initial_state(self):
         st = self.sim.initial_state(1)
+        if not hasattr(st, "syn"):        # the board's BoardState: synaptic inputs start at 0, as on the board
+            return st
         for pop in self.state.populations:
             for var, row in getattr(pop.celltype, "state_rows", {}).items():
                 if row and var in pop.initial_values:
@@ -212,6 +221,6 @@ class Engine:
             for key, (p, name, ids) in requests.items():
                 if p is pop:
                     times, values = res.v(key)
-                    steps = np.rint(times / state.dt).astype(np.int64) - 1
+                    steps = np.rint(times / state.dt).astype(np.int64) - self.stamp_offset
                     signals[name] = (ids, steps, values)
             pop.recorder._store(t0, spikes, signals)

@@ -1,7 +1,8 @@
 """setup / end / run / reset and the state queries of ``snn.pynn`` (as pyNN/mock/control.py).
 
 ``setup`` takes PyNN's arguments (timestep, min_delay, max_delay, rng_seed) and snn's own extra, ``schedule``
-('exact', the default and for now the only one: NEST-like exact integration with on-grid spikes).
+('exact', the default: NEST-like exact integration with on-grid spikes; 'spinnaker': the board's fixed point,
+better reached through ``snn.pynn.spinnaker``, which takes sPyNNaker's setup options too).
 Other simulators' extras (NEST's ``spike_precision``, ``t_flush``, ``threads`` ...) are accepted and ignored,
 so a script written for them runs unchanged.
 """
@@ -12,9 +13,9 @@ from pyNN.recording import get_io
 from ..errors import SpecError
 from . import simulator
 
-# The front end's sample times and source stamps follow the 'exact' schedule (NEST's conventions); the
-# 'spinnaker' schedule's tick stamps and start-of-tick recording are the work of snn.pynn.spinnaker (DESIGN.md).
-SNN_SCHEDULES = ("exact",)
+# 'exact': NEST's conventions; 'spinnaker': the board's tick stamps and start-of-tick recording, in its fixed
+# point (the schedule of snn.pynn.spinnaker, which also takes sPyNNaker's own setup options).
+SNN_SCHEDULES = ("exact", "spinnaker")
 
 
 def setup(timestep=DEFAULT_TIMESTEP, min_delay=DEFAULT_MIN_DELAY, **extra_params):
@@ -35,6 +36,8 @@ def setup(timestep=DEFAULT_TIMESTEP, min_delay=DEFAULT_MIN_DELAY, **extra_params
     state.max_delay = max(10.0, state.min_delay) if max_delay == "auto" else float(max_delay)
     state.rng_seed = seed
     state.schedule = schedule
+    state.spinnaker_version = None
+    state.spinnaker_extras = {}
     return rank()
 
 

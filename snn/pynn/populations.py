@@ -74,8 +74,18 @@ class _Parameters:
             values = initial_values.evaluate(simplify=False) if hasattr(initial_values, "evaluate") \
                 else np.asarray(initial_values, float)
             cells, row = np.asarray(self.all_cells, int), rows[variable]
-            target = run_state.v[:, cells] if row == 0 else run_state.syn[:, row - 1, cells]
-            target[...] = np.broadcast_to(values, (self.size,))
+            values = np.broadcast_to(values, (self.size,))
+            if hasattr(run_state, "isyn"):     # the board's integers (snn/board_state.py): s16.15 as the host
+                from ..spinnaker_host import DEFAULT_VERSION, s1615
+                version = simulator.state.spinnaker_version or DEFAULT_VERSION
+                values = [s1615(x, version, variable) for x in values]
+                syn = run_state.isyn
+            else:
+                syn = run_state.syn
+            if row == 0:       # indexed assignment: the carried arrays themselves change, not a copy
+                run_state.v[:, cells] = values
+            else:
+                syn[:, row - 1, cells] = values
 
 
 class PopulationView(_Parameters, common.PopulationView):

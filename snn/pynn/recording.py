@@ -3,7 +3,8 @@ snapshots to the recorders (``_store``); pyNN.recording.Recorder turns them into
 
 Signals are sampled at t = 0 (the initial values), then every ``sampling_interval`` at the end of the step
 (the engine's snapshot after the update, NEST's multimeter time), so a run of T ms holds T / interval + 1
-samples, as on pyNN.nest.
+samples, as on pyNN.nest. In the 'spinnaker' schedule (snn.pynn.spinnaker) at the start of every sampled tick
+t = 0, interval, ... < T, as sPyNNaker records: T / interval samples.
 """
 import numpy as np
 from pyNN import recording
@@ -63,10 +64,11 @@ class Recorder(recording.Recorder):
         if ids is not None and ids.size:
             self._spike_ids.append(ids)
             self._spike_times.append(times)
+        board = simulator.state.schedule == "spinnaker"    # the board samples at the start of each tick
         for name, (ids, steps, values) in signals.items():
-            keep = (steps + 1) % self.every == 0
+            keep = (steps + (0 if board else 1)) % self.every == 0
             values = values[keep]
-            if first_step == 0:
+            if first_step == 0 and not board:
                 values = np.vstack([self.initial_row(name, ids)[None, :], values])
             self._signals.setdefault(name, []).append((ids, values))
 

@@ -19,6 +19,7 @@ import numpy as np
 from .generic import GenericSchedule
 from .. import spinnaker_host as host
 from ..cells import CATALOGUE
+from ..board_state import check_board_state, fresh_board_state, no_board_state, take_board
 from ..errors import SpecError
 from ..kernels.board import PAR_ROWS, Board, BoardProbes, board_batch, board_serial
 from ..kernels.fixed_point import S1615_ONE
@@ -46,11 +47,16 @@ class SpinnakerSchedule(GenericSchedule):
             return super().run(stim, batch, sample_offset, n_steps, w0, chunk, progress, record_v, record_weights,
                                every, state)
         if state is not None:
-            raise SpecError("continuing a run (state=) is not available in the board's fixed point yet; build the "
-                            "Simulator with arithmetic='float64' to continue runs in the 'spinnaker' schedule")
+            check_board_state(state, self.setup.board, batch, w0.shape[-1])
         w = np.array(np.broadcast_to(w0, (batch, w0.shape[-1])), dtype=np.float64)
         return run_board(self.sim, self.setup, stim, batch, sample_offset, n_steps, w, chunk, progress, record_v,
-                         record_weights, every)
+                         record_weights, every, state)
+
+    def initial_state(self, batch):
+        """A ``BoardState`` at tick 0 in fixed point (snn/board_state.py); the float state in 'float64'."""
+        if self.setup is None:
+            return None
+        return fresh_board_state(self.setup.board, batch, self.sim.initial_plastic_weights.size)
 
 
 @dataclass
@@ -205,12 +211,16 @@ def _pad(luts):
     return out, np.array([len(x) for x in luts], np.int64)
 
 
-def run_board(sim, setup, stim, batch, sample_offset, n_steps, w, chunk, progress, record_v, record_weights, every):
-    """Run ``batch`` samples on the board's integers; ``w``: (batch, n_plastic) float start weights. Returns the
-    fields of the ``Result``."""
+def run_board(sim, setup, stim, batch, sample_offset, n_steps, w, chunk, progress, record_v, record_weights, every,
+              state=None):
+    """Run ``batch`` samples on the board's integers; ``w``: (batch, n_plastic) float start weights; ``state``: a
+    ``BoardState`` to continue (a started sample keeps the plastic word of every synapse whose weight ``w`` gives
+    is that word's value, the previous result's ``plastic_weights``; another weight is encoded again). Returns the fields of the
+    ``Result``."""
     brd = setup.board
     net = sim.net
-    plan = ProbePlan(sim, n_steps, 0, record_v, record_weights, every)
+    t0 = 0 if state is None else int(state.t0)
+    plan = ProbePlan(sim, n_steps, 0, record_v, record_weights, every, first_step=t0)
     n = brd.v0.shape[0]
     if w.shape[1]:
         rule_rows = brd.rules[brd.p_rule]
@@ -218,10 +228,15 @@ def run_board(sim, setup, stim, batch, sample_offset, n_steps, w, chunk, progres
         words = host.stored_weights(np.clip(w, w_min, w_max), setup.p_scale)
     else:
         words = np.zeros((batch, 0), np.int64)
+    if state is not None and words.shape[1]:    # a weight given as its carried word's value keeps that word
+        keep = state.started[:, None] & (w == state.words / setup.p_scale)
+        words = np.where(keep, state.words, words)
+    run_state = no_board_state(brd, words.shape[1]) if state is None else state
     n_pops = len(net.populations)
     counts = np.zeros((batch, n), np.int64)
     sat = np.zeros((batch, n_pops), np.int64)
     k = plan.steps.size
+    v_base, v_row = plan.v_idx % n, plan.v_idx // n     # a probe id n + i / 2n + i reads exc / inh input of i
     out = {name: np.zeros((batch, k, plan.v_idx.size), np.int64) for name in ("v", "ge", "gi")}
     out_w = np.zeros((batch, k, plan.w_idx.size), np.int64)
     times, index = [None] * batch, [None] * batch
@@ -229,12 +244,12 @@ def run_board(sim, setup, stim, batch, sample_offset, n_steps, w, chunk, progres
     def run_chunk(a, z, out_t, out_i, n_out):
         wb = words[a:z].copy()
         cnt, sb = np.zeros((z - a, n), np.int64), np.zeros((z - a, n_pops), np.int64)
-        probes = BoardProbes(plan.every, plan.v_idx, *(np.zeros((z - a, k, plan.v_idx.size), np.int64)
+        probes = BoardProbes(plan.every, v_base, *(np.zeros((z - a, k, plan.v_idx.size), np.int64)
                                                        for _ in range(3)),
                              plan.w_idx, np.zeros((z - a, k, plan.w_idx.size), np.int64))
         runner = board_batch if z - a > 1 and numba.get_num_threads() > 1 else board_serial
         runner(brd, take_samples(stim, a, z), z - a, sample_offset + a, n_steps, wb, cnt, out_t, out_i, n_out,
-               probes, sb)
+               probes, sb, take_board(run_state, a, z))
         return cnt, sb, wb, probes
 
     for a, z, (cnt, sb, wb, probes), spikes in run_in_chunks(batch, chunk, int(brd.record.sum()), n_steps,
@@ -244,8 +259,12 @@ def run_board(sim, setup, stim, batch, sample_offset, n_steps, w, chunk, progres
                                                                       probes.out_w)
         for b, (steps, ids) in enumerate(spikes):
             times[a + b], index[a + b] = steps * net.dt, ids
-    return dict(counts=counts, times=times, index=index, plastic_weights=words / setup.p_scale,
-                probes=(plan, out["v"] / S1615_ONE, out_w / setup.p_scale[plan.w_idx]),
+    if state is not None:
+        state.words[:] = words
+        state = state._replace(t0=np.int64(t0 + n_steps))
+    return dict(state=state, counts=counts, times=times, index=index, plastic_weights=words / setup.p_scale,
+                probes=(plan, np.choose(v_row[None, None, :], (out["v"], out["ge"], out["gi"])) / S1615_ONE,
+                        out_w / setup.p_scale[plan.w_idx]),
                 _gsyn=(out["ge"] / S1615_ONE, out["gi"] / S1615_ONE),
                 _static_w=brd.s_word / setup.s_scale,      # weights as the board holds them (16-bit words / scale)
                 ring_buffer_saturations={p.label: sat[:, k] for k, p in enumerate(net.populations)},

@@ -14,6 +14,7 @@ from snn.connectors import FromList, OneToOne
 from snn.engine import Simulator
 from snn.errors import SpecError
 from snn.experiments import board_cases as bc
+from snn.experiments.board_scripts import SCRIPTS, run_script
 from snn.kernels.fixed_point import decay_s1615
 from snn import spinnaker_host as host
 
@@ -128,9 +129,29 @@ def test_fidelity_report_lines(cases, capsys):
     from snn.experiments import cli
     assert cli.main(["fidelity", "spinnaker-board"]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
-    assert len(lines) == 4
+    assert len(lines) == 4 + len(SCRIPTS)
     assert lines[0].startswith("synfire 20_1 (spinnaker_version 2019): spikes identical (33); v bit-exact 2000/2000")
-    assert [ln.rsplit("-> ", 1)[1] for ln in lines] == ["bit-exact", "bit-exact", "bit-exact", "agrees"]
+    assert [ln.rsplit("-> ", 1)[1] for ln in lines[:4]] == ["bit-exact", "bit-exact", "bit-exact", "agrees"]
+    verdicts = {ln.split(" (")[0]: ln.rsplit("-> ", 1)[1] for ln in lines[4:]}
+    assert {k for k, v in verdicts.items() if v == "agrees"} == {f"script {s}" for s in PASSING}
+
+
+# sPyNNaker's scripts run unchanged through snn.pynn.spinnaker (experiments/board_scripts.py), their own assertions
+PASSING = ("test_set_and_reset", "test_set_toffset", "test_params_set_as_list")
+
+
+@pytest.mark.parametrize("script", PASSING)
+def test_board_scripts_pass_their_own_assertions(cases, script):
+    folder = next(f for f, name in SCRIPTS if name == f"{script}.py")
+    results = run_script(cases / folder / f"{script}.py")
+    assert results and all(v == "passes" for v in results.values()), results
+
+
+@pytest.mark.parametrize("script", ["test_reset_clears_delayed_spike", "test_tiny_with_reset", "test_multi_step"])
+def test_board_script_with_a_cell_type_the_board_kernel_lacks_says_why(cases, script):
+    results = run_script(cases / "test_various" / f"{script}.py")
+    assert list(results.values()) == ["SpecError: invalid network: - population 'p1': IF_cond_exp does not run in "
+                                      "schedule 'spinnaker' (it runs in ('exact',))"]
 
 
 def test_bad_arithmetic_or_version_is_named():

@@ -89,10 +89,3 @@ def test_synaptic_state_probe_is_the_conductance():
     after = t >= arrive - 1e-9
     assert np.all(g[~after] == 0) and np.all(gi == 0)
     np.testing.assert_allclose(g[after, 0], 0.05 * np.exp(-(t[after] - arrive) / 4.0), rtol=1e-12)
-
-
-def test_board_fixed_point_refuses_to_continue_a_run():
-    """The board's integer state is not carried yet: asking for it is a clear error, not a silent restart."""
-    sim = Simulator(cam_like())
-    with pytest.raises(SpecError, match="arithmetic='float64'"):
-        sim.run(10.0, state=sim.initial_state())

@@ -1,0 +1,148 @@
+"""snn as sPyNNaker: ``import snn.pynn.spinnaker as sim`` in place of ``import pyNN.spiNNaker as sim`` (or
+``spynnaker8``). The ``snn.pynn`` backend on the 'spinnaker' schedule in the board's fixed point
+(snn/schedules/spinnaker.py): spikes stamped at the tick, V and gsyn recorded at the start of each tick, the
+host's parameter encoding of ``spinnaker_version`` (snn/spinnaker_host.py; default: the board recordings').
+
+    import snn.pynn.spinnaker as sim
+    sim.setup(timestep=1.0, spinnaker_version="2019")
+    sim.set_number_of_neurons_per_core(sim.IF_curr_exp, 100)      # accepted, recorded: it only steers mapping
+    pop = sim.Population(20, sim.IF_curr_exp(i_offset=1.0), label="pop")
+    pop.add_placement_constraint(0, 0)
+    pop.record("v")
+    sim.run(5.0)
+
+sPyNNaker's extras that only steer the mapping onto the machine (neurons per core, synapse cores, delay
+extensions, placement constraints, time scale factor, boards / chips required, database sockets) are accepted
+and recorded in ``mapping_requests()``; they change no result, as on the board they change none either.
+``get_machine_dimensions()`` and ``get_machine()`` describe one SpiNN-5 board (48 chips, max chip x = y = 7).
+"""
+import numpy as np
+
+from . import *                                     # noqa: F401,F403 (the whole snn.pynn API)
+from . import control, simulator
+from .populations import Population as _Population
+from .projections import Projection as _Projection
+from .standardmodels import CELL_TYPES
+from ..spinnaker_host import check_version
+
+name = "snn.spinnaker"
+# setup()'s own options in sPyNNaker (spynnaker/pyNN/__init__.py setup): mapping requests only
+_MAPPING_OPTIONS = ("database_socket_addresses", "time_scale_factor", "n_chips_required", "n_boards_required")
+# spinn_machine's SpiNN-5 board: chips (0, 0) .. (7, 7) less the corners a 48-chip board lacks
+SPINN5_MAX_CHIP = 7
+
+
+def setup(timestep=1.0, min_delay="auto", max_delay=None, spinnaker_version=None, **extra_params):
+    """sPyNNaker's setup: timestep in ms (default 1.0, the board's machine time step), ``spinnaker_version`` the
+    host encoding (snn/spinnaker_host.py versions; None: the default), sPyNNaker's mapping options recorded."""
+    timestep = 1.0 if timestep is None else timestep
+    version = None if spinnaker_version is None else check_version(spinnaker_version)
+    extras = {k: extra_params.pop(k) for k in _MAPPING_OPTIONS if k in extra_params}
+    if extra_params.get("schedule", "spinnaker") != "spinnaker":
+        raise ValueError(f"snn.pynn.spinnaker runs the 'spinnaker' schedule, got schedule="
+                         f"{extra_params['schedule']!r}; use snn.pynn for the others")
+    extra_params["schedule"] = "spinnaker"
+    if max_delay is not None:
+        extra_params["max_delay"] = max_delay
+    rank = control.setup(timestep, min_delay, **extra_params)
+    simulator.state.spinnaker_version = version
+    simulator.state.spinnaker_extras = {"setup": extras}
+    return rank
+
+
+def _request(kind, *key_value):
+    simulator.state.spinnaker_extras.setdefault(kind, []).append(key_value)
+
+
+def set_number_of_neurons_per_core(neuron_type, max_permitted):
+    """Neurons per core of a cell type: recorded (the mapping's, not the dynamics')."""
+    _request("neurons_per_core", getattr(neuron_type, "__name__", str(neuron_type)), max_permitted)
+
+
+def set_number_of_synapse_cores(neuron_type, n_synapse_cores):
+    _request("synapse_cores", getattr(neuron_type, "__name__", str(neuron_type)), n_synapse_cores)
+
+
+def set_allow_delay_extensions(neuron_type, allow_delay_extensions):
+    _request("delay_extensions", getattr(neuron_type, "__name__", str(neuron_type)), allow_delay_extensions)
+
+
+def mapping_requests():
+    """What the script asked of the mapping: {kind: [(target, value), ...], 'setup': {option: value}}."""
+    return simulator.state.spinnaker_extras
+
+
+def get_machine_dimensions():
+    """sPyNNaker's {'x': max chip x, 'y': max chip y} of the emulated machine: one SpiNN-5 board."""
+    return {"x": SPINN5_MAX_CHIP, "y": SPINN5_MAX_CHIP}
+
+
+def get_machine():
+    """The emulated machine as spinn_machine describes one SpiNN-5 board (spinn_machine when installed)."""
+    from spinn_machine.virtual_machine import virtual_machine_by_boards
+    return virtual_machine_by_boards(1)
+
+
+class Population(_Population):
+    """snn.pynn's Population with sPyNNaker's extras: ``additional_parameters`` (splitter, seed, ...),
+    ``set_max_atoms_per_core``, ``add_placement_constraint``: accepted and recorded."""
+
+    def __init__(self, size, cellclass, cellparams=None, structure=None, initial_values=None, label=None,
+                 additional_parameters=None, **additional_kwargs):
+        super().__init__(size, cellclass, cellparams, structure, initial_values or {}, label)
+        if additional_parameters or additional_kwargs:
+            _request("additional_parameters", self.label, {**(additional_parameters or {}), **additional_kwargs})
+
+    def set_max_atoms_per_core(self, max_atoms_per_core):
+        _request("max_atoms_per_core", self.label, max_atoms_per_core)
+
+    def add_placement_constraint(self, x, y, p=None):
+        _request("placement", self.label, (x, y, p))
+
+    def get(self, parameter_names, gather=True, simplify=True):
+        """sPyNNaker's get (spynnaker/pyNN/models/populations/population.py): one value per neuron, as a list
+        (``simplify`` ignored, as there); a dict of lists for several names."""
+        values = super().get(parameter_names, gather, simplify=False)
+        if isinstance(values, dict):
+            return {k: np.asarray(v).tolist() for k, v in values.items()}
+        return np.asarray(values).tolist()
+
+    def spinnaker_get_data(self, variable, as_matrix=False, view_indexes=None):
+        """sPyNNaker's own read-back: the current segment as rows (neuron, time, value) ((neuron, time) for
+        spikes), as spynnaker.pyNN.utilities.neo_convertor formats it; ``as_matrix``: (time, neuron) values."""
+        block = self.get_data(variable)
+        seg = block.segments[-1]
+        if variable == "spikes":
+            rows = [(self.id_to_index(st.annotations["source_id"]), t) for st in seg.spiketrains
+                    for t in st.times.magnitude]
+            return np.array(sorted(rows), float).reshape(-1, 2)
+        sig = seg.filter(name=variable)[0]
+        values = np.asarray(sig.magnitude, float)
+        if as_matrix:
+            return values
+        ids = np.asarray(sig.array_annotations.get("channel_index", np.arange(values.shape[1])))
+        times = np.asarray(sig.times.magnitude, float)
+        return np.array([(i, t, values[k, c]) for c, i in enumerate(ids) for k, t in enumerate(times)], float)
+
+
+class Projection(_Projection):
+    """snn.pynn's Projection taking sPyNNaker's ``space=None`` (PyNN's default Space then)."""
+
+    def __init__(self, presynaptic_population, postsynaptic_population, connector, synapse_type=None, source=None,
+                 receptor_type=None, space=None, label=None):
+        super().__init__(presynaptic_population, postsynaptic_population, connector, synapse_type, source,
+                         receptor_type, Space() if space is None else space, label)
+
+
+def _positional_times(base):
+    """sPyNNaker's spike source array also takes ``spike_times`` as its first positional argument."""
+
+    def __init__(self, spike_times=None, **parameters):
+        if spike_times is not None:
+            parameters["spike_times"] = spike_times
+        base.__init__(self, **parameters)
+    return type(base.__name__, (base,), {"__init__": __init__, "__doc__": base.__doc__, "__module__": __name__})
+
+
+# the registry's array source (the one PyNN class fed with given spike times), named as the registry names it
+globals().update({c.__name__: _positional_times(c) for c in CELL_TYPES.values() if c.snn_input})
