@@ -66,6 +66,17 @@ def lower_if_cond_exp(p, dt, schedule):
                 p11i=math.exp(-dt / p["tau_syn_I"]), dt_cm=dt / p["cm"], i_offset=p["i_offset"])
 
 
+def lower_if_cond_alpha(p, dt, schedule):
+    """IF_cond_alpha coefficients ('exact'): IF_cond_exp's, plus the alpha conductance's exact propagator
+    (g <- p11 g + p21 dg, dg <- p11 dg) and NEST iaf_cond_alpha's arrival scaling e / tau_syn (g peaks at the
+    weight tau_syn after arrival); refractory steps as NEST's Time(t_ref).get_steps()."""
+    c = lower_if_cond_exp(p, dt, schedule)
+    for x, tau in (("e", p["tau_syn_E"]), ("i", p["tau_syn_I"])):
+        c[f"p21{x}"] = dt * c[f"p11{x}"]
+        c[f"init_{x}"] = math.e / tau
+    return c
+
+
 def lower_nalsm_lif(p, dt, schedule):
     """NALSM_LIF coefficients (discrete-time Euler LIF, specs/nalsm.md 1.4): leak dt / tau_m, bias per step."""
     return dict(v_reset=p["v_reset"], v_thresh=p["v_thresh"], ref_steps=round(p["tau_refrac"] / dt),
@@ -166,6 +177,20 @@ dgi/dt = -gi / tau_syn_I : siemens
     doc="Leaky integrate-and-fire, exponential conductance synapses (weights in uS). 'exact' schedule: "
         "V by exponential Euler with the conductances of the step start (brian2's 'exponential_euler'), "
         "conductances decay exactly, then take this step's arrivals (NEST iaf_cond_exp order)."))
+
+register(CellType(
+    "IF_cond_alpha", parameters={**_LIF, **_SYN, "e_rev_E": Param(0.0, "mV"), "e_rev_I": Param(-70.0, "mV")},
+    state=dict(v="v_rest"), pynn_name="IF_cond_alpha", schedules=("exact",),
+    synapse_state=("g_e", "g_i", "dg_e", "dg_i"), weight_unit="uS",
+    coefficients={"exact": ("v_rest", "v_reset", "v_thresh", "ref_steps", "g_l", "e_rev_e", "e_rev_i", "p11e",
+                            "p11i", "dt_cm", "i_offset", "p21e", "p21i", "init_e", "init_i")},
+    lower=lower_if_cond_alpha, kernels={"exact": "neurons.if_cond_alpha_exact"},
+    nest=NestModel("iaf_cond_alpha", CATALOGUE["IF_cond_exp"].nest.params, dict(v="V_m")),
+    doc="Leaky integrate-and-fire, alpha-shaped conductance synapses (a weight w in uS gives the conductance "
+        "w t / tau_syn e^(1 - t / tau_syn), peaking at w after tau_syn). 'exact' schedule: V by exponential "
+        "Euler with the conductances of the step start (as IF_cond_exp), the conductances advance by their exact "
+        "propagator, then take this step's arrivals (NEST iaf_cond_alpha order; NEST integrates with GSL "
+        "RKF45, so spike times agree to a tolerance, tests/reference/test_cond_alpha.py)."))
 
 register(CellType(
     "NALSM_LIF", parameters=dict(tau_m=Param(64.0, "ms", ">0"), v_thresh=Param(20.0, "mV"), v_reset=Param(0.0, "mV"),

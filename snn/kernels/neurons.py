@@ -22,6 +22,7 @@ from ..cells import CATALOGUE
 CE = CATALOGUE["IF_curr_exp"].rows("exact")
 CS = CATALOGUE["IF_curr_exp"].rows("spinnaker")
 KE = CATALOGUE["IF_cond_exp"].rows("exact")
+KA = CATALOGUE["IF_cond_alpha"].rows("exact")
 
 
 @njit(inline="always")
@@ -110,6 +111,42 @@ def if_cond_exp_exact(a, b, coef, uniform, v, syn, refr, in_e, in_i, fired):
                 c[KE.e_rev_i, i], c[KE.p11e, i], c[KE.p11i, i], c[KE.dt_cm, i], c[KE.i_offset, i])
             in_e[i] = 0.0
             in_i[i] = 0.0
+
+
+@njit(inline="always")
+def _cond_alpha_exact_step(v, ge, gi, de, di, r, in_e, in_i, v_rest, v_reset, v_thresh, ref_steps, g_l, e_e, e_i,
+                           p11e, p11i, dt_cm, i_offset, p21e, p21i, init_e, init_i):
+    """``_cond_exp_exact_step`` with alpha conductances: V by exponential Euler with the step-start g unless
+    refractory; g and dg advance exactly (g <- p11 g + p21 dg, dg <- p11 dg) and dg takes this step's arrivals
+    times e / tau_syn (NEST iaf_cond_alpha order); then threshold and reset."""
+    g_tot = g_l + ge + gi
+    v_inf = (g_l * v_rest + ge * e_e + gi * e_i + i_offset) / g_tot
+    v_new = v_inf + (v - v_inf) * exp(-g_tot * dt_cm)
+    v = v_new if r == 0 else v
+    r = r - 1 if r > 0 else r
+    ge = p11e * ge + p21e * de
+    de = p11e * de + init_e * in_e
+    gi = p11i * gi + p21i * di
+    di = p11i * di + init_i * in_i
+    f = v >= v_thresh
+    return (v_reset if f else v), ge, gi, de, di, (ref_steps if f else r), f
+
+
+@njit(error_model="numpy")
+def if_cond_alpha_exact(a, b, coef, uniform, v, syn, refr, in_e, in_i, fired):
+    n = b - a
+    v, g_e, g_i, refr, in_e, in_i, fired = _views(a, b, v, syn[0], syn[1], refr, in_e, in_i, fired)
+    d_e, d_i = syn[2, a:b], syn[3, a:b]
+    c = coef[:, a:b]
+    for i in range(n):
+        k = 0 if uniform else i     # a uniform population's coefficients are those of its first neuron
+        v[i], g_e[i], g_i[i], d_e[i], d_i[i], refr[i], fired[i] = _cond_alpha_exact_step(
+            v[i], g_e[i], g_i[i], d_e[i], d_i[i], refr[i], in_e[i], in_i[i], c[KA.v_rest, k], c[KA.v_reset, k],
+            c[KA.v_thresh, k], refr.dtype.type(c[KA.ref_steps, k]), c[KA.g_l, k], c[KA.e_rev_e, k],
+            c[KA.e_rev_i, k], c[KA.p11e, k], c[KA.p11i, k], c[KA.dt_cm, k], c[KA.i_offset, k], c[KA.p21e, k],
+            c[KA.p21i, k], c[KA.init_e, k], c[KA.init_i, k])
+        in_e[i] = 0.0
+        in_i[i] = 0.0
 
 
 @njit(inline="always")
