@@ -48,7 +48,6 @@ KNOWN_FAILURES = {
         "PointNeuron (composed cell types with named receptors) is not supported",
     "test_recording::test_record_vm_and_gsyn_from_assembly": "EIF_cond_exp_isfa_ista (AdEx) is not in the engine",
     "test_recording::test_issue259": "spike_precision='off_grid': snn's spikes are on the time grid",
-    "test_scenario1::test_scenario1a": "IF_cond_alpha is not in the engine",
     "test_scenario4::test_scenario4": "EIF_cond_exp_isfa_ista (AdEx) is not in the engine",
     "test_synapse_types::test_simple_stochastic_synapse": "SimpleStochasticSynapse is not in the engine",
 }
