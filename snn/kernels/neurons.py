@@ -23,6 +23,7 @@ CE = CATALOGUE["IF_curr_exp"].rows("exact")
 CS = CATALOGUE["IF_curr_exp"].rows("spinnaker")
 KE = CATALOGUE["IF_cond_exp"].rows("exact")
 KA = CATALOGUE["IF_cond_alpha"].rows("exact")
+KZ = CATALOGUE["Izhikevich"].rows("exact")
 
 
 @njit(inline="always")
@@ -254,5 +255,30 @@ def if_curr_delta_exact(a, b, coef, uniform, v, syn, refr, in_e, in_i, fired):
         v[i], refr[i], fired[i] = _curr_delta_exact_step(
             v[i], refr[i], in_e[i], in_i[i], c[CD.v_rest, k], c[CD.v_reset, k], c[CD.v_thresh, k],
             refr.dtype.type(c[CD.ref_steps, k]), c[CD.p33, k], c[CD.drift, k])
+        in_e[i] = 0.0
+        in_i[i] = 0.0
+
+
+@njit(inline="always")
+def _izhikevich_exact_step(v, du, in_e, in_i, a, b, c, d, i_e, v_th, u0, h):
+    """NEST izhikevich.cpp update (consistent_integration): forward Euler of v and u from the old values, the
+    step's arrivals (mV) added to v, then threshold: v <- c, u <- u + d. Same operations in the same order."""
+    u = u0 + du
+    v_new = v + (h * (0.04 * v * v + 5.0 * v + 140.0 - u + i_e) + (in_e - in_i))
+    u = u + h * a * (b * v - u)
+    f = v_new >= v_th
+    return (c if f else v_new), (u + d if f else u) - u0, f
+
+
+@njit
+def izhikevich_exact(a, b, coef, uniform, v, syn, refr, in_e, in_i, fired):
+    n = b - a
+    v, du, _, refr, in_e, in_i, fired = _views(a, b, v, syn[0], syn[0], refr, in_e, in_i, fired)
+    c = coef[:, a:b]
+    for i in range(n):
+        k = 0 if uniform else i
+        v[i], du[i], fired[i] = _izhikevich_exact_step(
+            v[i], du[i], in_e[i], in_i[i], c[KZ.a, k], c[KZ.b, k], c[KZ.c, k], c[KZ.d, k], c[KZ.i_e, k],
+            c[KZ.v_th, k], c[KZ.u0, k], c[KZ.h, k])
         in_e[i] = 0.0
         in_i[i] = 0.0
