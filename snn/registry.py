@@ -60,7 +60,8 @@ class Brian2Model:
 class CellType:
     name: str
     parameters: dict                                # name -> Param
-    state: dict = field(default_factory=dict)       # state variable -> parameter giving its default initial value (or a number)
+    state: dict = field(default_factory=dict)       # state variable -> parameter giving its default initial value
+                                                    # (or a number: Izhikevich's v starts at -70 mV)
     pynn_name: str = None
     pynn_backends: tuple = ()                       # PyNN backends ('spinnaker', 'nest', 'mock') that deploy it
     source: str = None                              # spike sources: 'fixed' (spike_times), 'input' (run-time
