@@ -98,7 +98,7 @@ def lower_eif_cond_exp(p, dt, schedule):
                 ref_steps=round(p["tau_refrac"] / dt), g_l=p["cm"] / p["tau_m"], cm=p["cm"],
                 delta_t=p["delta_T"], a=p["a"] / 1000.0, b=p["b"], tau_w=p["tau_w"], e_rev_e=p["e_rev_E"],
                 e_rev_i=p["e_rev_I"], tau_e=p["tau_syn_E"], tau_i=p["tau_syn_I"], i_offset=p["i_offset"],
-                n_sub=n_sub, h=dt / n_sub)
+                n_sub=n_sub, h=dt / n_sub, init_e=math.e / p["tau_syn_E"], init_i=math.e / p["tau_syn_I"])
 
 
 def lower_nalsm_lif(p, dt, schedule):
@@ -235,26 +235,37 @@ _EIF = dict(cm=Param(0.281, "nF", ">0"), tau_refrac=Param(0.1, "ms", ">=0"), v_s
             i_offset=Param(0.0, "nA"), a=Param(4.0, "nS"), b=Param(0.0805, "nA"), delta_T=Param(2.0, "mV", ">0"),
             tau_w=Param(144.0, "ms", ">0"), v_thresh=Param(-50.4, "mV"), e_rev_E=Param(0.0, "mV"),
             tau_syn_E=Param(5.0, "ms", ">0"), e_rev_I=Param(-80.0, "mV"), tau_syn_I=Param(5.0, "ms", ">0"))
+# NEST names of the AdEx parameters (pyNN/nest/standardmodels/cells.py, EIF_cond_exp_isfa_ista)
+_NEST_EIF = (("cm", "C_m", 1000.0), ("tau_refrac", "t_ref", 1.0), ("v_spike", "V_peak", 1.0),
+             ("v_reset", "V_reset", 1.0), ("v_rest", "E_L", 1.0),
+             ("tau_m", "g_L", lambda p: np.asarray(p["cm"], float) / np.asarray(p["tau_m"], float) * 1000.0),
+             ("i_offset", "I_e", 1000.0), ("a", "a", 1.0), ("b", "b", 1000.0),
+             ("delta_T", "Delta_T", 1.0), ("tau_w", "tau_w", 1.0), ("v_thresh", "V_th", 1.0),
+             ("e_rev_E", "E_ex", 1.0), ("tau_syn_E", "tau_syn_ex", 1.0),
+             ("e_rev_I", "E_in", 1.0), ("tau_syn_I", "tau_syn_in", 1.0))
 register(CellType(
     "EIF_cond_exp_isfa_ista", parameters=_EIF, state=dict(v="v_rest"), pynn_name="EIF_cond_exp_isfa_ista",
     schedules=("exact",), synapse_state=("g_e", "g_i", "w"), weight_unit="uS",
     coefficients={"exact": ("v_rest", "v_reset", "v_thresh", "v_spike", "ref_steps", "g_l", "cm", "delta_t", "a",
-                            "b", "tau_w", "e_rev_e", "e_rev_i", "tau_e", "tau_i", "i_offset", "n_sub", "h")},
+                            "b", "tau_w", "e_rev_e", "e_rev_i", "tau_e", "tau_i", "i_offset", "n_sub", "h",
+                            "init_e", "init_i")},
     lower=lower_eif_cond_exp, kernels={"exact": "adex.eif_cond_exp_exact"},
-    nest=NestModel("aeif_cond_exp", (("cm", "C_m", 1000.0), ("tau_refrac", "t_ref", 1.0), ("v_spike", "V_peak", 1.0),
-                                     ("v_reset", "V_reset", 1.0), ("v_rest", "E_L", 1.0),
-                                     ("tau_m", "g_L", lambda p: np.asarray(p["cm"], float)
-                                      / np.asarray(p["tau_m"], float) * 1000.0),
-                                     ("i_offset", "I_e", 1000.0), ("a", "a", 1.0), ("b", "b", 1000.0),
-                                     ("delta_T", "Delta_T", 1.0), ("tau_w", "tau_w", 1.0), ("v_thresh", "V_th", 1.0),
-                                     ("e_rev_E", "E_ex", 1.0), ("tau_syn_E", "tau_syn_ex", 1.0),
-                                     ("e_rev_I", "E_in", 1.0), ("tau_syn_I", "tau_syn_in", 1.0)), dict(v="V_m")),
+    nest=NestModel("aeif_cond_exp", _NEST_EIF, dict(v="V_m")),
     doc="Adaptive exponential integrate-and-fire (AdEx, Brette & Gerstner 2005), exponential conductance "
         "synapses (uS). 'exact' schedule: classical RK4 on (V, w, g_e, g_i) in substeps of at most "
         "AEIF_SUBSTEP_MS = 0.01 ms (V capped at v_spike inside the derivative, as NEST), a spike when V >= "
         "v_spike after a substep (V <- v_reset, w <- w + b), V held at v_reset while refractory; arrivals join "
         "g after the step (NEST aeif_cond_exp order). NEST integrates with adaptive RKF45: spike times agree to "
         "a tolerance (tests/reference/test_adex.py)."))
+
+register(CellType(
+    "EIF_cond_alpha_isfa_ista", parameters=_EIF, state=dict(v="v_rest"), pynn_name="EIF_cond_alpha_isfa_ista",
+    schedules=("exact",), synapse_state=("g_e", "g_i", "w", "dg_e", "dg_i"), weight_unit="uS",
+    coefficients=CATALOGUE["EIF_cond_exp_isfa_ista"].coefficients, lower=lower_eif_cond_exp,
+    kernels={"exact": "adex.eif_cond_alpha_exact"}, nest=NestModel("aeif_cond_alpha", _NEST_EIF, dict(v="V_m")),
+    doc="AdEx with alpha-shaped conductance synapses (a weight w in uS peaks at w after tau_syn): "
+        "EIF_cond_exp_isfa_ista's RK4 with (g, dg) per receptor; arrivals times e / tau_syn join dg after the "
+        "step (NEST aeif_cond_alpha order)."))
 
 register(CellType(
     "NALSM_LIF", parameters=dict(tau_m=Param(64.0, "ms", ">0"), v_thresh=Param(20.0, "mV"), v_reset=Param(0.0, "mV"),

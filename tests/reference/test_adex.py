@@ -23,10 +23,11 @@ T = 300.0
 
 @pytest.mark.parametrize("w", [0.0, 0.005, 0.01, 0.02])
 @pytest.mark.parametrize("i_offset", [0.8, 1.5])
-def test_adex_vs_nest(w, i_offset):
+@pytest.mark.parametrize("cell_type", ["EIF_cond_exp_isfa_ista", "EIF_cond_alpha_isfa_ista"])
+def test_adex_vs_nest(w, i_offset, cell_type):
     src = Population("src", 2, "SpikeSourceArray", {"spike_times": [list(np.arange(2.0, T, 7.0)),
                                                                     list(np.arange(5.0, T, 11.0))]})
-    neu = Population("n", 1, "EIF_cond_exp_isfa_ista", dict(i_offset=i_offset, tau_refrac=2.0))
+    neu = Population("n", 1, cell_type, dict(i_offset=i_offset, tau_refrac=2.0))
     projs = (Projection("src", "n", AllToAll(), weight=w, delay=0.1),
              Projection("src", "n", AllToAll(), weight=w, delay=0.5, receptor_type="inhibitory", label="i"))
     net = Network((src, neu), projs if w else (), dt=DT)
