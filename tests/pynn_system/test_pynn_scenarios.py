@@ -40,7 +40,6 @@ def run_with_simulators(*sim_names):
 
 # scenario -> why snn does not pass it yet (docs/pynn.md lists the same)
 KNOWN_FAILURES = {
-    "test_cell_types::test_EIF_cond_alpha_isfa_ista": "EIF_cond_alpha_isfa_ista (AdEx) is not in the engine",
     "test_cell_types::test_HH_cond_exp": "HH_cond_exp is not in the engine",
     "test_cell_types::test_SpikeSourceGamma": "SpikeSourceGamma is not in the engine",
     "test_cell_types::test_SpikeSourcePoissonRefractory": "SpikeSourcePoissonRefractory is not in the engine",
