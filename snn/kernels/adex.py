@@ -1,5 +1,5 @@
-"""The AdEx step (EIF_cond_exp_isfa_ista, NEST aeif_cond_exp): classical RK4 in substeps. Row layout:
-``snn/cells.py``; kernel signature as in ``neurons.py``.
+"""The AdEx step (EIF_cond_exp_isfa_ista / EIF_cond_alpha_isfa_ista: NEST aeif_cond_exp / aeif_cond_alpha):
+classical RK4 in substeps. Row layout: ``snn/cells.py``; kernel signature as in ``neurons.py``.
 
 NEST integrates V, w and the conductances with GSL's adaptive RKF45 and tests V >= V_peak after every accepted
 inner step; snn takes ``n_sub`` fixed RK4 substeps of ``h`` (at most 0.01 ms) per dt and tests after each, so
@@ -32,15 +32,16 @@ def _step(v, w, ge, gi, dge, dgi, r, in_e, in_i, v_rest, v_reset, v_thresh, v_sp
     f = False
     for _ in range(n_sub):
         refr = r > 0
-        k1 = _deriv(v, w, ge, gi, dge, dgi, refr, v_rest, v_thresh, v_spike, g_l, cm, delta_t, a, tau_w, e_e, e_i, tau_e, tau_i,
-                    i_off)
+        k1 = _deriv(v, w, ge, gi, dge, dgi, refr, v_rest, v_thresh, v_spike, g_l, cm, delta_t, a, tau_w, e_e, e_i,
+                    tau_e, tau_i, i_off)
         k2 = _deriv(v + 0.5 * h * k1[0], w + 0.5 * h * k1[1], ge + 0.5 * h * k1[2], gi + 0.5 * h * k1[3],
                     dge + 0.5 * h * k1[4], dgi + 0.5 * h * k1[5], refr,
                     v_rest, v_thresh, v_spike, g_l, cm, delta_t, a, tau_w, e_e, e_i, tau_e, tau_i, i_off)
         k3 = _deriv(v + 0.5 * h * k2[0], w + 0.5 * h * k2[1], ge + 0.5 * h * k2[2], gi + 0.5 * h * k2[3],
                     dge + 0.5 * h * k2[4], dgi + 0.5 * h * k2[5], refr,
                     v_rest, v_thresh, v_spike, g_l, cm, delta_t, a, tau_w, e_e, e_i, tau_e, tau_i, i_off)
-        k4 = _deriv(v + h * k3[0], w + h * k3[1], ge + h * k3[2], gi + h * k3[3], dge + h * k3[4], dgi + h * k3[5], refr,
+        k4 = _deriv(v + h * k3[0], w + h * k3[1], ge + h * k3[2], gi + h * k3[3], dge + h * k3[4], dgi + h * k3[5],
+                    refr,
                     v_rest, v_thresh, v_spike, g_l, cm, delta_t, a, tau_w, e_e, e_i, tau_e, tau_i, i_off)
         v = v + h / 6.0 * (k1[0] + 2.0 * k2[0] + 2.0 * k3[0] + k4[0])
         w = w + h / 6.0 * (k1[1] + 2.0 * k2[1] + 2.0 * k3[1] + k4[1])
