@@ -93,7 +93,7 @@ def _population(b2, pop, dt):
         setattr(g, name, quantity)
     if refractory == "ref_period":
         g.ref_period = (ref + dt) * b2.ms
-    v0 = pop.initial_values.get("v", params[ct.state["v"]])
+    v0 = pop.initial_values.get("v", ct.default_state("v", params))
     g.v = np.broadcast_to(np.asarray(v0, float), (pop.size,)) * b2.mV
     return g
 

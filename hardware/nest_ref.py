@@ -65,7 +65,7 @@ def _build(nest, net, record):
             nodes[pop.label].set({name: u} if u is not None else {name: list(np.broadcast_to(value, (pop.size,)))})
         ct = CATALOGUE[pop.cell_type]
         for var, nest_var in ct.nest.state.items():
-            value = pop.initial_values.get(var, pop.parameters()[ct.state[var]])
+            value = pop.initial_values.get(var, ct.default_state(var, pop.parameters()))
             v0 = np.broadcast_to(np.asarray(value, float), (pop.size,))
             u = _uniform(v0)
             nodes[pop.label].set({nest_var: u} if u is not None else {nest_var: list(v0)})

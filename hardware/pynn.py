@@ -118,7 +118,7 @@ def describe(net, backend, inputs=None):
         else:
             d["params"] = {k: _scalar_or_list(v, p.size) for k, v in p.parameters().items()}
             # every state variable explicitly: the engine starts v at v_rest, PyNN at its own default (-65 mV)
-            init = {var: p.parameters()[param] for var, param in ct.state.items()}
+            init = {var: ct.default_state(var, p.parameters()) for var in ct.state}
             init.update(p.initial_values)
             d["initial_values"] = {k: _scalar_or_list(v, p.size) for k, v in init.items()}
         pops.append(d)

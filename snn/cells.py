@@ -66,6 +66,41 @@ def lower_if_cond_exp(p, dt, schedule):
                 p11i=math.exp(-dt / p["tau_syn_I"]), dt_cm=dt / p["cm"], i_offset=p["i_offset"])
 
 
+def lower_if_cond_alpha(p, dt, schedule):
+    """IF_cond_alpha coefficients ('exact'): IF_cond_exp's, plus the alpha conductance's exact propagator
+    (g <- p11 g + p21 dg, dg <- p11 dg) and NEST iaf_cond_alpha's arrival scaling e / tau_syn (g peaks at the
+    weight tau_syn after arrival); refractory steps as NEST's Time(t_ref).get_steps()."""
+    c = lower_if_cond_exp(p, dt, schedule)
+    for x, tau in (("e", p["tau_syn_E"]), ("i", p["tau_syn_I"])):
+        c[f"p21{x}"] = dt * c[f"p11{x}"]
+        c[f"init_{x}"] = math.e / tau
+    return c
+
+
+IZH_U0 = -14.0    # PyNN's Izhikevich.default_initial_values['u'] (pyNN/standardmodels/cells.py)
+
+
+def lower_izhikevich(p, dt, schedule):
+    """Izhikevich coefficients: NEST izhikevich's parameters as pyNN.nest translates them (i_offset nA -> I_e
+    pA, which NEST adds to dv/dt in mV/ms), its default V_th 30 mV, and u's initial value (the kernel keeps
+    u - u0 in a synaptic-state row, which starts at zero)."""
+    return dict(a=p["a"], b=p["b"], c=p["c"], d=p["d"], i_e=1000.0 * p["i_offset"], v_th=30.0, u0=IZH_U0, h=dt)
+
+
+AEIF_SUBSTEP_MS = 0.01    # the longest RK4 substep of the AdEx kernel (snn/kernels/adex.py)
+
+
+def lower_eif_cond_exp(p, dt, schedule):
+    """EIF_cond_exp_isfa_ista coefficients, in snn's units (uS, nA, mV, ms: a nS -> uS); RK4 substeps of at
+    most AEIF_SUBSTEP_MS; refractory steps as NEST's Time(t_ref).get_steps()."""
+    n_sub = math.ceil(dt / AEIF_SUBSTEP_MS - 1e-9)
+    return dict(v_rest=p["v_rest"], v_reset=p["v_reset"], v_thresh=p["v_thresh"], v_spike=p["v_spike"],
+                ref_steps=round(p["tau_refrac"] / dt), g_l=p["cm"] / p["tau_m"], cm=p["cm"],
+                delta_t=p["delta_T"], a=p["a"] / 1000.0, b=p["b"], tau_w=p["tau_w"], e_rev_e=p["e_rev_E"],
+                e_rev_i=p["e_rev_I"], tau_e=p["tau_syn_E"], tau_i=p["tau_syn_I"], i_offset=p["i_offset"],
+                n_sub=n_sub, h=dt / n_sub, init_e=math.e / p["tau_syn_E"], init_i=math.e / p["tau_syn_I"])
+
+
 def lower_nalsm_lif(p, dt, schedule):
     """NALSM_LIF coefficients (discrete-time Euler LIF, specs/nalsm.md 1.4): leak dt / tau_m, bias per step."""
     return dict(v_reset=p["v_reset"], v_thresh=p["v_thresh"], ref_steps=round(p["tau_refrac"] / dt),
@@ -166,6 +201,71 @@ dgi/dt = -gi / tau_syn_I : siemens
     doc="Leaky integrate-and-fire, exponential conductance synapses (weights in uS). 'exact' schedule: "
         "V by exponential Euler with the conductances of the step start (brian2's 'exponential_euler'), "
         "conductances decay exactly, then take this step's arrivals (NEST iaf_cond_exp order)."))
+
+register(CellType(
+    "IF_cond_alpha", parameters={**_LIF, **_SYN, "e_rev_E": Param(0.0, "mV"), "e_rev_I": Param(-70.0, "mV")},
+    state=dict(v="v_rest"), pynn_name="IF_cond_alpha", schedules=("exact",),
+    synapse_state=("g_e", "g_i", "dg_e", "dg_i"), weight_unit="uS",
+    coefficients={"exact": ("v_rest", "v_reset", "v_thresh", "ref_steps", "g_l", "e_rev_e", "e_rev_i", "p11e",
+                            "p11i", "dt_cm", "i_offset", "p21e", "p21i", "init_e", "init_i")},
+    lower=lower_if_cond_alpha, kernels={"exact": "neurons.if_cond_alpha_exact"},
+    nest=NestModel("iaf_cond_alpha", CATALOGUE["IF_cond_exp"].nest.params, dict(v="V_m")),
+    doc="Leaky integrate-and-fire, alpha-shaped conductance synapses (a weight w in uS gives the conductance "
+        "w t / tau_syn e^(1 - t / tau_syn), peaking at w after tau_syn). 'exact' schedule: V by exponential "
+        "Euler with the conductances of the step start (as IF_cond_exp), the conductances advance by their exact "
+        "propagator, then take this step's arrivals (NEST iaf_cond_alpha order; NEST integrates with GSL "
+        "RKF45, so spike times agree to a tolerance, tests/reference/test_cond_alpha.py)."))
+
+register(CellType(
+    "Izhikevich", parameters=dict(a=Param(0.02, "1/ms"), b=Param(0.2, "1/ms"), c=Param(-65.0, "mV"),
+                                  d=Param(2.0, "mV/ms"), i_offset=Param(0.0, "nA")),
+    state=dict(v=-70.0), pynn_name="Izhikevich", pynn_backends=("spinnaker", "nest", "mock"), schedules=("exact",),
+    synapse_state=("du",), weight_unit="mV",
+    coefficients={"exact": ("a", "b", "c", "d", "i_e", "v_th", "u0", "h")},
+    lower=lower_izhikevich, kernels={"exact": "neurons.izhikevich_exact"},
+    nest=NestModel("izhikevich", (("a", "a", 1.0), ("b", "b", 1.0), ("c", "c", 1.0), ("d", "d", 1.0),
+                                  ("i_offset", "I_e", 1000.0)), dict(v="V_m"), weight_scale=1.0),
+    doc="Izhikevich (2003): dv/dt = 0.04 v^2 + 5 v + 140 - u + I, du/dt = a (b v - u); spike at v >= 30 mV, then "
+        "v <- c, u <- u + d. Delta synapses: a weight w (mV) adds to v in the step it arrives. 'exact' schedule: "
+        "NEST izhikevich's forward Euler (consistent_integration), its order of operations, i_offset as pyNN.nest "
+        "passes it (x 1000 into I_e). u starts at PyNN's -14 (its initial value cannot be set yet)."))
+
+_EIF = dict(cm=Param(0.281, "nF", ">0"), tau_refrac=Param(0.1, "ms", ">=0"), v_spike=Param(-40.0, "mV"),
+            v_reset=Param(-70.6, "mV"), v_rest=Param(-70.6, "mV"), tau_m=Param(9.3667, "ms", ">0"),
+            i_offset=Param(0.0, "nA"), a=Param(4.0, "nS"), b=Param(0.0805, "nA"), delta_T=Param(2.0, "mV", ">0"),
+            tau_w=Param(144.0, "ms", ">0"), v_thresh=Param(-50.4, "mV"), e_rev_E=Param(0.0, "mV"),
+            tau_syn_E=Param(5.0, "ms", ">0"), e_rev_I=Param(-80.0, "mV"), tau_syn_I=Param(5.0, "ms", ">0"))
+# NEST names of the AdEx parameters (pyNN/nest/standardmodels/cells.py, EIF_cond_exp_isfa_ista)
+_NEST_EIF = (("cm", "C_m", 1000.0), ("tau_refrac", "t_ref", 1.0), ("v_spike", "V_peak", 1.0),
+             ("v_reset", "V_reset", 1.0), ("v_rest", "E_L", 1.0),
+             ("tau_m", "g_L", lambda p: np.asarray(p["cm"], float) / np.asarray(p["tau_m"], float) * 1000.0),
+             ("i_offset", "I_e", 1000.0), ("a", "a", 1.0), ("b", "b", 1000.0),
+             ("delta_T", "Delta_T", 1.0), ("tau_w", "tau_w", 1.0), ("v_thresh", "V_th", 1.0),
+             ("e_rev_E", "E_ex", 1.0), ("tau_syn_E", "tau_syn_ex", 1.0),
+             ("e_rev_I", "E_in", 1.0), ("tau_syn_I", "tau_syn_in", 1.0))
+register(CellType(
+    "EIF_cond_exp_isfa_ista", parameters=_EIF, state=dict(v="v_rest"), pynn_name="EIF_cond_exp_isfa_ista",
+    schedules=("exact",), synapse_state=("g_e", "g_i", "w"), weight_unit="uS",
+    coefficients={"exact": ("v_rest", "v_reset", "v_thresh", "v_spike", "ref_steps", "g_l", "cm", "delta_t", "a",
+                            "b", "tau_w", "e_rev_e", "e_rev_i", "tau_e", "tau_i", "i_offset", "n_sub", "h",
+                            "init_e", "init_i")},
+    lower=lower_eif_cond_exp, kernels={"exact": "adex.eif_cond_exp_exact"},
+    nest=NestModel("aeif_cond_exp", _NEST_EIF, dict(v="V_m")),
+    doc="Adaptive exponential integrate-and-fire (AdEx, Brette & Gerstner 2005), exponential conductance "
+        "synapses (uS). 'exact' schedule: classical RK4 on (V, w, g_e, g_i) in substeps of at most "
+        "AEIF_SUBSTEP_MS = 0.01 ms (V capped at v_spike inside the derivative, as NEST), a spike when V >= "
+        "v_spike after a substep (V <- v_reset, w <- w + b), V held at v_reset while refractory; arrivals join "
+        "g after the step (NEST aeif_cond_exp order). NEST integrates with adaptive RKF45: spike times agree to "
+        "a tolerance (tests/reference/test_adex.py)."))
+
+register(CellType(
+    "EIF_cond_alpha_isfa_ista", parameters=_EIF, state=dict(v="v_rest"), pynn_name="EIF_cond_alpha_isfa_ista",
+    schedules=("exact",), synapse_state=("g_e", "g_i", "w", "dg_e", "dg_i"), weight_unit="uS",
+    coefficients=CATALOGUE["EIF_cond_exp_isfa_ista"].coefficients, lower=lower_eif_cond_exp,
+    kernels={"exact": "adex.eif_cond_alpha_exact"}, nest=NestModel("aeif_cond_alpha", _NEST_EIF, dict(v="V_m")),
+    doc="AdEx with alpha-shaped conductance synapses (a weight w in uS peaks at w after tau_syn): "
+        "EIF_cond_exp_isfa_ista's RK4 with (g, dg) per receptor; arrivals times e / tau_syn join dg after the "
+        "step (NEST aeif_cond_alpha order)."))
 
 register(CellType(
     "NALSM_LIF", parameters=dict(tau_m=Param(64.0, "ms", ">0"), v_thresh=Param(20.0, "mV"), v_reset=Param(0.0, "mV"),

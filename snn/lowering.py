@@ -200,7 +200,7 @@ def lower(net, ftype=np.float64, record=None):
     for p in net.populations:
         ct = CATALOGUE[p.cell_type]
         for var, default_param in ct.state.items():   # scalars or per-neuron sequences (validated in spec)
-            value = p.initial_values.get(var, p.parameters()[default_param])
+            value = p.initial_values.get(var, ct.default_state(var, p.parameters()))
             v0[offset[p.label]:offset[p.label] + p.size] = np.broadcast_to(np.asarray(value, float), (p.size,))
     rec = np.ones(n, np.bool_)
     if record is not None:

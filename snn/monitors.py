@@ -10,8 +10,8 @@ from .resources import capacity_guess
 # by rerunning the sample with a check every step (runs are deterministic).
 GUARD_EVERY = 64
 # State variables a probe can copy out (V, then synaptic state rows 0 and 1: the excitatory and inhibitory
-# current (nA) or conductance (uS) of the cell type, its ``synapse_state``)
-STATE_ROWS = {"v": 0, "syn_exc": 1, "syn_inh": 2}
+# current (nA) or conductance (uS) of the cell type, its ``synapse_state``; 'syn_row2': its third row, e.g. AdEx's w)
+STATE_ROWS = {"v": 0, "syn_exc": 1, "syn_inh": 2, "syn_row2": 3}
 
 
 class ProbePlan:

@@ -61,6 +61,7 @@ class CellType:
     name: str
     parameters: dict                                # name -> Param
     state: dict = field(default_factory=dict)       # state variable -> parameter giving its default initial value
+                                                    # (or a number: Izhikevich's v starts at -70 mV)
     pynn_name: str = None
     pynn_backends: tuple = ()                       # PyNN backends ('spinnaker', 'nest', 'mock') that deploy it
     source: str = None                              # spike sources: 'fixed' (spike_times), 'input' (run-time
@@ -98,6 +99,11 @@ class CellType:
     def current_based(self):
         """Inhibitory weights are negative in PyNN and NEST for current (and voltage-jump) synapses."""
         return self.weight_unit in ("nA", "mV")
+
+    def default_state(self, var, params):
+        """The default initial value of state variable ``var``: a parameter's value, or the entry's number."""
+        default = self.state[var]
+        return default if isinstance(default, float) else params[default]
 
     def rows(self, schedule):
         """The coefficient layout of ``schedule`` as a namedtuple name -> row (constants inside kernels)."""

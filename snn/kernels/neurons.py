@@ -22,6 +22,8 @@ from ..cells import CATALOGUE
 CE = CATALOGUE["IF_curr_exp"].rows("exact")
 CS = CATALOGUE["IF_curr_exp"].rows("spinnaker")
 KE = CATALOGUE["IF_cond_exp"].rows("exact")
+KA = CATALOGUE["IF_cond_alpha"].rows("exact")
+KZ = CATALOGUE["Izhikevich"].rows("exact")
 
 
 @njit(inline="always")
@@ -110,6 +112,42 @@ def if_cond_exp_exact(a, b, coef, uniform, v, syn, refr, in_e, in_i, fired):
                 c[KE.e_rev_i, i], c[KE.p11e, i], c[KE.p11i, i], c[KE.dt_cm, i], c[KE.i_offset, i])
             in_e[i] = 0.0
             in_i[i] = 0.0
+
+
+@njit(inline="always")
+def _cond_alpha_exact_step(v, ge, gi, de, di, r, in_e, in_i, v_rest, v_reset, v_thresh, ref_steps, g_l, e_e, e_i,
+                           p11e, p11i, dt_cm, i_offset, p21e, p21i, init_e, init_i):
+    """``_cond_exp_exact_step`` with alpha conductances: V by exponential Euler with the step-start g unless
+    refractory; g and dg advance exactly (g <- p11 g + p21 dg, dg <- p11 dg) and dg takes this step's arrivals
+    times e / tau_syn (NEST iaf_cond_alpha order); then threshold and reset."""
+    g_tot = g_l + ge + gi
+    v_inf = (g_l * v_rest + ge * e_e + gi * e_i + i_offset) / g_tot
+    v_new = v_inf + (v - v_inf) * exp(-g_tot * dt_cm)
+    v = v_new if r == 0 else v
+    r = r - 1 if r > 0 else r
+    ge = p11e * ge + p21e * de
+    de = p11e * de + init_e * in_e
+    gi = p11i * gi + p21i * di
+    di = p11i * di + init_i * in_i
+    f = v >= v_thresh
+    return (v_reset if f else v), ge, gi, de, di, (ref_steps if f else r), f
+
+
+@njit(error_model="numpy")
+def if_cond_alpha_exact(a, b, coef, uniform, v, syn, refr, in_e, in_i, fired):
+    n = b - a
+    v, g_e, g_i, refr, in_e, in_i, fired = _views(a, b, v, syn[0], syn[1], refr, in_e, in_i, fired)
+    d_e, d_i = syn[2, a:b], syn[3, a:b]
+    c = coef[:, a:b]
+    for i in range(n):
+        k = 0 if uniform else i     # a uniform population's coefficients are those of its first neuron
+        v[i], g_e[i], g_i[i], d_e[i], d_i[i], refr[i], fired[i] = _cond_alpha_exact_step(
+            v[i], g_e[i], g_i[i], d_e[i], d_i[i], refr[i], in_e[i], in_i[i], c[KA.v_rest, k], c[KA.v_reset, k],
+            c[KA.v_thresh, k], refr.dtype.type(c[KA.ref_steps, k]), c[KA.g_l, k], c[KA.e_rev_e, k],
+            c[KA.e_rev_i, k], c[KA.p11e, k], c[KA.p11i, k], c[KA.dt_cm, k], c[KA.i_offset, k], c[KA.p21e, k],
+            c[KA.p21i, k], c[KA.init_e, k], c[KA.init_i, k])
+        in_e[i] = 0.0
+        in_i[i] = 0.0
 
 
 @njit(inline="always")
@@ -217,5 +255,30 @@ def if_curr_delta_exact(a, b, coef, uniform, v, syn, refr, in_e, in_i, fired):
         v[i], refr[i], fired[i] = _curr_delta_exact_step(
             v[i], refr[i], in_e[i], in_i[i], c[CD.v_rest, k], c[CD.v_reset, k], c[CD.v_thresh, k],
             refr.dtype.type(c[CD.ref_steps, k]), c[CD.p33, k], c[CD.drift, k])
+        in_e[i] = 0.0
+        in_i[i] = 0.0
+
+
+@njit(inline="always")
+def _izhikevich_exact_step(v, du, in_e, in_i, a, b, c, d, i_e, v_th, u0, h):
+    """NEST izhikevich.cpp update (consistent_integration): forward Euler of v and u from the old values, the
+    step's arrivals (mV) added to v, then threshold: v <- c, u <- u + d. Same operations in the same order."""
+    u = u0 + du
+    v_new = v + (h * (0.04 * v * v + 5.0 * v + 140.0 - u + i_e) + (in_e - in_i))
+    u = u + h * a * (b * v - u)
+    f = v_new >= v_th
+    return (c if f else v_new), (u + d if f else u) - u0, f
+
+
+@njit
+def izhikevich_exact(a, b, coef, uniform, v, syn, refr, in_e, in_i, fired):
+    n = b - a
+    v, du, _, refr, in_e, in_i, fired = _views(a, b, v, syn[0], syn[0], refr, in_e, in_i, fired)
+    c = coef[:, a:b]
+    for i in range(n):
+        k = 0 if uniform else i
+        v[i], du[i], fired[i] = _izhikevich_exact_step(
+            v[i], du[i], in_e[i], in_i[i], c[KZ.a, k], c[KZ.b, k], c[KZ.c, k], c[KZ.d, k], c[KZ.i_e, k],
+            c[KZ.v_th, k], c[KZ.u0, k], c[KZ.h, k])
         in_e[i] = 0.0
         in_i[i] = 0.0

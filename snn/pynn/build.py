@@ -20,7 +20,7 @@ from ..plasticity import NestPairSTDP
 from ..run_state import remap_buffer
 from ..spec import MAX_MAGNITUDE
 
-ROW_NAMES = {0: "v", 1: "syn_exc", 2: "syn_inh"}
+ROW_NAMES = {0: "v", 1: "syn_exc", 2: "syn_inh", 3: "syn_row2"}
 
 
 def _value(arr):

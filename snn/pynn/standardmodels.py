@@ -22,6 +22,8 @@ def _state_rows(base, entry):
         for var in (f"isyn_{side}", f"gsyn_{side}"):
             if var in names and len(entry.synapse_state) >= row:
                 rows[var] = row
+    if "w" in names and entry.synapse_state[2:3] == ("w",):     # AdEx's adaptation current (nA)
+        rows["w"] = 3
     return rows
 
 

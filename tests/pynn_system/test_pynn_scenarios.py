@@ -40,16 +40,13 @@ def run_with_simulators(*sim_names):
 
 # scenario -> why snn does not pass it yet (docs/pynn.md lists the same)
 KNOWN_FAILURES = {
-    "test_cell_types::test_EIF_cond_alpha_isfa_ista": "EIF_cond_alpha_isfa_ista (AdEx) is not in the engine",
     "test_cell_types::test_HH_cond_exp": "HH_cond_exp is not in the engine",
     "test_cell_types::test_SpikeSourceGamma": "SpikeSourceGamma is not in the engine",
     "test_cell_types::test_SpikeSourcePoissonRefractory": "SpikeSourcePoissonRefractory is not in the engine",
     "test_cell_types::test_composed_neuron_model_homogeneous_receptors":
         "PointNeuron (composed cell types with named receptors) is not supported",
-    "test_recording::test_record_vm_and_gsyn_from_assembly": "EIF_cond_exp_isfa_ista (AdEx) is not in the engine",
     "test_recording::test_issue259": "spike_precision='off_grid': snn's spikes are on the time grid",
-    "test_scenario1::test_scenario1a": "IF_cond_alpha is not in the engine",
-    "test_scenario4::test_scenario4": "EIF_cond_exp_isfa_ista (AdEx) is not in the engine",
+    "test_scenario4::test_scenario4": "TsodyksMarkramSynapse dynamics are not in the engine",
     "test_synapse_types::test_simple_stochastic_synapse": "SimpleStochasticSynapse is not in the engine",
 }
 _current = [None]
@@ -88,3 +85,9 @@ for _mod_name in MODULES:
     for _name, _func in vars(module).items():
         if _name.startswith("test") and callable(_func) and hasattr(_func, "pytestmark"):
             globals()[f"{_mod_name}__{_name}"] = _func
+
+
+@pytest.fixture(autouse=True)
+def _in_tmp_dir(tmp_path, monkeypatch):
+    """Scenarios that save data (test_record_vm_and_gsyn_from_assembly writes Results/...) write under tmp."""
+    monkeypatch.chdir(tmp_path)
