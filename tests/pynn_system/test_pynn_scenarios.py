@@ -86,8 +86,3 @@ for _mod_name in MODULES:
         if _name.startswith("test") and callable(_func) and hasattr(_func, "pytestmark"):
             globals()[f"{_mod_name}__{_name}"] = _func
 
-
-@pytest.fixture(autouse=True)
-def _in_tmp_dir(tmp_path, monkeypatch):
-    """Scenarios that save data (test_record_vm_and_gsyn_from_assembly writes Results/...) write under tmp."""
-    monkeypatch.chdir(tmp_path)
