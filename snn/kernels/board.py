@@ -21,7 +21,7 @@ from numba import prange
 from ._config import njit
 from .fixed_point import RING_MAX, decay_s1615, decay_s1615_split, mul_s1615, ring_to_input, split_u032, wrap32
 from .rng import stream_key, uniform
-from .schedules import POISSON_STREAM, _geometric
+from .schedules import POISSON_STREAM, _geometric, source_spikes
 from .stdp_fixed import deliver_plastic_fixed, record_post_fixed
 
 Board = namedtuple("Board", "n_slots pop_start pop_lif pop_uniform pop_of v0 par s_ptr s_post s_word s_delay s_rec "
@@ -256,22 +256,8 @@ def board_sample(brd, stim, b, sample_id, n_steps, words, counts, out_t, out_i, 
                         if has_plastic and brd.post_rule[i] >= 0:
                             r = brd.post_rule[i]
                             record_post_fixed(i, t, brd.luts_m[r], brd.sizes_m[r], h_t, h_o, h_n)
-        for e in range(stim.ev_ptr[eb, t - t0], stim.ev_ptr[eb, t - t0 + 1]):
-            spiking[n_sp] = stim.ev_idx[e]
-            n_sp += 1
-        for k in range(stim.prob_idx.shape[0]):
-            if uniform(key, t, k) < stim.prob[pb, k]:
-                spiking[n_sp] = stim.prob_idx[k]
-                n_sp += 1
-        for k in range(n_pois):
-            if pois_next[k] == t:
-                j = brd.pois_idx[k]
-                if t < brd.pois_t1[k]:
-                    spiking[n_sp] = j
-                    n_sp += 1
-                pois_draw[k] += 1
-                pois_next[k] = t + 1 + _geometric(uniform(key, pois_draw[k], POISSON_STREAM + np.uint64(j)),
-                                                  brd.pois_p[k])
+        n_sp = source_spikes(t, t0, stim, eb, pb, key, brd.pois_idx, brd.pois_t1, brd.pois_p, pois_next, pois_draw,
+                             spiking, n_sp)
         for s in range(n_sp):
             j = spiking[s]
             counts[b, j] += 1

@@ -59,6 +59,29 @@ def _geometric(u, p):
 
 
 @njit
+def source_spikes(t, t0, stim, eb, pb, key, pois_idx, pois_t1, pois_p, pois_next, pois_draw, spiking, n_sp):
+    """Step 3 of every schedule: the source spikes of step t join ``spiking[:n_sp]`` (fixed events, then Bernoulli
+    draws of ``SpikeSourceInput`` rates, then ``SpikeSourcePoisson`` draws); returns the new count. ``t0``: the
+    first step of a continued run (the events are stored from it)."""
+    for e in range(stim.ev_ptr[eb, t - t0], stim.ev_ptr[eb, t - t0 + 1]):
+        spiking[n_sp] = stim.ev_idx[e]
+        n_sp += 1
+    for k in range(stim.prob_idx.shape[0]):
+        if uniform(key, t, k) < stim.prob[pb, k]:
+            spiking[n_sp] = stim.prob_idx[k]
+            n_sp += 1
+    for k in range(pois_idx.shape[0]):
+        if pois_next[k] == t:
+            j = pois_idx[k]
+            if t < pois_t1[k]:
+                spiking[n_sp] = j
+                n_sp += 1
+            pois_draw[k] += 1
+            pois_next[k] = t + 1 + _geometric(uniform(key, pois_draw[k], POISSON_STREAM + np.uint64(j)), pois_p[k])
+    return n_sp
+
+
+@njit
 def _non_finite(v, syn):
     """Index of the first neuron whose V or synaptic state is NaN or inf, or -1. The common (clean) case is
     one vectorisable pass per row (x - x is 0 for finite x and NaN otherwise); only a hit is searched again."""
@@ -152,22 +175,8 @@ def _sample(schedule, net, stim, b, sample_id, n_steps, w_plastic, counts, out_t
                         n_sp += 1
                         if has_plastic:
                             record_post(i, t, net.post_tau_minus[i], h_t, h_o, h_n)
-        for e in range(stim.ev_ptr[eb, t - t0], stim.ev_ptr[eb, t - t0 + 1]):
-            spiking[n_sp] = stim.ev_idx[e]
-            n_sp += 1
-        for k in range(stim.prob_idx.shape[0]):
-            if uniform(key, t, k) < stim.prob[pb, k]:
-                spiking[n_sp] = stim.prob_idx[k]
-                n_sp += 1
-        for k in range(n_pois):
-            if pois_next[k] == t:
-                j = net.pois_idx[k]
-                if t < net.pois_t1[k]:
-                    spiking[n_sp] = j
-                    n_sp += 1
-                pois_draw[k] += 1
-                pois_next[k] = t + 1 + _geometric(uniform(key, pois_draw[k], POISSON_STREAM + np.uint64(j)),
-                                                  net.pois_p[k])
+        n_sp = source_spikes(t, t0, stim, eb, pb, key, net.pois_idx, net.pois_t1, net.pois_p, pois_next, pois_draw,
+                             spiking, n_sp)
         for s in range(n_sp):
             j = spiking[s]
             counts[b, j] += 1
