@@ -100,19 +100,27 @@ def run_compact(pop_start, pop_uniform, coefs, v, n_steps, dptr, post, w, row_re
         for p in range(n_pop):
             if_curr_exp_exact(pop_start[p], pop_start[p + 1], coefs, pop_uniform[p], v, syn, refr, in_e, in_i, fired)
         r = t % ring
-        n_sp = 0
-        for k in range(fired_words.shape[0]):
-            if fired_words[k] != 0:
-                for i in range(8 * k, min(8 * k + 8, n)):
-                    if fired[i]:
-                        fired[i] = False
-                        pending[r, n_sp] = i
-                        n_sp += 1
-                        counts[i] += 1
-                        if record[i]:
-                            if n_rec < cap:
-                                out_t[n_rec] = t
-                                out_i[n_rec] = i
-                            n_rec += 1
-        n_pending[r] = n_sp
+        n_pending[r], n_rec = collect_fired(t, fired_words, fired, n, pending[r], counts, record, out_t, out_i,
+                                            n_rec, cap)
     return n_rec
+
+
+@njit
+def collect_fired(t, fired_words, fired, n, pending_row, counts, record, out_t, out_i, n_rec, cap):
+    """The neurons that fired in step t (the flags read eight at a time, then cleared) into ``pending_row``, counted
+    and, where recorded, stamped; returns (spikes this step, spike times recorded so far)."""
+    n_sp = 0
+    for k in range(fired_words.shape[0]):
+        if fired_words[k] != 0:
+            for i in range(8 * k, min(8 * k + 8, n)):
+                if fired[i]:
+                    fired[i] = False
+                    pending_row[n_sp] = i
+                    n_sp += 1
+                    counts[i] += 1
+                    if record[i]:
+                        if n_rec < cap:
+                            out_t[n_rec] = t
+                            out_i[n_rec] = i
+                        n_rec += 1
+    return n_sp, n_rec

@@ -13,7 +13,7 @@ import numpy as np
 from numba import prange
 
 from ._config import njit
-from .compact_run import poisson_background
+from .compact_run import collect_fired, poisson_background
 from .neurons import if_curr_exp_exact
 
 
@@ -66,19 +66,6 @@ def run_compact_threads(pop_start, pop_uniform, coefs, v, n_steps, dptr, post, w
                     poisson_background(tb, bg_key, a, b, bg_cdf[p], bg_w[p], inp[0])
                 if_curr_exp_exact(a, b, coefs, pop_uniform[p], v, syn, refr, inp[0], inp[1], fired)
         r = t % ring
-        n_sp = 0
-        for k in range(fired_words.shape[0]):
-            if fired_words[k] != 0:
-                for i in range(8 * k, min(8 * k + 8, n)):
-                    if fired[i]:
-                        fired[i] = False
-                        pending[r, n_sp] = i
-                        n_sp += 1
-                        counts[i] += 1
-                        if record[i]:
-                            if n_rec < cap:
-                                out_t[n_rec] = t
-                                out_i[n_rec] = i
-                            n_rec += 1
-        n_pending[r] = n_sp
+        n_pending[r], n_rec = collect_fired(t, fired_words, fired, n, pending[r], counts, record, out_t, out_i,
+                                            n_rec, cap)
     return n_rec
