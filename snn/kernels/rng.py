@@ -30,5 +30,6 @@ def stream_key(seed, sample):
 @njit
 def uniform(key, step, index):
     """U[0, 1) for (key, step, index), with 53 random bits."""
-    h = mix64(key ^ mix64(np.uint64(step) * _M1 + np.uint64(index) * _GOLDEN + _M2))
+    # The cast matters: numba types a Python int key as int64, and int64 ^ uint64 is float64 in numba.
+    h = mix64(np.uint64(key) ^ mix64(np.uint64(step) * _M1 + np.uint64(index) * _GOLDEN + _M2))
     return np.float64(h >> _S11) * _INV53
