@@ -144,20 +144,30 @@ def lower_if_curr_delta(p, dt, schedule):
                 drift=_p30(p, dt))
 
 
+def _check_window(p):
+    """Problems of a drawn source's start and duration (ms; scalars or per neuron)."""
+    return [f"{k}={p[k]!r} must be >= 0 ms" for k in ("start", "duration") if np.any(np.asarray(p[k], float) < 0)]
+
+
+def _check_rate(name, rate, dt):
+    """Problems of a per-step Bernoulli rate (Hz): at most one event per step."""
+    rate = np.asarray(rate, float)
+    if np.any(rate < 0):
+        return [f"{name}={rate.tolist()!r} must be >= 0 Hz"]
+    if np.any(rate * dt / 1000.0 > 1.0):
+        return [f"{name}={float(np.max(rate))!r} Hz exceeds one spike per time step (1000 / dt = "
+                f"{1000.0 / dt:g} Hz); the source draws at most one spike per step"]
+    return []
+
+
 def check_poisson(p, dt):
     """Problems of SpikeSourcePoisson parameters (rate Hz, start ms, duration ms; scalars or per neuron)."""
-    out = []
-    rate, start, duration = (np.asarray(p[k], float) for k in ("rate", "start", "duration"))
-    if np.any(rate < 0):
-        out.append(f"rate={p['rate']!r} must be >= 0 Hz")
-    elif np.any(rate * dt / 1000.0 > 1.0):
-        out.append(f"rate={float(np.max(rate))!r} Hz exceeds one spike per time step (1000 / dt = "
-                   f"{1000.0 / dt:g} Hz); the source draws at most one spike per step")
-    if np.any(start < 0):
-        out.append(f"start={p['start']!r} must be >= 0 ms")
-    if np.any(duration < 0):
-        out.append(f"duration={p['duration']!r} must be >= 0 ms")
-    return out
+    return _check_rate("rate", p["rate"], dt) + _check_window(p)
+
+
+def lower_poisson(p, dt, schedule):
+    """The gaps of SpikeSourcePoisson: one phase of Bernoulli(rate dt) trials per spike, no dead time."""
+    return dict(p=np.asarray(p["rate"], float) * dt / 1000.0, dead=0, phases=1)
 
 
 register(CellType(
@@ -321,6 +331,7 @@ register(CellType(
 register(CellType(
     "SpikeSourcePoisson", parameters=dict(rate=Param(1.0, "Hz"), start=Param(0.0, "ms"), duration=Param(1e9, "ms")),
     pynn_name="SpikeSourcePoisson", pynn_backends=_PYNN_ALL, source="poisson", check=check_poisson,
+    lower=lower_poisson,
     schedules=("exact", "spinnaker"),
     doc="Poisson spike source (PyNN's names and defaults, but duration 1e9 ms, the largest magnitude a "
         "parameter may take, for PyNN's 1e10): ``rate`` Hz, spikes stamped in [start, start + "
@@ -333,6 +344,70 @@ register(CellType(
     nir="Input",
     schedules=("exact", "spinnaker", "nalsm"),
     doc="Spikes given per sample at run time (``stimuli=``): dense events or per-step Bernoulli rates."))
+
+def check_gamma(p, dt):
+    """Problems of SpikeSourceGamma parameters: alpha a whole number >= 1 (NEST gamma_sup_generator's
+    gamma_shape is an integer), beta at most one transition per step."""
+    alpha = np.asarray(p["alpha"], float)
+    out = [] if np.all((alpha >= 1) & (alpha == np.round(alpha))) else [
+        f"alpha={p['alpha']!r} must be a whole number >= 1 (the gamma process's number of phases)"]
+    return out + _check_rate("beta", p["beta"], dt) + _check_window(p)
+
+
+def lower_gamma(p, dt, schedule):
+    """The gaps of SpikeSourceGamma as NEST gamma_sup_generator draws them (n_proc 1): ``alpha`` phases, each
+    left with probability rate * gamma_shape * h = beta dt per step (at most one phase per step), a spike at
+    the end of the last; the process starts in its last phase (gamma_sup_generator.cpp, pre_run_hook)."""
+    return dict(p=np.asarray(p["beta"], float) * dt / 1000.0, dead=0, phases=np.asarray(p["alpha"], float))
+
+
+def _free_time(p):
+    """1000 / rate - tau_refrac (ms): the mean time between the end of a dead time and the next spike."""
+    rate = np.asarray(p["rate"], float)
+    with np.errstate(divide="ignore"):
+        return np.where(rate > 0, 1000.0 / np.maximum(rate, 1e-300), np.inf) - np.asarray(p["tau_refrac"], float)
+
+
+def check_poisson_refractory(p, dt):
+    """Problems of SpikeSourcePoissonRefractory parameters: NEST ppd_sup_generator requires 1000 / rate >
+    dead_time; its hazard per step h / (1000 / rate - dead_time) must be at most 1."""
+    if np.any(np.asarray(p["rate"], float) < 0) or np.any(np.asarray(p["tau_refrac"], float) < 0):
+        return [f"rate={p['rate']!r} Hz and tau_refrac={p['tau_refrac']!r} ms must be >= 0"]
+    free = _free_time(p)
+    if np.any(free <= 0):
+        return [f"rate={p['rate']!r} Hz with tau_refrac={p['tau_refrac']!r} ms: 1000 / rate must exceed "
+                f"tau_refrac"]
+    if np.any(dt / free > 1.0):
+        return [f"rate={p['rate']!r} Hz with tau_refrac={p['tau_refrac']!r} ms: the hazard between dead times "
+                f"exceeds one spike per time step ({dt} ms)"]
+    return _check_window(p)
+
+
+def lower_poisson_refractory(p, dt, schedule):
+    """The gaps of SpikeSourcePoissonRefractory as NEST ppd_sup_generator draws them (n_proc 1): after a spike
+    static_cast<unsigned long>(dead_time / h) dead steps (truncated), then Bernoulli trials of the hazard
+    h / (1000 / rate - tau_refrac) per step; the process starts active (ppd_sup_generator.cpp, calibrate and
+    Age_distribution_::update)."""
+    return dict(p=dt / _free_time(p), dead=np.floor(np.asarray(p["tau_refrac"], float) / dt), phases=1)
+
+
+register(CellType(
+    "SpikeSourceGamma", parameters=dict(alpha=Param(2, "dimensionless"), beta=Param(1.0, "Hz"),
+                                        start=Param(0.0, "ms"), duration=Param(1e9, "ms")),
+    pynn_name="SpikeSourceGamma", pynn_backends=("nest",), source="renewal", check=check_gamma, lower=lower_gamma,
+    schedules=("exact",),
+    doc="Gamma-process spike source (PyNN's names; duration 1e9 ms as SpikeSourcePoisson): inter-spike intervals "
+        "of shape alpha and rate beta Hz (mean alpha / beta s), on the time grid as NEST gamma_sup_generator "
+        "draws them; spikes stamped in [start, start + duration) ms."))
+
+register(CellType(
+    "SpikeSourcePoissonRefractory", parameters=dict(rate=Param(1.0, "Hz"), tau_refrac=Param(0.0, "ms"),
+                                                    start=Param(0.0, "ms"), duration=Param(1e9, "ms")),
+    pynn_name="SpikeSourcePoissonRefractory", pynn_backends=("nest",), source="renewal",
+    check=check_poisson_refractory, lower=lower_poisson_refractory, schedules=("exact",),
+    doc="Poisson spike source with a dead time tau_refrac ms after each spike (mean rate ``rate`` Hz), on the "
+        "time grid as NEST ppd_sup_generator draws it; spikes stamped in [start, start + duration) ms."))
+
 
 NALSM_LIF = CATALOGUE["NALSM_LIF"].model_id
 N_COEF = n_coefficients()
