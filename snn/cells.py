@@ -409,6 +409,46 @@ register(CellType(
         "time grid as NEST ppd_sup_generator draws it; spikes stamped in [start, start + duration) ms."))
 
 
+HH_SUBSTEP_MS = 0.01      # the longest RK4 substep of the HH kernel (snn/kernels/hh.py), as AEIF_SUBSTEP_MS
+HH_T_REF_MS = 2.0         # NEST hh_cond_exp_traub's default t_ref (hh_cond_exp_traub.cpp), which pyNN.nest keeps
+
+
+def lower_hh_cond_exp(p, dt, schedule):
+    """HH_cond_exp coefficients (uS, nF, mV, ms, nA as NEST's nS, pF, pA with the same ratios): RK4 substeps of at
+    most HH_SUBSTEP_MS; spike detection suppressed for NEST's Time(t_ref).get_steps() steps after a spike."""
+    n_sub = math.ceil(dt / HH_SUBSTEP_MS - 1e-9)
+    return dict(g_na=p["gbar_Na"], g_k=p["gbar_K"], g_l=p["g_leak"], cm=p["cm"], v_t=p["v_offset"],
+                e_na=p["e_rev_Na"], e_k=p["e_rev_K"], e_l=p["e_rev_leak"], e_e=p["e_rev_E"], e_i=p["e_rev_I"],
+                tau_e=p["tau_syn_E"], tau_i=p["tau_syn_I"], i_offset=p["i_offset"], n_sub=n_sub, h=dt / n_sub,
+                ref_steps=round(HH_T_REF_MS / dt))
+
+
+register(CellType(
+    "HH_cond_exp", parameters=dict(
+        gbar_Na=Param(20.0, "uS", ">=0"), gbar_K=Param(6.0, "uS", ">=0"), g_leak=Param(0.01, "uS", ">=0"),
+        cm=Param(0.2, "nF", ">0"), v_offset=Param(-63.0, "mV"), e_rev_Na=Param(50.0, "mV"),
+        e_rev_K=Param(-90.0, "mV"), e_rev_leak=Param(-65.0, "mV"), e_rev_E=Param(0.0, "mV"),
+        e_rev_I=Param(-80.0, "mV"), tau_syn_E=Param(0.2, "ms", ">0"), tau_syn_I=Param(2.0, "ms", ">0"),
+        i_offset=Param(0.0, "nA")),
+    state=dict(v=-65.0), pynn_name="HH_cond_exp", pynn_backends=("nest",), schedules=("exact",),
+    synapse_state=("g_e", "g_i", "m", "h", "n"), weight_unit="uS",
+    coefficients={"exact": ("g_na", "g_k", "g_l", "cm", "v_t", "e_na", "e_k", "e_l", "e_e", "e_i", "tau_e",
+                            "tau_i", "i_offset", "n_sub", "h", "ref_steps")},
+    lower=lower_hh_cond_exp, kernels={"exact": "hh.hh_cond_exp_exact"},
+    # pyNN/nest/standardmodels/cells.py, HH_cond_exp translations
+    nest=NestModel("hh_cond_exp_traub", (
+        ("gbar_Na", "g_Na", 1000.0), ("gbar_K", "g_K", 1000.0), ("g_leak", "g_L", 1000.0), ("cm", "C_m", 1000.0),
+        ("v_offset", "V_T", 1.0), ("e_rev_Na", "E_Na", 1.0), ("e_rev_K", "E_K", 1.0), ("e_rev_leak", "E_L", 1.0),
+        ("e_rev_E", "E_ex", 1.0), ("e_rev_I", "E_in", 1.0), ("tau_syn_E", "tau_syn_ex", 1.0),
+        ("tau_syn_I", "tau_syn_in", 1.0), ("i_offset", "I_e", 1000.0)), dict(v="V_m")),
+    doc="Hodgkin-Huxley point neuron with Traub & Miles (1991) Na and K channels and exponential conductance "
+        "synapses (uS), as NEST hh_cond_exp_traub. 'exact' schedule: classical RK4 on (V, m, h, n, g_e, g_i) in "
+        "substeps of at most HH_SUBSTEP_MS = 0.01 ms; arrivals join g after the step; a spike when V >= "
+        "v_offset + 30 mV and V fell during the step, then no spike for NEST's t_ref 2 ms; V is not reset. m, h, "
+        "n start at 0 in the engine (snn.pynn: PyNN's initial values m 0, h 1, n 0; initialize() sets them). "
+        "NEST integrates with adaptive RKF45: spike times agree to a tolerance (tests/reference/test_hh.py)."))
+
+
 NALSM_LIF = CATALOGUE["NALSM_LIF"].model_id
 N_COEF = n_coefficients()
 
