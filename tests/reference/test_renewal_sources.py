@@ -5,8 +5,8 @@ On the time grid both are renewal processes of whole steps (snn/cells.py, lower_
 lower_poisson_refractory): a gamma interval is ``alpha`` runs of Bernoulli(p = beta dt) trials, each ending at its
 first success (mean alpha / p steps, variance alpha (1 - p) / p^2); a dead-time interval is floor(tau_refrac / dt)
 dead steps plus one such run with p = dt / (1000 / rate - tau_refrac). Asserted: the shortest possible interval
-is never undercut (and is reached, with dead time), the mean and the variance of the intervals within 5 standard errors of those
-values, NEST's intervals of the same law by a two-sample Kolmogorov-Smirnov test (p > 1e-3; both seeded), and the
+is never undercut (and is reached, with dead time), the mean and the variance of the intervals within 5
+standard errors of those values, NEST's intervals of the same law by a two-sample Kolmogorov-Smirnov test (p > 1e-3; both seeded), and the
 same seed giving the same spikes.
 """
 import math
