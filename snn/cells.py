@@ -394,8 +394,8 @@ def lower_poisson_refractory(p, dt, schedule):
 register(CellType(
     "SpikeSourceGamma", parameters=dict(alpha=Param(2, "dimensionless"), beta=Param(1.0, "Hz"),
                                         start=Param(0.0, "ms"), duration=Param(1e9, "ms")),
-    pynn_name="SpikeSourceGamma", pynn_backends=("nest",), source="renewal", check=check_gamma, lower=lower_gamma,
-    schedules=("exact",),
+    pynn_name="SpikeSourceGamma", source="renewal", check=check_gamma, lower=lower_gamma,
+    schedules=("exact",),   # no pynn_backends: pyNN.nest refuses any duration but 1e10 (snn's largest is 1e9)
     doc="Gamma-process spike source (PyNN's names; duration 1e9 ms as SpikeSourcePoisson): inter-spike intervals "
         "of shape alpha and rate beta Hz (mean alpha / beta s), on the time grid as NEST gamma_sup_generator "
         "draws them; spikes stamped in [start, start + duration) ms."))
@@ -403,8 +403,8 @@ register(CellType(
 register(CellType(
     "SpikeSourcePoissonRefractory", parameters=dict(rate=Param(1.0, "Hz"), tau_refrac=Param(0.0, "ms"),
                                                     start=Param(0.0, "ms"), duration=Param(1e9, "ms")),
-    pynn_name="SpikeSourcePoissonRefractory", pynn_backends=("nest",), source="renewal",
-    check=check_poisson_refractory, lower=lower_poisson_refractory, schedules=("exact",),
+    pynn_name="SpikeSourcePoissonRefractory", source="renewal",
+    check=check_poisson_refractory, lower=lower_poisson_refractory, schedules=("exact",),   # as SpikeSourceGamma
     doc="Poisson spike source with a dead time tau_refrac ms after each spike (mean rate ``rate`` Hz), on the "
         "time grid as NEST ppd_sup_generator draws it; spikes stamped in [start, start + duration) ms."))
 
@@ -430,7 +430,8 @@ register(CellType(
         e_rev_K=Param(-90.0, "mV"), e_rev_leak=Param(-65.0, "mV"), e_rev_E=Param(0.0, "mV"),
         e_rev_I=Param(-80.0, "mV"), tau_syn_E=Param(0.2, "ms", ">0"), tau_syn_I=Param(2.0, "ms", ">0"),
         i_offset=Param(0.0, "nA")),
-    state=dict(v=-65.0), pynn_name="HH_cond_exp", pynn_backends=("nest",), schedules=("exact",),
+    state=dict(v=-65.0), pynn_name="HH_cond_exp", schedules=("exact",),   # no pynn_backends: the emitter
+    # (hardware/pynn.py) writes v's initial value only, and PyNN's h starts at 1 where the engine's starts at 0
     synapse_state=("g_e", "g_i", "m", "h", "n"), weight_unit="uS",
     coefficients={"exact": ("g_na", "g_k", "g_l", "cm", "v_t", "e_na", "e_k", "e_l", "e_e", "e_i", "tau_e",
                             "tau_i", "i_offset", "n_sub", "h", "ref_steps")},
