@@ -144,20 +144,30 @@ def lower_if_curr_delta(p, dt, schedule):
                 drift=_p30(p, dt))
 
 
+def _check_window(p):
+    """Problems of a drawn source's start and duration (ms; scalars or per neuron)."""
+    return [f"{k}={p[k]!r} must be >= 0 ms" for k in ("start", "duration") if np.any(np.asarray(p[k], float) < 0)]
+
+
+def _check_rate(name, rate, dt):
+    """Problems of a per-step Bernoulli rate (Hz): at most one event per step."""
+    rate = np.asarray(rate, float)
+    if np.any(rate < 0):
+        return [f"{name}={rate.tolist()!r} must be >= 0 Hz"]
+    if np.any(rate * dt / 1000.0 > 1.0):
+        return [f"{name}={float(np.max(rate))!r} Hz exceeds one spike per time step (1000 / dt = "
+                f"{1000.0 / dt:g} Hz); the source draws at most one spike per step"]
+    return []
+
+
 def check_poisson(p, dt):
     """Problems of SpikeSourcePoisson parameters (rate Hz, start ms, duration ms; scalars or per neuron)."""
-    out = []
-    rate, start, duration = (np.asarray(p[k], float) for k in ("rate", "start", "duration"))
-    if np.any(rate < 0):
-        out.append(f"rate={p['rate']!r} must be >= 0 Hz")
-    elif np.any(rate * dt / 1000.0 > 1.0):
-        out.append(f"rate={float(np.max(rate))!r} Hz exceeds one spike per time step (1000 / dt = "
-                   f"{1000.0 / dt:g} Hz); the source draws at most one spike per step")
-    if np.any(start < 0):
-        out.append(f"start={p['start']!r} must be >= 0 ms")
-    if np.any(duration < 0):
-        out.append(f"duration={p['duration']!r} must be >= 0 ms")
-    return out
+    return _check_rate("rate", p["rate"], dt) + _check_window(p)
+
+
+def lower_poisson(p, dt, schedule):
+    """The gaps of SpikeSourcePoisson: one phase of Bernoulli(rate dt) trials per spike, no dead time."""
+    return dict(p=np.asarray(p["rate"], float) * dt / 1000.0, dead=0, phases=1)
 
 
 register(CellType(
@@ -321,6 +331,7 @@ register(CellType(
 register(CellType(
     "SpikeSourcePoisson", parameters=dict(rate=Param(1.0, "Hz"), start=Param(0.0, "ms"), duration=Param(1e9, "ms")),
     pynn_name="SpikeSourcePoisson", pynn_backends=_PYNN_ALL, source="poisson", check=check_poisson,
+    lower=lower_poisson,
     schedules=("exact", "spinnaker"),
     doc="Poisson spike source (PyNN's names and defaults, but duration 1e9 ms, the largest magnitude a "
         "parameter may take, for PyNN's 1e10): ``rate`` Hz, spikes stamped in [start, start + "
@@ -333,6 +344,111 @@ register(CellType(
     nir="Input",
     schedules=("exact", "spinnaker", "nalsm"),
     doc="Spikes given per sample at run time (``stimuli=``): dense events or per-step Bernoulli rates."))
+
+def check_gamma(p, dt):
+    """Problems of SpikeSourceGamma parameters: alpha a whole number >= 1 (NEST gamma_sup_generator's
+    gamma_shape is an integer), beta at most one transition per step."""
+    alpha = np.asarray(p["alpha"], float)
+    out = [] if np.all((alpha >= 1) & (alpha == np.round(alpha))) else [
+        f"alpha={p['alpha']!r} must be a whole number >= 1 (the gamma process's number of phases)"]
+    return out + _check_rate("beta", p["beta"], dt) + _check_window(p)
+
+
+def lower_gamma(p, dt, schedule):
+    """The gaps of SpikeSourceGamma as NEST gamma_sup_generator draws them (n_proc 1): ``alpha`` phases, each
+    left with probability rate * gamma_shape * h = beta dt per step (at most one phase per step), a spike at
+    the end of the last; the process starts in its last phase (gamma_sup_generator.cpp, pre_run_hook)."""
+    return dict(p=np.asarray(p["beta"], float) * dt / 1000.0, dead=0, phases=np.asarray(p["alpha"], float))
+
+
+def _free_time(p):
+    """1000 / rate - tau_refrac (ms): the mean time between the end of a dead time and the next spike."""
+    rate = np.asarray(p["rate"], float)
+    with np.errstate(divide="ignore"):
+        return np.where(rate > 0, 1000.0 / np.maximum(rate, 1e-300), np.inf) - np.asarray(p["tau_refrac"], float)
+
+
+def check_poisson_refractory(p, dt):
+    """Problems of SpikeSourcePoissonRefractory parameters: NEST ppd_sup_generator requires 1000 / rate >
+    dead_time; its hazard per step h / (1000 / rate - dead_time) must be at most 1."""
+    if np.any(np.asarray(p["rate"], float) < 0) or np.any(np.asarray(p["tau_refrac"], float) < 0):
+        return [f"rate={p['rate']!r} Hz and tau_refrac={p['tau_refrac']!r} ms must be >= 0"]
+    free = _free_time(p)
+    if np.any(free <= 0):
+        return [f"rate={p['rate']!r} Hz with tau_refrac={p['tau_refrac']!r} ms: 1000 / rate must exceed "
+                f"tau_refrac"]
+    if np.any(dt / free > 1.0):
+        return [f"rate={p['rate']!r} Hz with tau_refrac={p['tau_refrac']!r} ms: the hazard between dead times "
+                f"exceeds one spike per time step ({dt} ms)"]
+    return _check_window(p)
+
+
+def lower_poisson_refractory(p, dt, schedule):
+    """The gaps of SpikeSourcePoissonRefractory as NEST ppd_sup_generator draws them (n_proc 1): after a spike
+    static_cast<unsigned long>(dead_time / h) dead steps (truncated), then Bernoulli trials of the hazard
+    h / (1000 / rate - tau_refrac) per step; the process starts active (ppd_sup_generator.cpp, calibrate and
+    Age_distribution_::update)."""
+    return dict(p=dt / _free_time(p), dead=np.floor(np.asarray(p["tau_refrac"], float) / dt), phases=1)
+
+
+register(CellType(
+    "SpikeSourceGamma", parameters=dict(alpha=Param(2, "dimensionless"), beta=Param(1.0, "Hz"),
+                                        start=Param(0.0, "ms"), duration=Param(1e9, "ms")),
+    pynn_name="SpikeSourceGamma", source="renewal", check=check_gamma, lower=lower_gamma,
+    schedules=("exact",),   # no pynn_backends: pyNN.nest refuses any duration but 1e10 (snn's largest is 1e9)
+    doc="Gamma-process spike source (PyNN's names; duration 1e9 ms as SpikeSourcePoisson): inter-spike intervals "
+        "of shape alpha and rate beta Hz (mean alpha / beta s), on the time grid as NEST gamma_sup_generator "
+        "draws them; spikes stamped in [start, start + duration) ms."))
+
+register(CellType(
+    "SpikeSourcePoissonRefractory", parameters=dict(rate=Param(1.0, "Hz"), tau_refrac=Param(0.0, "ms"),
+                                                    start=Param(0.0, "ms"), duration=Param(1e9, "ms")),
+    pynn_name="SpikeSourcePoissonRefractory", source="renewal",
+    check=check_poisson_refractory, lower=lower_poisson_refractory, schedules=("exact",),   # as SpikeSourceGamma
+    doc="Poisson spike source with a dead time tau_refrac ms after each spike (mean rate ``rate`` Hz), on the "
+        "time grid as NEST ppd_sup_generator draws it; spikes stamped in [start, start + duration) ms."))
+
+
+HH_SUBSTEP_MS = 0.01      # the longest RK4 substep of the HH kernel (snn/kernels/hh.py), as AEIF_SUBSTEP_MS
+HH_T_REF_MS = 2.0         # NEST hh_cond_exp_traub's default t_ref (hh_cond_exp_traub.cpp), which pyNN.nest keeps
+
+
+def lower_hh_cond_exp(p, dt, schedule):
+    """HH_cond_exp coefficients (uS, nF, mV, ms, nA as NEST's nS, pF, pA with the same ratios): RK4 substeps of at
+    most HH_SUBSTEP_MS; spike detection suppressed for NEST's Time(t_ref).get_steps() steps after a spike."""
+    n_sub = math.ceil(dt / HH_SUBSTEP_MS - 1e-9)
+    return dict(g_na=p["gbar_Na"], g_k=p["gbar_K"], g_l=p["g_leak"], cm=p["cm"], v_t=p["v_offset"],
+                e_na=p["e_rev_Na"], e_k=p["e_rev_K"], e_l=p["e_rev_leak"], e_e=p["e_rev_E"], e_i=p["e_rev_I"],
+                tau_e=p["tau_syn_E"], tau_i=p["tau_syn_I"], i_offset=p["i_offset"], n_sub=n_sub, h=dt / n_sub,
+                ref_steps=round(HH_T_REF_MS / dt))
+
+
+register(CellType(
+    "HH_cond_exp", parameters=dict(
+        gbar_Na=Param(20.0, "uS", ">=0"), gbar_K=Param(6.0, "uS", ">=0"), g_leak=Param(0.01, "uS", ">=0"),
+        cm=Param(0.2, "nF", ">0"), v_offset=Param(-63.0, "mV"), e_rev_Na=Param(50.0, "mV"),
+        e_rev_K=Param(-90.0, "mV"), e_rev_leak=Param(-65.0, "mV"), e_rev_E=Param(0.0, "mV"),
+        e_rev_I=Param(-80.0, "mV"), tau_syn_E=Param(0.2, "ms", ">0"), tau_syn_I=Param(2.0, "ms", ">0"),
+        i_offset=Param(0.0, "nA")),
+    state=dict(v=-65.0), pynn_name="HH_cond_exp", schedules=("exact",),   # no pynn_backends: the emitter
+    # (hardware/pynn.py) writes v's initial value only, and PyNN's h starts at 1 where the engine's starts at 0
+    synapse_state=("g_e", "g_i", "m", "h", "n"), weight_unit="uS",
+    coefficients={"exact": ("g_na", "g_k", "g_l", "cm", "v_t", "e_na", "e_k", "e_l", "e_e", "e_i", "tau_e",
+                            "tau_i", "i_offset", "n_sub", "h", "ref_steps")},
+    lower=lower_hh_cond_exp, kernels={"exact": "hh.hh_cond_exp_exact"},
+    # pyNN/nest/standardmodels/cells.py, HH_cond_exp translations
+    nest=NestModel("hh_cond_exp_traub", (
+        ("gbar_Na", "g_Na", 1000.0), ("gbar_K", "g_K", 1000.0), ("g_leak", "g_L", 1000.0), ("cm", "C_m", 1000.0),
+        ("v_offset", "V_T", 1.0), ("e_rev_Na", "E_Na", 1.0), ("e_rev_K", "E_K", 1.0), ("e_rev_leak", "E_L", 1.0),
+        ("e_rev_E", "E_ex", 1.0), ("e_rev_I", "E_in", 1.0), ("tau_syn_E", "tau_syn_ex", 1.0),
+        ("tau_syn_I", "tau_syn_in", 1.0), ("i_offset", "I_e", 1000.0)), dict(v="V_m")),
+    doc="Hodgkin-Huxley point neuron with Traub & Miles (1991) Na and K channels and exponential conductance "
+        "synapses (uS), as NEST hh_cond_exp_traub. 'exact' schedule: classical RK4 on (V, m, h, n, g_e, g_i) in "
+        "substeps of at most HH_SUBSTEP_MS = 0.01 ms; arrivals join g after the step; a spike when V >= "
+        "v_offset + 30 mV and V fell during the step, then no spike for NEST's t_ref 2 ms; V is not reset. m, h, "
+        "n start at 0 in the engine (snn.pynn: PyNN's initial values m 0, h 1, n 0; initialize() sets them). "
+        "NEST integrates with adaptive RKF45: spike times agree to a tolerance (tests/reference/test_hh.py)."))
+
 
 NALSM_LIF = CATALOGUE["NALSM_LIF"].model_id
 N_COEF = n_coefficients()

@@ -17,7 +17,7 @@ Lowered = namedtuple("Lowered", "pop_start pop_model pop_uniform coefs n_syn v0 
                                 "s_ptr s_post s_w s_delay s_rec "
                                 "p_ptr p_post p_delay p_rec p_rule rules post_tau_minus "
                                 "s_row_uniform s_row_w s_row_delay s_row_rec "
-                                "pois_idx pois_p pois_t0 pois_t1")
+                                "pois_idx pois_p pois_t0 pois_t1 pois_dead pois_phases")
 # Where each projection's synapses sit, for reading weights back: (table, indices into that table).
 SynapseMap = namedtuple("SynapseMap", "table index pre post")
 # Spike time = (step + STAMP_OFFSET[schedule]) * dt: 'exact' stamps at the end of the step (as NEST), the
@@ -26,24 +26,26 @@ STAMP_OFFSET = {"exact": 1, "spinnaker": 0, "nalsm": 0}
 
 
 def _poisson_sources(net, offset):
-    """SpikeSourcePoisson neurons as (global ids, per-step probability, first step, end step): a neuron may
-    spike in steps t0 <= t < t1, those whose stamp (t + offset) * dt lies in [start, start + duration)."""
-    idx, prob, t0, t1 = [], [], [], []
+    """The sources the kernel draws (``CellType.is_drawn``) as (global ids, per-step probability, first step, end
+    step, dead steps, phases): a neuron may spike in steps t0 <= t < t1, those whose stamp (t + offset) * dt lies
+    in [start, start + duration). Its gaps follow its entry's ``lower``: after a spike ``dead`` steps, then
+    ``phases`` runs of Bernoulli(p) trials, each ending at its first success (kernels/schedules.py)."""
+    cols = {k: [] for k in ("idx", "p", "t0", "t1", "dead", "phases")}
     off = STAMP_OFFSET.get(net.schedule, 0)
     for p in net.populations:
-        if CATALOGUE[p.cell_type].source != "poisson":
+        ct = CATALOGUE[p.cell_type]
+        if not ct.is_drawn:
             continue
-        par = p.parameters()
-        rate, start, dur = (np.broadcast_to(np.asarray(par[k], float), (p.size,)) for k in ("rate", "start",
-                                                                                             "duration"))
-        idx.append(offset[p.label] + np.arange(p.size))
-        prob.append(rate * net.dt / 1000.0)
-        t0.append(np.ceil(start / net.dt - 1e-9) - off)
-        t1.append(np.ceil(np.minimum(start + dur, 1e15) / net.dt - 1e-9) - off)
-    if not idx:
-        return np.zeros(0, np.int32), np.zeros(0), np.zeros(0, np.int64), np.zeros(0, np.int64)
-    return (np.concatenate(idx).astype(np.int32), np.concatenate(prob).astype(np.float64),
-            np.concatenate(t0).astype(np.int64), np.concatenate(t1).astype(np.int64))
+        par = {k: np.broadcast_to(np.asarray(v, float), (p.size,)) for k, v in p.parameters().items()}
+        law = ct.lower(par, net.dt, net.schedule)
+        start, dur = par["start"], par["duration"]
+        cols["idx"].append(offset[p.label] + np.arange(p.size))
+        cols["t0"].append(np.ceil(start / net.dt - 1e-9) - off)
+        cols["t1"].append(np.ceil(np.minimum(start + dur, 1e15) / net.dt - 1e-9) - off)
+        for k in ("p", "dead", "phases"):
+            cols[k].append(np.broadcast_to(law[k], (p.size,)))
+    types = dict(idx=np.int32, p=np.float64, t0=np.int64, t1=np.int64, dead=np.int64, phases=np.int64)
+    return tuple(np.concatenate(cols[k] or [np.zeros(0)]).astype(t) for k, t in types.items())
 
 
 def _coefficients(pop, dt, schedule):

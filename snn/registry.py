@@ -65,7 +65,11 @@ class CellType:
     pynn_name: str = None
     pynn_backends: tuple = ()                       # PyNN backends ('spinnaker', 'nest', 'mock') that deploy it
     source: str = None                              # spike sources: 'fixed' (spike_times), 'input' (run-time
-                                                    # stimuli), 'poisson' (drawn in the kernel); None: a neuron
+                                                    # stimuli), 'poisson' (drawn in the kernel), 'renewal' (a
+                                                    # renewal process drawn in the kernel, 'exact' schedule only:
+                                                    # gamma, dead time); None: a neuron
+                                                    # (drawn sources: lower(params, dt) -> the law of their gaps,
+                                                    # dict(p=, dead=, phases=), snn/lowering.py)
     coefficients: dict = field(default_factory=dict)   # schedule -> coefficient names (the row layout)
     lower: object = None                            # lower(params, dt, schedule) -> {coefficient name: value}
     kernels: dict = field(default_factory=dict)     # schedule -> 'module.function' in snn.kernels
@@ -94,6 +98,11 @@ class CellType:
     @property
     def is_source(self):
         return self.source is not None
+
+    @property
+    def is_drawn(self):
+        """A source whose spikes the kernel draws (``lower`` gives the law of its gaps)."""
+        return self.source in ("poisson", "renewal")
 
     @property
     def current_based(self):

@@ -74,23 +74,25 @@ def remap_buffer(state, n_slots):
 
 
 def redraw_poisson(state, old, new, seed, sample_offset=0):
-    """The Poisson sources whose rate, start or end differ between the lowered networks ``old`` and ``new``
-    (parameters set between two calls) draw their pending next spike again from the current step with the new
-    probability: the process is memoryless, so this is the new rate's law from now on (NEST's
-    poisson_generator, which draws every step, changes rate at once too). The draw is the next one of the
-    source's own counter stream, so a rerun gives the same spikes."""
-    from .kernels.rng import stream_key, uniform
-    from .kernels.schedules import POISSON_STREAM, _geometric
-    before = {int(j): (p, a, z) for j, p, a, z in zip(old.pois_idx, old.pois_p, old.pois_t0, old.pois_t1)}
-    t0 = int(state.t0)
-    for k, j in enumerate(new.pois_idx):
-        now = (new.pois_p[k], new.pois_t0[k], new.pois_t1[k])
-        if before.get(int(j)) == now:
+    """The drawn sources whose law (probability, dead time, phases), start or end differ between the lowered
+    networks ``old`` and ``new`` (parameters set between two calls) draw their pending next spike again from the
+    current step, as a first spike (one phase, kernels/schedules.py ``first_spikes``): a Poisson process is
+    memoryless, so this is the new rate's law from now on (NEST's poisson_generator, which draws every step,
+    changes rate at once too); a gamma or dead-time source restarts its process. The draws are the next ones of
+    the source's own counter stream, so a rerun gives the same spikes."""
+    from .kernels.rng import stream_key
+    from .kernels.schedules import first_spikes
+    def law(low, k):
+        return low.pois_p[k], low.pois_t0[k], low.pois_t1[k], low.pois_dead[k], low.pois_phases[k]
+
+    before = {int(j): law(old, k) for k, j in enumerate(old.pois_idx)}
+    changed = np.array([k for k, j in enumerate(new.pois_idx) if before.get(int(j)) != law(new, k)], np.int64)
+    if changed.size == 0:
+        return
+    for b in range(state.pois_next.shape[0]):
+        if not state.started[b]:
             continue
-        for b in range(state.pois_next.shape[0]):
-            if not state.started[b]:
-                continue
-            key = stream_key(np.uint64(seed), np.uint64(sample_offset + b))
-            state.pois_draw[b, k] += 1
-            u = uniform(key, np.uint64(state.pois_draw[b, k]), POISSON_STREAM + np.uint64(j))
-            state.pois_next[b, k] = max(t0, int(new.pois_t0[k])) + _geometric(u, new.pois_p[k])
+        key = stream_key(np.uint64(seed), np.uint64(sample_offset + b))
+        nxt, draw = state.pois_next[b, changed], state.pois_draw[b, changed] + 1
+        first_spikes(key, int(state.t0), new.pois_idx[changed], new.pois_p[changed], new.pois_t0[changed], nxt, draw)
+        state.pois_next[b, changed], state.pois_draw[b, changed] = nxt, draw

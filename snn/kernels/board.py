@@ -20,14 +20,14 @@ from numba import prange
 
 from ._config import njit
 from .fixed_point import RING_MAX, decay_s1615, decay_s1615_split, mul_s1615, ring_to_input, split_u032, wrap32
-from .rng import stream_key, uniform
-from .schedules import POISSON_STREAM, _geometric, source_spikes
+from .rng import stream_key
+from .schedules import first_spikes, source_spikes
 from .stdp_fixed import deliver_plastic_fixed, record_post_fixed
 
 Board = namedtuple("Board", "n_slots pop_start pop_lif pop_uniform pop_of v0 par s_ptr s_post s_word s_delay s_rec "
                             "s_row_uniform s_row_word s_row_delay s_row_rec "
                             "p_ptr p_post p_delay p_rec p_rule rules luts_p sizes_p luts_m sizes_m post_rule hist "
-                            "record pois_idx pois_p pois_t0 pois_t1")
+                            "record pois_idx pois_p pois_t0 pois_t1 pois_dead pois_phases")
 # Rows of the per-neuron integer parameters ``par[row, neuron]`` (host encoding: snn/spinnaker_host.py)
 PAR_ROWS = ("v_rest", "r_mem", "exp_tc", "i_offset", "v_reset", "v_thresh", "t_refract", "decay_e", "decay_i",
             "init_e", "init_i", "shift_e", "shift_i")
@@ -225,16 +225,14 @@ def board_sample(brd, stim, b, sample_id, n_steps, words, counts, out_t, out_i, 
     pb = np.int64(b) if stim.prob.shape[0] > 1 else np.int64(0)
     cap = out_t.shape[1]
     n_rec, n_snap = 0, 0
-    n_pois = brd.pois_idx.shape[0]
+    pois = (brd.pois_idx, brd.pois_t1, brd.pois_p, brd.pois_dead, brd.pois_phases)
     if not carry or not state.started[b]:
         if carry:      # a fresh carried state: the initial values, as a run from tick 0 starts
             for i in range(n):
                 v[i] = brd.v0[i]
             h_n[:] = 1
             state.started[b] = True
-        for k in range(n_pois):
-            pois_next[k] = max(brd.pois_t0[k], 0) + _geometric(
-                uniform(key, 0, POISSON_STREAM + np.uint64(brd.pois_idx[k])), brd.pois_p[k])
+        first_spikes(key, 0, brd.pois_idx, brd.pois_p, brd.pois_t0, pois_next, pois_draw)
     n_snaps = probes.out_v.shape[1]
     shift = brd.par[P_SHIFT_E:P_SHIFT_I + 1]
     sat_b = sat[b]
@@ -256,8 +254,7 @@ def board_sample(brd, stim, b, sample_id, n_steps, words, counts, out_t, out_i, 
                         if has_plastic and brd.post_rule[i] >= 0:
                             r = brd.post_rule[i]
                             record_post_fixed(i, t, brd.luts_m[r], brd.sizes_m[r], h_t, h_o, h_n)
-        n_sp = source_spikes(t, t0, stim, eb, pb, key, brd.pois_idx, brd.pois_t1, brd.pois_p, pois_next, pois_draw,
-                             spiking, n_sp)
+        n_sp = source_spikes(t, t0, stim, eb, pb, key, pois, pois_next, pois_draw, spiking, n_sp)
         for s in range(n_sp):
             j = spiking[s]
             counts[b, j] += 1

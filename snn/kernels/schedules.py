@@ -17,8 +17,9 @@ Every schedule, per step t:
 A spike of step t through a synapse of delay d arrives in slot t + d, so a delay is at least one step.
 
 Random draws: ``uniform(key, t, k)`` with k the input's position for ``SpikeSourceInput`` rates;
-``uniform(key, m, POISSON_STREAM + global neuron id)`` for the m-th gap of a Poisson source (a geometric number
-of empty steps: the same law as a Bernoulli draw per step, one draw per spike instead of one per step).
+``uniform(key, m, POISSON_STREAM + global neuron id)`` for the m-th gap of a drawn source (a geometric number
+of empty steps: the same law as a Bernoulli draw per step, one draw per spike instead of one per step; a gamma
+source draws one gap per phase).
 """
 from collections import namedtuple
 import math
@@ -59,10 +60,33 @@ def _geometric(u, p):
 
 
 @njit
-def source_spikes(t, t0, stim, eb, pb, key, pois_idx, pois_t1, pois_p, pois_next, pois_draw, spiking, n_sp):
+def renewal_steps(key, j, draw, p, phases):
+    """Steps until ``phases`` runs of Bernoulli(p) trials have each ended at a success (each run takes at least one
+    step), and the last draw used: draws draw + 1 .. draw + phases of source j's stream."""
+    steps = 0
+    for _ in range(phases):
+        draw += 1
+        steps += 1 + _geometric(uniform(key, draw, POISSON_STREAM + np.uint64(j)), p)
+    return steps, draw
+
+
+@njit
+def first_spikes(key, t_from, pois_idx, pois_p, pois_t0, pois_next, pois_draw):
+    """Each drawn source's first spike from step max(t_from, its t0): one phase, no dead time (a Poisson source's
+    first gap; NEST's gamma_sup_generator starts in its last phase, ppd_sup_generator active)."""
+    for k in range(pois_idx.shape[0]):
+        steps, pois_draw[k] = renewal_steps(key, pois_idx[k], pois_draw[k] - 1, pois_p[k], 1)
+        pois_next[k] = max(pois_t0[k], t_from) - 1 + steps
+
+
+@njit
+def source_spikes(t, t0, stim, eb, pb, key, pois, pois_next, pois_draw, spiking, n_sp):
     """Step 3 of every schedule: the source spikes of step t join ``spiking[:n_sp]`` (fixed events, then Bernoulli
-    draws of ``SpikeSourceInput`` rates, then ``SpikeSourcePoisson`` draws); returns the new count. ``t0``: the
-    first step of a continued run (the events are stored from it)."""
+    draws of ``SpikeSourceInput`` rates, then the drawn sources' spikes); returns the new count. ``t0``: the
+    first step of a continued run (the events are stored from it). ``pois``: (idx, t1, p, dead, phases) of the
+    drawn sources (snn/lowering.py); a source's next spike comes ``dead`` steps plus ``phases`` geometric runs
+    after its last one."""
+    pois_idx, pois_t1, pois_p, pois_dead, pois_phases = pois
     for e in range(stim.ev_ptr[eb, t - t0], stim.ev_ptr[eb, t - t0 + 1]):
         spiking[n_sp] = stim.ev_idx[e]
         n_sp += 1
@@ -76,8 +100,8 @@ def source_spikes(t, t0, stim, eb, pb, key, pois_idx, pois_t1, pois_p, pois_next
             if t < pois_t1[k]:
                 spiking[n_sp] = j
                 n_sp += 1
-            pois_draw[k] += 1
-            pois_next[k] = t + 1 + _geometric(uniform(key, pois_draw[k], POISSON_STREAM + np.uint64(j)), pois_p[k])
+            steps, pois_draw[k] = renewal_steps(key, j, pois_draw[k], pois_p[k], pois_phases[k])
+            pois_next[k] = t + pois_dead[k] + steps
     return n_sp
 
 
@@ -142,6 +166,7 @@ def _sample(schedule, net, stim, b, sample_id, n_steps, w_plastic, counts, out_t
     # Poisson sources: the step of each one's next spike, drawn as a geometric gap (Bernoulli trials of
     # probability p per step, skipped to the next success); draw m of source j is uniform(key, m, stream + j)
     n_pois = net.pois_idx.shape[0]
+    pois = (net.pois_idx, net.pois_t1, net.pois_p, net.pois_dead, net.pois_phases)
     if carry:
         pois_next, pois_draw = state.pois_next[b], state.pois_draw[b]
     else:
@@ -151,9 +176,7 @@ def _sample(schedule, net, stim, b, sample_id, n_steps, w_plastic, counts, out_t
         if carry:      # a fresh carried state: the initial values, as a run from step 0 starts
             v[:] = net.v0
             h_n[:] = 1
-        for k in range(n_pois):
-            pois_next[k] = max(net.pois_t0[k], 0) + _geometric(
-                uniform(key, 0, POISSON_STREAM + np.uint64(net.pois_idx[k])), net.pois_p[k])
+        first_spikes(key, 0, net.pois_idx, net.pois_p, net.pois_t0, pois_next, pois_draw)
         if carry:
             state.started[b] = True
     snapshots = probes.out_v.shape[1] > 0      # out_v and out_w hold the same number of snapshots
@@ -175,8 +198,7 @@ def _sample(schedule, net, stim, b, sample_id, n_steps, w_plastic, counts, out_t
                         n_sp += 1
                         if has_plastic:
                             record_post(i, t, net.post_tau_minus[i], h_t, h_o, h_n)
-        n_sp = source_spikes(t, t0, stim, eb, pb, key, net.pois_idx, net.pois_t1, net.pois_p, pois_next, pois_draw,
-                             spiking, n_sp)
+        n_sp = source_spikes(t, t0, stim, eb, pb, key, pois, pois_next, pois_draw, spiking, n_sp)
         for s in range(n_sp):
             j = spiking[s]
             counts[b, j] += 1

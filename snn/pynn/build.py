@@ -55,15 +55,29 @@ def grid_steps(times, dt):
 
 
 def _source_events(pop, dt, stamp_offset=1):
-    """(steps, indices) of a SpikeSourceArray: a spike at grid point k (time k * dt) is emitted in step
-    k - stamp_offset: in 'exact' (offset 1) in step k - 1, stamped k * dt at the end of the step (NEST's on-grid
-    times); in 'spinnaker' (offset 0) in tick k, as the board's spike source array sends it."""
-    steps, idx = [], []
+    """(steps, indices, given times) of a SpikeSourceArray: a spike at grid point k (time k * dt) is emitted in
+    step k - stamp_offset: in 'exact' (offset 1) in step k - 1, stamped k * dt at the end of the step (NEST's
+    on-grid times); in 'spinnaker' (offset 0) in tick k, as the board's spike source array sends it."""
+    steps, idx, given = [], [], []
     for i, seq in enumerate(pop._parameters["spike_times"]):
         times = np.asarray(getattr(seq, "value", seq), float).ravel()
         steps.append(grid_steps(times, dt) - stamp_offset)
         idx.append(np.full(times.size, i, np.int64))
-    return (np.concatenate(steps), np.concatenate(idx)) if steps else (np.zeros(0, np.int64),) * 2
+        given.append(times)
+    if not steps:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+    return np.concatenate(steps), np.concatenate(idx), np.concatenate(given)
+
+
+def given_times(events, size, steps, idx):
+    """The given time of each source spike (step, index) from ``_source_events``'s ``events`` (``size``: the
+    population's): what NEST's spike_generator with precise times records under spike_precision="off_grid".
+    Two times in one step make one engine spike; it keeps the earlier."""
+    ev_steps, ev_idx, ev_times = events
+    keys = ev_steps * size + ev_idx
+    order = np.lexsort((ev_times, keys))
+    keys, first = np.unique(keys[order], return_index=True)
+    return ev_times[order][first][np.searchsorted(keys, steps * size + idx)]
 
 
 def _rules(proj):
@@ -161,7 +175,7 @@ class Engine:
 
     def _stimuli(self, t0, n):
         out = {}
-        for label, (steps, idx) in self.sources.items():
+        for label, (steps, idx, _) in self.sources.items():
             x = np.zeros((1, self.net.population(label).size, n), np.bool_)
             m = (steps >= t0) & (steps < t0 + n)
             x[0, idx[m], steps[m] - t0] = True
@@ -217,6 +231,9 @@ class Engine:
                 gids = idx + self.starts[k]
                 keep = np.isin(gids, pop.recorder._ids("spikes"))
                 spikes = (gids[keep], np.round(times[keep], 10))
+                if state.spike_precision == "off_grid" and label in self.sources:
+                    steps = np.rint(times[keep] / state.dt).astype(np.int64) - self.stamp_offset
+                    spikes = (gids[keep], given_times(self.sources[label], pop.size, steps, idx[keep]))
             signals = {}
             for key, (p, name, ids) in requests.items():
                 if p is pop:

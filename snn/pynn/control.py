@@ -3,8 +3,8 @@
 ``setup`` takes PyNN's arguments (timestep, min_delay, max_delay, rng_seed) and snn's own extra, ``schedule``
 ('exact', the default: NEST-like exact integration with on-grid spikes; 'spinnaker': the board's fixed point,
 better reached through ``snn.pynn.spinnaker``, which takes sPyNNaker's setup options too).
-Other simulators' extras (NEST's ``spike_precision``, ``t_flush``, ``threads`` ...) are accepted and ignored,
-so a script written for them runs unchanged.
+Other simulators' extras (NEST's ``t_flush``, ``threads`` ...) are accepted and ignored, so a script written for
+them runs unchanged; NEST's ``spike_precision`` ("on_grid", "off_grid") is kept (see SPIKE_PRECISIONS).
 """
 from pyNN import common
 from pyNN.common.control import DEFAULT_MAX_DELAY, DEFAULT_MIN_DELAY, DEFAULT_TIMESTEP
@@ -16,6 +16,9 @@ from . import simulator
 # 'exact': NEST's conventions; 'spinnaker': the board's tick stamps and start-of-tick recording, in its fixed
 # point (the schedule of snn.pynn.spinnaker, which also takes sPyNNaker's own setup options).
 SNN_SCHEDULES = ("exact", "spinnaker")
+# pyNN.nest's spike precisions: snn's spikes stay on the grid either way; with "off_grid" a SpikeSourceArray
+# records its given times (as NEST's precise spike_generator), snn/pynn/build.py
+SPIKE_PRECISIONS = ("on_grid", "off_grid")
 
 
 def setup(timestep=DEFAULT_TIMESTEP, min_delay=DEFAULT_MIN_DELAY, **extra_params):
@@ -36,6 +39,9 @@ def setup(timestep=DEFAULT_TIMESTEP, min_delay=DEFAULT_MIN_DELAY, **extra_params
     state.max_delay = max(10.0, state.min_delay) if max_delay == "auto" else float(max_delay)
     state.rng_seed = seed
     state.schedule = schedule
+    state.spike_precision = extra_params.get("spike_precision", "on_grid")
+    if state.spike_precision not in SPIKE_PRECISIONS:
+        raise SpecError(f"setup(spike_precision={state.spike_precision!r}): one of {SPIKE_PRECISIONS}")
     state.spinnaker_version = None
     state.spinnaker_extras = {}
     return rank()

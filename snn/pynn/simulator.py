@@ -33,6 +33,7 @@ class State(common.control.BaseState):
         self.max_delay = 10.0
         self.rng_seed = 0
         self.schedule = "exact"
+        self.spike_precision = "on_grid"
         self.spinnaker_version = None     # snn.pynn.spinnaker: the host encoding (snn/spinnaker_host.py)
         self.spinnaker_extras = {}        # snn.pynn.spinnaker: the mapping requests of a script, recorded
         self.clear()

@@ -15,15 +15,16 @@ def _identity(celltype_class):
 
 def _state_rows(base, entry):
     """PyNN state variable -> the engine's probe row: 0 V, 1 / 2 the first two rows of the entry's synaptic
-    state (the excitatory / inhibitory current or conductance, as the registry lays them out)."""
+    state (the excitatory / inhibitory current or conductance, as the registry lays them out), r + 1 a row r
+    named as the variable."""
     rows = {"v": 0}
     names = set(base.recordable) | set(getattr(base, "default_initial_values", {}))
     for row, side in ((1, "exc"), (2, "inh")):
         for var in (f"isyn_{side}", f"gsyn_{side}"):
             if var in names and len(entry.synapse_state) >= row:
                 rows[var] = row
-    if "w" in names and entry.synapse_state[2:3] == ("w",):     # AdEx's adaptation current (nA)
-        rows["w"] = 3
+    # a synaptic-state row named as a PyNN state variable holds it (AdEx's w, HH's m, h, n)
+    rows.update({var: r + 1 for r, var in enumerate(entry.synapse_state) if var in names})
     return rows
 
 

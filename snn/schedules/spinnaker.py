@@ -130,7 +130,8 @@ def prepare(sim, arithmetic="fixed", spinnaker_version=None):
                   *_uniform_rows(low.s_ptr, s_word, low.s_delay, low.s_rec),
                   low.p_ptr, low.p_post.astype(np.int64), low.p_delay.astype(np.int64), low.p_rec.astype(np.int64),
                   low.p_rule.astype(np.int64), rules, *_pad(luts_p), *_pad(luts_m), post_rule, int(low.hist),
-                  sim.lowered.record, low.pois_idx.astype(np.int64), low.pois_p, low.pois_t0, low.pois_t1)
+                  sim.lowered.record, low.pois_idx.astype(np.int64), low.pois_p, low.pois_t0, low.pois_t1,
+                  low.pois_dead, low.pois_phases)
     return BoardSetup(board, version, {k: int(v) for k, v in shifts.items()}, scale_arr, p_scale, s_scale)
 
 

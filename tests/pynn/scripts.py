@@ -123,6 +123,24 @@ def alpha_delta_network(sim):
     return out
 
 
+def hh_network(sim):
+    """Three HH_cond_exp cells with PyNN initial values of m, h and n and inputs on both receptors."""
+    _setup(sim)
+    cells = sim.Population(3, sim.HH_cond_exp(i_offset=[0.0, 0.4, 0.8], tau_syn_E=[0.2, 1.0, 2.0]))
+    cells.initialize(v=[-65.0, -60.0, -70.0], m=[0.0, 0.05, 0.02], h=[1.0, 0.6, 0.9], n=[0.0, 0.3, 0.1])
+    src = sim.Population(2, sim.SpikeSourceArray(spike_times=[list(np.arange(5.0, 150.0, 6.25)),
+                                                             list(np.arange(9.0, 150.0, 12.5))]))
+    sim.Projection(src[0:1], cells, sim.AllToAllConnector(), sim.StaticSynapse(weight=0.03, delay=1.0),
+                   receptor_type="excitatory")
+    sim.Projection(src[1:2], cells, sim.AllToAllConnector(), sim.StaticSynapse(weight=0.02, delay=2.0),
+                   receptor_type="inhibitory")
+    cells.record(["spikes", "v"])
+    sim.run(150.0)
+    out = {"cells": _flat(_spikes(cells)), "v": np.asarray(cells.get_data("v").segments[0].analogsignals[0])}
+    sim.end()
+    return out
+
+
 if __name__ == "__main__":
     name, module, path = sys.argv[1:4]
     np.savez(path, **globals()[name](importlib.import_module(module)))

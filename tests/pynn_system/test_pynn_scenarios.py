@@ -40,12 +40,8 @@ def run_with_simulators(*sim_names):
 
 # scenario -> why snn does not pass it yet (docs/pynn.md lists the same)
 KNOWN_FAILURES = {
-    "test_cell_types::test_HH_cond_exp": "HH_cond_exp is not in the engine",
-    "test_cell_types::test_SpikeSourceGamma": "SpikeSourceGamma is not in the engine",
-    "test_cell_types::test_SpikeSourcePoissonRefractory": "SpikeSourcePoissonRefractory is not in the engine",
     "test_cell_types::test_composed_neuron_model_homogeneous_receptors":
-        "PointNeuron (composed cell types with named receptors) is not supported",
-    "test_recording::test_issue259": "spike_precision='off_grid': snn's spikes are on the time grid",
+        "PointNeuron (composed cell types with named receptors): the engine has two input rows per cell",
     "test_scenario4::test_scenario4": "TsodyksMarkramSynapse dynamics are not in the engine",
     "test_synapse_types::test_simple_stochastic_synapse": "SimpleStochasticSynapse is not in the engine",
 }
