@@ -32,7 +32,8 @@ class GenericSchedule(Schedule):
         and handed on as the result's ``state`` with its next step; threads: threads inside each sample
         (``schedules/team.py``; the samples then run one after another), the same results bit for bit."""
         sim = self.sim
-        team = TeamRunner(sim, threads) if check_threads(threads) > 1 else None
+        threads = check_threads(threads)
+        team = self._team(threads) if threads > 1 else None
         if state is not None:
             check_state(state, sim.lowered, batch, sim.dtype)
         t0 = 0 if state is None else int(state.t0)
@@ -70,6 +71,13 @@ class GenericSchedule(Schedule):
                 index[a + b] = ids
         return dict(counts=counts, times=times, index=index, plastic_weights=w, probes=(plan, out_v, out_w),
                     state=None if state is None else state._replace(t0=np.int64(t0 + n_steps)))
+
+    def _team(self, k):
+        """The network prepared for ``k`` threads (once per k: the static table grouped by owner)."""
+        teams = self.__dict__.setdefault("_teams", {})
+        if k not in teams:
+            teams[k] = TeamRunner(self.sim, k)
+        return teams[k]
 
     def _raise_non_finite(self, stim, b, sample_offset, n_steps, w, seen_at):
         """Sample ``b`` went non-finite by step ``seen_at`` (the kernels check every few steps): rerun it alone
