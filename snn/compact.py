@@ -84,6 +84,23 @@ def _block_problems(b, sizes):
     return out
 
 
+def _run_team(args, k, ring, dtype):
+    """``run_compact``'s arguments on ``k`` persistent threads (``kernels/compact_threads.run_compact_part``);
+    returns the number of recorded spikes."""
+    from .kernels.compact_threads import CompactTeam, run_compact_part
+    from .kernels.spin_barrier import new_sync
+    from .threads import compile_for, neuron_bounds, run_team
+    n = args[3].size
+    bounds = neuron_bounds(n, k)
+    team = CompactTeam(bounds, np.zeros((2, n), dtype), np.zeros(n, np.int32), np.zeros((2, n), dtype),
+                       np.zeros((n + 7) // 8, np.uint64), np.empty((ring, k, int(np.diff(bounds).max())), np.int32),
+                       np.zeros((ring, k, 8), np.int64), np.zeros(1, np.int64), new_sync())
+    rank_args = [args + (rank, team) for rank in range(k)]
+    compile_for(run_compact_part, rank_args[0])
+    run_team(run_compact_part, rank_args, team.sync)
+    return int(team.n_rec[0])
+
+
 @contextlib.contextmanager
 def _numba_threads(k):
     """numba's thread count set to ``k`` for one run (it may not exceed NUMBA_NUM_THREADS)."""
@@ -225,7 +242,7 @@ class CompactNetwork:
         keep = (post >= 0) & (post < q)
         return pre[keep], post[keep], self.w[lo:hi][keep], delay[keep]
 
-    def run(self, duration, record=None, max_spikes=None, threads=1):
+    def run(self, duration, record=None, max_spikes=None, threads=1, persistent=True):
         """Simulate ``duration`` ms from the initial state. ``record``: labels whose spike times are kept (None:
         all; counts are always kept); ``max_spikes``: capacity of the spike record (default: 50 Hz over the
         recorded neurons); ``threads``: split each step over this many threads by neuron range (the same spikes
@@ -252,6 +269,8 @@ class CompactNetwork:
         t0 = time.perf_counter()
         if threads == 1:
             n_rec = run_compact(*args)
+        elif persistent:
+            n_rec = _run_team(args, threads, self.dptr.shape[1], self.dtype)
         else:
             from .kernels.compact_threads import run_compact_threads
             with _numba_threads(threads):

@@ -9,12 +9,16 @@ the number of threads. The spiking neurons are then collected by the calling thr
 One parallel region per step: worth it when a step holds much more work than a thread start-up (tens of
 microseconds): the microcircuit at scale >= 0.1, not a 4000-neuron network.
 """
+from collections import namedtuple
+
 import numpy as np
 from numba import prange
 
 from ._config import njit
 from .compact_run import collect_fired, poisson_background
 from .neurons import if_curr_exp_exact
+from .schedule_threads import collect_range
+from .spin_barrier import barrier
 
 
 @njit(inline="always")
@@ -69,3 +73,65 @@ def run_compact_threads(pop_start, pop_uniform, coefs, v, n_steps, dptr, post, w
         n_pending[r], n_rec = collect_fired(t, fired_words, fired, n, pending[r], counts, record, out_t, out_i,
                                             n_rec, cap)
     return n_rec
+
+
+# The shared arrays of ``run_compact_part``'s threads: neuron bounds (multiples of 64), the synaptic state,
+# refractory counters, this step's input, the fired flags (as uint64 words), the spike lists of the last d_max + 1
+# steps per thread (``pending[step % ring, rank]``, lengths ``n_pending[step % ring, rank, 0]``: a cache line per
+# thread), the recorded-spike count (written by thread 0 at the end) and the barrier's words.
+CompactTeam = namedtuple("CompactTeam", "bounds syn refr inp fired_words pending n_pending n_rec sync")
+
+
+@njit
+def run_compact_part(pop_start, pop_uniform, coefs, v, n_steps, dptr, post, w, row_rec, record, counts, out_t,
+                     out_i, bg_key, bg_cdf, bg_w, bg_delay, rank, team):
+    """Thread ``rank``'s part of ``run_compact`` (same arguments) on persistent threads (``snn/threads.py``): the
+    whole time loop over its neurons, one barrier a step, after it has listed its spiking neurons. Step t's
+    spikes are then every thread's list of step t in rank order (index order, as ``collect_fired``), delivered by
+    each thread into its own posts; thread 0 records them after the barrier. A thread writes the list of step t
+    only after the barrier of step t - 1, by which time no thread reads step t - d_max - 1 any more (ring =
+    d_max + 1), so the lists need no second buffer."""
+    d_max = dptr.shape[1] - 1
+    ring = d_max + 1
+    k_threads = team.bounds.shape[0] - 1
+    lo, hi = team.bounds[rank], team.bounds[rank + 1]
+    inp, fired_words = team.inp, team.fired_words
+    fired = fired_words.view(np.bool_)
+    cap = out_t.shape[0]
+    n_rec = 0
+    gen = 0
+    n_pop = pop_start.shape[0] - 1
+    for t in range(n_steps):
+        for d in range(d_max, 0, -1):
+            ts = t - d
+            if ts < 0:
+                continue
+            r = ts % ring
+            for m in range(k_threads):
+                for q in range(team.n_pending[r, m, 0]):
+                    j = team.pending[r, m, q]
+                    _deliver_range(dptr[j, d - 1], dptr[j, d], post, w, inp[row_rec[j]], lo, hi)
+        tb = t - bg_delay
+        for p in range(n_pop):
+            a, b = max(pop_start[p], lo), min(pop_start[p + 1], hi)
+            if a >= b:
+                continue
+            if tb >= 0 and bg_w[p] != 0.0:
+                poisson_background(tb, bg_key, a, b, bg_cdf[p], bg_w[p], inp[0])
+            if_curr_exp_exact(a, b, coefs, pop_uniform[p], v, team.syn, team.refr, inp[0], inp[1], fired)
+        r = t % ring
+        team.n_pending[r, rank, 0] = collect_range(fired_words, fired, lo, hi, team.pending[r, rank], counts)
+        gen = barrier(team.sync, k_threads, gen)
+        if gen < 0:
+            return
+        if rank == 0:
+            for m in range(k_threads):
+                for q in range(team.n_pending[r, m, 0]):
+                    j = team.pending[r, m, q]
+                    if record[j]:
+                        if n_rec < cap:
+                            out_t[n_rec] = t
+                            out_i[n_rec] = j
+                        n_rec += 1
+    if rank == 0:
+        team.n_rec[0] = n_rec

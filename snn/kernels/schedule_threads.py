@@ -32,7 +32,8 @@ from .schedules import NON_FINITE, _non_finite, first_poisson_steps, snapshot, s
 from .spin_barrier import ABORT, atomic_add, barrier
 
 # What the threads share besides the network and the sample's state: neuron bounds, the static rows' split by
-# owner, the per-step spike lists (two buffers) and their lengths, the first non-finite neuron each thread found
+# owner, the per-step spike lists (two buffers) and their lengths (``n_spikes[buffer, rank, 0]``: a cache line per
+# thread), the first non-finite neuron each thread found
 # (-1: none), and the barrier's words.
 Team = namedtuple("Team", "bounds split spikes n_spikes sources n_sources bad sync")
 
@@ -48,7 +49,7 @@ def start_sample(net, stim, b, sample_id, state):
 
 
 @njit(inline="always")
-def _collect(fired_words, fired, lo, hi, out, counts):
+def collect_range(fired_words, fired, lo, hi, out, counts):
     """The flags of neurons [lo, hi) read eight at a time, cleared, listed in index order and counted."""
     n_sp = 0
     for k in range(lo // 8, (hi + 7) // 8):
@@ -87,7 +88,7 @@ def sample_part(schedule, net, stim, b, sample_id, n_steps, counts, out_t, out_i
         slot = t % net.n_slots
         update_range(net, schedule, lo, hi, v, syn, refr, buf[slot, 0], buf[slot, 1], fired)
         par = t & 1
-        team.n_spikes[par, rank] = _collect(fired_words, fired, lo, hi, team.spikes[par, rank], counts[b])
+        team.n_spikes[par, rank, 0] = collect_range(fired_words, fired, lo, hi, team.spikes[par, rank], counts[b])
         if rank == 0:
             n_src = source_spikes(t, t0, stim, eb, pb, key, net.pois_idx, net.pois_t1, net.pois_p, pois_next,
                                   pois_draw, team.sources[par], 0)
@@ -100,7 +101,7 @@ def sample_part(schedule, net, stim, b, sample_id, n_steps, counts, out_t, out_i
         if rank == 0:
             for m in range(k_threads + 1):
                 row = team.spikes[par, m] if m < k_threads else team.sources[par]
-                for q in range(team.n_spikes[par, m] if m < k_threads else team.n_sources[par]):
+                for q in range(team.n_spikes[par, m, 0] if m < k_threads else team.n_sources[par]):
                     j = row[q]
                     if net.record[j]:
                         if n_rec < cap:
@@ -110,7 +111,7 @@ def sample_part(schedule, net, stim, b, sample_id, n_steps, counts, out_t, out_i
         a, z = team.split[rank], team.split[rank + 1]
         for m in range(k_threads + 1):
             row = team.spikes[par, m] if m < k_threads else team.sources[par]
-            for q in range(team.n_spikes[par, m] if m < k_threads else team.n_sources[par]):
+            for q in range(team.n_spikes[par, m, 0] if m < k_threads else team.n_sources[par]):
                 j = row[q]
                 deliver_static_part(j, t, a[j], z[j], net.s_post, net.s_w, net.s_delay, net.s_rec,
                                     net.s_row_uniform, net.s_row_w, net.s_row_delay, net.s_row_rec, buf)

@@ -11,6 +11,8 @@ the barrier by bumping the generation; the others spin on the generation with th
 for another process can reach the barrier (a shared machine). The read-modify-writes are sequentially consistent:
 everything a thread wrote before arriving is visible to every thread after the barrier opens.
 """
+import platform
+
 import numpy as np
 from llvmlite import ir
 from numba.core import cgutils, types
@@ -21,6 +23,7 @@ from ._config import njit
 COUNT, GENERATION, ABORT = 0, 8, 16     # int64 slots, 64 bytes apart
 SYNC_SIZE = 24
 _SPINS_BEFORE_YIELD = 2000
+_X86 = platform.machine().lower() in ("x86_64", "amd64", "i386", "i686")
 
 
 def new_sync():
@@ -56,10 +59,12 @@ def atomic_load(typingctx, arr, idx):
 
 @intrinsic
 def _pause(typingctx):
-    """The x86 spin-wait hint (saves power and the sibling hyper-thread's cycles)."""
+    """The x86 spin-wait hint (saves power and the sibling hyper-thread's cycles); nothing elsewhere."""
     sig = types.void()
 
     def codegen(context, builder, signature, args):
+        if not _X86:
+            return context.get_dummy_value()
         fn = cgutils.get_or_insert_function(builder.module, ir.FunctionType(ir.VoidType(), []), "llvm.x86.sse2.pause")
         builder.call(fn, [])
         return context.get_dummy_value()

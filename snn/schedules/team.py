@@ -40,7 +40,7 @@ class TeamRunner:
         widest = int(np.diff(self.bounds).max())
         for b in range(n_samples):
             start_sample(net, stim, b, sample_offset + b, state)
-            team = Team(self.bounds, self.split, np.empty((2, k, widest), np.int64), np.zeros((2, k), np.int64),
+            team = Team(self.bounds, self.split, np.empty((2, k, widest), np.int64), np.zeros((2, k, 8), np.int64),
                         np.empty((2, n + stim.prob_idx.shape[0]), np.int64), np.zeros(2, np.int64),
                         np.zeros(k, np.int64), new_sync())
             fired_words = np.zeros((n + 7) // 8, np.uint64)
