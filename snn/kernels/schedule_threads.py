@@ -26,6 +26,7 @@ from collections import namedtuple
 import numpy as np
 
 from ._config import njit
+from .compact_run import collect_range, record_spikes
 from .delivery import deliver_static_part
 from .rng import stream_key
 from .schedules import NON_FINITE, _non_finite, first_poisson_steps, snapshot, source_spikes, update_range
@@ -48,21 +49,6 @@ def start_sample(net, stim, b, sample_id, state):
         state.started[b] = True
 
 
-@njit(inline="always")
-def collect_range(fired_words, fired, lo, hi, out, counts):
-    """The flags of neurons [lo, hi) read eight at a time, cleared, listed in index order and counted."""
-    n_sp = 0
-    for k in range(lo // 8, (hi + 7) // 8):
-        if fired_words[k] != 0:
-            for i in range(8 * k, min(8 * k + 8, hi)):
-                if fired[i]:
-                    fired[i] = False
-                    out[n_sp] = i
-                    n_sp += 1
-                    counts[i] += 1
-    return n_sp
-
-
 @njit
 def sample_part(schedule, net, stim, b, sample_id, n_steps, counts, out_t, out_i, n_out, probes, state, rank, team,
                 fired_words):
@@ -79,7 +65,6 @@ def sample_part(schedule, net, stim, b, sample_id, n_steps, counts, out_t, out_i
     eb = np.int64(b) if stim.ev_ptr.shape[0] > 1 else np.int64(0)
     pb = np.int64(b) if stim.prob.shape[0] > 1 else np.int64(0)
     no_weights = np.zeros(0, net.coefs.dtype)
-    cap = out_t.shape[1]
     n_rec = 0
     n_snap = 0
     gen = 0
@@ -101,13 +86,8 @@ def sample_part(schedule, net, stim, b, sample_id, n_steps, counts, out_t, out_i
         if rank == 0:
             for m in range(k_threads + 1):
                 row = team.spikes[par, m] if m < k_threads else team.sources[par]
-                for q in range(team.n_spikes[par, m, 0] if m < k_threads else team.n_sources[par]):
-                    j = row[q]
-                    if net.record[j]:
-                        if n_rec < cap:
-                            out_t[b, n_rec] = t
-                            out_i[b, n_rec] = j
-                        n_rec += 1
+                n_rec = record_spikes(t, row, team.n_spikes[par, m, 0] if m < k_threads else team.n_sources[par],
+                                      net.record, out_t[b], out_i[b], n_rec)
         a, z = team.split[rank], team.split[rank + 1]
         for m in range(k_threads + 1):
             row = team.spikes[par, m] if m < k_threads else team.sources[par]

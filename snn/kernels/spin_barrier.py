@@ -5,13 +5,15 @@ a step they meet here. A numba parallel region per step costs more than a 4000-n
 microseconds), a spin on one shared cache line costs about a hundred nanoseconds.
 
 ``sync`` is an int64 array of ``SYNC_SIZE``: the arrival count, the generation (how many times the barrier has
-opened) and an abort flag, each on its own 64-byte line. The last thread to arrive resets the count and opens
-the barrier by bumping the generation; the others spin on the generation with the x86 ``pause`` hint and, after
-``_SPINS_BEFORE_YIELD`` spins, give the core away (``sched_yield``) so that a thread whose core the scheduler took
-for another process can reach the barrier (a shared machine). The read-modify-writes are sequentially consistent:
-everything a thread wrote before arriving is visible to every thread after the barrier opens.
+opened), an abort flag and the number of sleeping threads, each on its own 64-byte line. The last thread to arrive
+resets the count and opens the barrier by bumping the generation; the others spin on the generation with the x86
+``pause`` hint and, after ``_SPINS_BEFORE_SLEEP`` spins, sleep on it (Linux futex; elsewhere ``sched_yield``), so
+that on a busy machine a waiting thread leaves its core to the one the barrier waits for; the last arrival wakes
+the sleepers. The read-modify-writes are sequentially consistent: everything a thread wrote before arriving is
+visible to every thread after the barrier opens.
 """
 import platform
+import sys
 
 import numpy as np
 from llvmlite import ir
@@ -20,10 +22,18 @@ from numba.extending import intrinsic
 
 from ._config import njit
 
-COUNT, GENERATION, ABORT = 0, 8, 16     # int64 slots, 64 bytes apart
-SYNC_SIZE = 24
-_SPINS_BEFORE_YIELD = 2000
-_X86 = platform.machine().lower() in ("x86_64", "amd64", "i386", "i686")
+COUNT, GENERATION, ABORT, SLEEPERS = 0, 8, 16, 24     # int64 slots, 64 bytes apart
+SYNC_SIZE = 32
+_SPINS_BEFORE_SLEEP = 2000
+_WAIT_NS = 1_000_000
+_MACHINE = platform.machine().lower()
+_X86 = _MACHINE in ("x86_64", "amd64", "i386", "i686")
+# Linux's futex: syscall numbers (asm/unistd_64.h on x86-64, asm-generic/unistd.h on arm64) and operations
+# (FUTEX_WAIT 0, FUTEX_WAKE 1, | FUTEX_PRIVATE_FLAG 128: linux/futex.h); the 32-bit futex word is the low half of
+# the int64 generation, so a little-endian machine only
+_FUTEX_SYSCALL = {"x86_64": 202, "amd64": 202, "aarch64": 98, "arm64": 98}
+_FUTEX_WAIT_PRIVATE, _FUTEX_WAKE_PRIVATE = 128, 129
+_FUTEX = sys.platform.startswith("linux") and _MACHINE in _FUTEX_SYSCALL and sys.byteorder == "little"
 
 
 def new_sync():
@@ -71,14 +81,48 @@ def _pause(typingctx):
     return sig, codegen
 
 
-@intrinsic
-def _sched_yield(typingctx):
-    """libc's ``sched_yield()``: let another runnable thread have this core."""
-    sig = types.void()
-
-    def codegen(context, builder, signature, args):
+def _wait_call(context, builder, ptr, expected):
+    """futex(FUTEX_WAIT_PRIVATE) on the low 32 bits of ``*ptr`` while they equal ``expected``, for at most
+    ``_WAIT_NS`` (then the caller looks at the abort word again); ``sched_yield()`` where there is no futex."""
+    i64 = ir.IntType(64)
+    if not _FUTEX:
         fn = cgutils.get_or_insert_function(builder.module, ir.FunctionType(ir.IntType(32), []), "sched_yield")
         builder.call(fn, [])
+        return
+    timeout = cgutils.alloca_once(builder, ir.ArrayType(i64, 2))      # struct timespec {tv_sec, tv_nsec}
+    builder.store(ir.Constant(ir.ArrayType(i64, 2), [0, _WAIT_NS]), timeout)
+    _syscall(builder, [ir.Constant(i64, _FUTEX_WAIT_PRIVATE), builder.and_(expected, ir.Constant(i64, 0xFFFFFFFF)),
+                       builder.ptrtoint(timeout, i64)], ptr)
+
+
+def _syscall(builder, args, ptr):
+    """libc's ``syscall(SYS_futex, ptr, *args)``, every argument passed as a 64-bit integer."""
+    i64 = ir.IntType(64)
+    fn = cgutils.get_or_insert_function(builder.module, ir.FunctionType(i64, [i64], var_arg=True), "syscall")
+    builder.call(fn, [ir.Constant(i64, _FUTEX_SYSCALL[_MACHINE]), builder.ptrtoint(ptr, i64)] + args)
+
+
+@intrinsic
+def _wait_changed(typingctx, arr, idx, expected):
+    """Sleep until ``arr[idx]`` may differ from ``expected`` (a wake-up, a change, or ``_WAIT_NS``)."""
+    sig = types.void(types.Array(types.int64, 1, "C"), types.int64, types.int64)
+
+    def codegen(context, builder, signature, args):
+        _wait_call(context, builder, _slot(context, builder, signature.args[0], args[0], args[1]), args[2])
+        return context.get_dummy_value()
+    return sig, codegen
+
+
+@intrinsic
+def _wake_all(typingctx, arr, idx):
+    """Wake every thread sleeping in ``_wait_changed`` on ``arr[idx]``."""
+    sig = types.void(types.Array(types.int64, 1, "C"), types.int64)
+
+    def codegen(context, builder, signature, args):
+        if _FUTEX:
+            i64 = ir.IntType(64)
+            _syscall(builder, [ir.Constant(i64, _FUTEX_WAKE_PRIVATE), ir.Constant(i64, 2 ** 31 - 1)],
+                     _slot(context, builder, signature.args[0], args[0], args[1]))
         return context.get_dummy_value()
     return sig, codegen
 
@@ -91,14 +135,18 @@ def barrier(sync, n_threads, generation):
     if atomic_add(sync, COUNT, 1) == n_threads - 1:
         atomic_add(sync, COUNT, -n_threads)          # reset before opening: no one arrives again until then
         atomic_add(sync, GENERATION, 1)
+        if atomic_add(sync, SLEEPERS, 0) > 0:        # a sleeper counts itself before the futex checks the generation
+            _wake_all(sync, GENERATION)
         return generation + 1
     spins = 0
     while atomic_load(sync, GENERATION) == generation:
         if atomic_load(sync, ABORT) != 0:
             return -1
         spins += 1
-        if spins < _SPINS_BEFORE_YIELD:
+        if spins < _SPINS_BEFORE_SLEEP:
             _pause()
         else:
-            _sched_yield()
+            atomic_add(sync, SLEEPERS, 1)
+            _wait_changed(sync, GENERATION, generation)
+            atomic_add(sync, SLEEPERS, -1)
     return generation + 1

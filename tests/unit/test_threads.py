@@ -5,7 +5,7 @@ import threading
 import numpy as np
 import pytest
 
-from snn.connectors import FixedProbability
+from snn.connectors import FixedProbability, FromList
 from snn.engine import Simulator
 from snn.errors import NumericalError, SpecError
 from snn.kernels._config import njit
@@ -17,8 +17,14 @@ from snn.threads import neuron_bounds, split_rows
 
 def mixed_net(seed=5):
     """Every kind of spike source (Poisson, Bernoulli, events), two cell types (one with per-neuron
-    coefficients), rows that mix delays and receptors, about 330 neurons: K ranges of 64 neurons cross them."""
+    coefficients), rows that mix delays and receptors, about 330 neurons: K ranges of 64 neurons cross them.
+    Recurrent synapses with a weight and delay each, so that a neuron's input of a step sums many different
+    terms and any change in their order shows in the last bits."""
     P = Projection
+    rng = np.random.default_rng(seed)
+    pre, post = np.nonzero(rng.random((200, 200)) < 0.15)
+    mixed = FromList(tuple(zip(pre.tolist(), post.tolist(), rng.uniform(0.05, 0.2, pre.size).tolist(),
+                               (0.1 * rng.integers(1, 4, pre.size)).round(1).tolist())))
     pops = [Population("pois", 30, "SpikeSourcePoisson", params=dict(rate=80.0)),
             Population("in", 20, "SpikeSourceInput"),
             Population("arr", 5, "SpikeSourceArray", params=dict(spike_times=[[1.0, 7.5], [3.0], [], [2.0], [9.0]])),
@@ -27,7 +33,7 @@ def mixed_net(seed=5):
             Population("cond", 130, "IF_cond_exp", dict(tau_refrac=1.0))]
     projs = [P("pois", "cur", FixedProbability(0.3), 0.4, 0.2), P("pois", "cond", FixedProbability(0.3), 0.01, 0.4),
              P("in", "cur", FixedProbability(0.2), 0.5, 0.1), P("arr", "cond", FixedProbability(0.5), 0.02, 0.1),
-             P("cur", "cur", FixedProbability(0.1), 0.15, 0.3), P("cur", "cond", FixedProbability(0.1), 0.004, 0.1),
+             P("cur", "cur", mixed, 0.0, label="cur-cur"), P("cur", "cond", FixedProbability(0.1), 0.004, 0.1),
              P("cur", "cur", FixedProbability(0.05), 0.3, 0.2, "inhibitory", label="cur-inh"),
              P("cond", "cur", FixedProbability(0.1), 0.3, 0.1, "inhibitory"),
              P("cond", "cond", FixedProbability(0.1), 0.02, 0.5, "inhibitory")]
