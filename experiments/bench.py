@@ -17,7 +17,10 @@ Prints one JSON object: snn's ``sim_seconds`` (the engine's run, best of ``--rep
 compilation excluded: the kernels are warmed up first), ``build_seconds`` (spec -> arrays), ``spikes``,
 ``synapses``, then one object per peer with the same keys (brian2: its own C++ timing of the simulation loop,
 ``Network::_last_run_time``, over reruns of the compiled binary; NEST: ``nest.Run`` after ``nest.Prepare``),
-and ``ratio_vs_<peer>`` = snn sim_seconds / peer sim_seconds. Every implementation runs single-threaded.
+and ``ratio_vs_<peer>`` = snn sim_seconds / peer sim_seconds. Every implementation runs single-threaded, except
+snn with ``--threads K`` (cuba, coba): its runs then alternate between 1 and K threads inside the one network,
+``sim_seconds`` is K threads' and ``sim_seconds_1_thread``, ``speedup_vs_1_thread`` and
+``same_spikes_as_1_thread`` sit beside it (the peers stay on one thread).
 
 ``stdp`` (brian2 only) also reports synaptic events (pre spikes x out-degree + post spikes x in-degree, from each
 simulator's own spikes) and events per second. The rules differ on purpose: snn runs sPyNNaker's deferred rule
@@ -49,7 +52,9 @@ def add_arguments(parser):
                              "microcircuit: models/microcircuit.py, see experiments/bench_microcircuit.py)")
     parser.add_argument("--scale", type=float, default=0.1, help="microcircuit: neuron scale (1: 77,169 neurons)")
     parser.add_argument("--k-scale", type=float, default=None, help="microcircuit: in-degree scale (default: --scale)")
-    parser.add_argument("--threads", type=int, default=1, help="microcircuit: threads inside the network, snn's and NEST's")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="threads inside the network: cuba, coba (snn's only; also timed on 1 thread in the same "
+                             "invocation, printed as speedup_vs_1_thread) and microcircuit (snn's and NEST's)")
     parser.add_argument("--background", choices=("poisson", "dc"), default="poisson",
                         help="microcircuit: Poisson background (NEST's default) or the DC of the same mean")
     parser.add_argument("--nest-connectivity", choices=("same", "statistics"), default="same",
@@ -89,31 +94,44 @@ def machine():
     return dict(cpu=cpu, cores=os.cpu_count(), python=platform.python_version(), system=platform.system())
 
 
-def _warm_up(net, dtype):
+def _warm_up(net, dtype, threads=1):
     """Compile (or load from numba's cache) the kernels for these array types, outside any timing: a one-neuron
     network of each cell type lowers to arrays of the same types as the benchmark."""
     from snn.engine import Simulator
     from snn.spec import Network, Population
     cells = sorted({p.cell_type for p in net.populations if not CATALOGUE[p.cell_type].is_source})
     tiny = Network([Population(f"p{k}", 1, c) for k, c in enumerate(cells)], dt=net.dt, schedule=net.schedule)
-    Simulator(tiny, dtype=np.dtype(dtype), record=[]).run(10 * net.dt)
+    for k in {1, threads}:
+        Simulator(tiny, dtype=np.dtype(dtype), record=[]).run(10 * net.dt, threads=k)
 
 
-def run_snn(net, duration_ms, repeats, dtype):
+def run_snn(net, duration_ms, repeats, dtype, threads=1):
+    """snn's best of ``repeats`` runs; with ``threads`` > 1 the runs alternate between 1 and ``threads`` threads
+    inside the network (``Simulator.run(threads=)``), and the result is the threaded one with the one-thread
+    figures beside it (``speedup_vs_1_thread``) and whether the spikes were the same."""
     from snn.engine import Simulator
-    _warm_up(net, dtype)
+    _warm_up(net, dtype, threads)
     t0 = time.perf_counter()
     sim = Simulator(net, dtype=np.dtype(dtype), record=[])
     build = time.perf_counter() - t0
-    times, cpu, res = [], [], None
+    ks = (1, threads) if threads > 1 else (1,)
+    times, cpu, res = {k: [] for k in ks}, {k: [] for k in ks}, {}
+    clock = time.thread_time if threads == 1 else time.process_time    # CPU time of every thread of the process
     for _ in range(repeats):
-        t0, c0 = time.perf_counter(), time.thread_time()
-        res = sim.run(duration_ms)
-        times.append(time.perf_counter() - t0)
-        cpu.append(time.thread_time() - c0)      # one sample runs on the calling thread (engine.run_serial)
-    out = dict(sim_seconds=min(times), sim_seconds_all=times, sim_cpu_seconds=min(cpu), build_seconds=build,
-               spikes=int(res.counts_all.sum()), synapses=int(sim.lowered.s_post.size + sim.lowered.p_post.size))
-    out["counts"] = {p.label: res.counts(p.label)[0] for p in net.populations}
+        for k in ks:
+            t0, c0 = time.perf_counter(), clock()
+            res[k] = sim.run(duration_ms, threads=k)
+            times[k].append(time.perf_counter() - t0)
+            cpu[k].append(clock() - c0)
+    r = res[threads]
+    out = dict(sim_seconds=min(times[threads]), sim_seconds_all=times[threads], sim_cpu_seconds=min(cpu[threads]),
+               build_seconds=build, spikes=int(r.counts_all.sum()), threads=threads,
+               synapses=int(sim.lowered.s_post.size + sim.lowered.p_post.size))
+    if threads > 1:
+        out.update(sim_seconds_1_thread=min(times[1]), sim_seconds_1_thread_all=times[1],
+                   sim_cpu_seconds_1_thread=min(cpu[1]), speedup_vs_1_thread=min(times[1]) / min(times[threads]),
+                   same_spikes_as_1_thread=bool(np.array_equal(res[1].counts_all, r.counts_all)))
+    out["counts"] = {p.label: r.counts(p.label)[0] for p in net.populations}
     return out
 
 
@@ -136,7 +154,7 @@ def run_peer(peer, net, duration_ms, repeats):
                 counts=dict(r.counts))
 
 
-def bench(network, duration_s, against=(), repeats=3, seed=0, dtype="float64"):
+def bench(network, duration_s, against=(), repeats=3, seed=0, dtype="float64", threads=1):
     from snn.lowering import expand_projections
     from snn.models.benchmarks import BENCHMARKS, synaptic_events
     import numba
@@ -151,7 +169,7 @@ def bench(network, duration_s, against=(), repeats=3, seed=0, dtype="float64"):
                neurons=sum(p.size for p in net.populations if not CATALOGUE[p.cell_type].is_source), seed=seed,
                dtype=dtype, repeats=repeats, date=datetime.datetime.now().isoformat(timespec="seconds"),
                machine=machine(), versions=dict(snn=snn.__version__, numba=numba.__version__))
-    out.update(run_snn(net, duration_ms, repeats, dtype))
+    out.update(run_snn(net, duration_ms, repeats, dtype, threads))
     plastic = any(p.plasticity is not None for p in net.projections)
     synapses = expand_projections(net) if plastic else None
     neuron_labels = [p.label for p in net.populations if not CATALOGUE[p.cell_type].is_source]
@@ -276,9 +294,9 @@ def _run_weights(path, n_plastic):
 
 def main(args):
     peers = _peers(args.against)
-    if args.threads != 1 and args.network != "microcircuit":    # threads inside one network: the compact path only
-        raise SpecError(f"--threads {args.threads} is for the microcircuit only; {args.network} runs one network on "
-                        f"one thread (the engine's threads run samples in parallel: NUMBA_NUM_THREADS)")
+    if args.threads != 1 and args.network not in ("cuba", "coba", "microcircuit"):
+        raise SpecError(f"--threads {args.threads} is for cuba, coba and microcircuit (threads inside one network); "
+                        f"{args.network} runs its samples in parallel instead (NUMBA_NUM_THREADS)")
     if args.network == "pynn":
         from .bench_pynn import bench_pynn, summary
         with _stdout_to_stderr() if args.json else contextlib.nullcontext():
@@ -298,7 +316,7 @@ def main(args):
             out = bench_nalsm(args.neurons, args.samples, peers, args.repeats, args.seed, args.data_dir,
                               args.runtime_samples, args.weights)
         else:
-            out = bench(args.network, args.duration, peers, args.repeats, args.seed, args.dtype)
+            out = bench(args.network, args.duration, peers, args.repeats, args.seed, args.dtype, args.threads)
     if args.json:
         print(json.dumps(out))
         return 0
@@ -312,7 +330,11 @@ def main(args):
                       f"(liquid {b['liquid_rate_hz']:.1f} Hz) -> snn / brian2 = {out[f'speedup_vs_{key}']:.1f}x")
         return 0
     print(f"{out['benchmark']}: {out['duration_s']} s biological, dt {out['dt_ms']} ms, {out['synapses']} synapses")
-    print(f"  snn     sim {out['sim_seconds']:.3f} s  build {out['build_seconds']:.2f} s  spikes {out['spikes']}")
+    print(f"  snn     sim {out['sim_seconds']:.3f} s  build {out['build_seconds']:.2f} s  spikes {out['spikes']}"
+          f"  ({out['threads']} thread{'s' if out['threads'] > 1 else ''})")
+    if out["threads"] > 1:
+        print(f"  snn     1 thread sim {out['sim_seconds_1_thread']:.3f} s -> speedup on {out['threads']} threads "
+              f"{out['speedup_vs_1_thread']:.2f}x, same spikes: {out['same_spikes_as_1_thread']}")
     if "events_per_second" in out:
         print(f"  snn     {out['events']} synaptic events, {out['events_per_second']:.3g} events/s")
     for peer in PEERS:

@@ -16,8 +16,8 @@ biological seconds), ``peak_rss_gib`` (the process's peak resident memory after 
 figure includes snn's table when it is still held), ``rates_hz`` and ``nest_rates_hz`` per population and
 ``rates_rel_diff_vs_nest``; ``sim_cpu_seconds``: the CPU time of snn's simulation, all threads (on a shared
 machine the wall time is CPU time / threads plus the time the scheduler gave to others). With ``--threads`` > 1
-snn splits each step over its threads (``kernels/compact_threads.py``, numba's workqueue layer) and NEST gets
-``local_num_threads``.
+snn runs on that many persistent threads, each over its own neuron range (``kernels/compact_threads.py``), and NEST
+gets ``local_num_threads``. One thread against k in one invocation: ``experiments/microcircuit_threads.py``.
 """
 import datetime
 import resource
@@ -53,9 +53,7 @@ def bench_microcircuit(scale=0.1, k_scale=None, duration_s=1.0, threads=1, again
     if bad:
         raise SpecError(f"snn bench microcircuit compares against nest only, not {bad}")
     duration_ms = round(duration_s * 10000.0) / 10.0
-    if threads > 1:   # NEST's OpenMP and numba's 'omp' layer crash in one process (tests/conftest.py)
-        numba.config.THREADING_LAYER = "workqueue"
-    microcircuit(scale=0.005, k_scale=0.005, seed=seed, background=background).run(1.0)      # compile the kernels
+    microcircuit(scale=0.005, k_scale=0.005, seed=seed, background=background).run(1.0, threads=threads)  # compile
     t0, c0 = time.perf_counter(), time.thread_time()
     net = microcircuit(scale=scale, k_scale=k_scale, seed=seed, background=background)
     build, build_cpu = time.perf_counter() - t0, time.thread_time() - c0

@@ -12,11 +12,9 @@ CSR by presynaptic neuron, each row grouped by delay (the delay is stored once p
 sorted by post inside a group, with the receptor stored once per row (a neuron whose blocks send on both
 receptors is refused). The neuron update and the step order are the engine's (``kernels/compact_run.py``).
 """
-import contextlib
 from dataclasses import dataclass
 import time
 
-import numba
 import numpy as np
 
 from .cells import coefficient_column
@@ -84,18 +82,21 @@ def _block_problems(b, sizes):
     return out
 
 
-@contextlib.contextmanager
-def _numba_threads(k):
-    """numba's thread count set to ``k`` for one run (it may not exceed NUMBA_NUM_THREADS)."""
-    if k > numba.config.NUMBA_NUM_THREADS:
-        raise SpecError(f"threads={k} exceeds numba's {numba.config.NUMBA_NUM_THREADS} threads "
-                        f"(NUMBA_NUM_THREADS)")
-    before = numba.get_num_threads()
-    numba.set_num_threads(k)
-    try:
-        yield
-    finally:
-        numba.set_num_threads(before)
+def _run_team(args, k, ring, dtype):
+    """``run_compact``'s arguments on ``k`` persistent threads (``kernels/compact_threads.run_compact_part``);
+    returns the number of recorded spikes."""
+    from .kernels.compact_threads import CompactTeam, run_compact_part
+    from .kernels.spin_barrier import new_sync
+    from .threads import compile_for, neuron_bounds, run_team
+    n = args[3].size
+    bounds = neuron_bounds(n, k)
+    team = CompactTeam(bounds, np.zeros((2, n), dtype), np.zeros(n, np.int32), np.zeros((2, n), dtype),
+                       np.zeros((n + 7) // 8, np.uint64), np.empty((ring, k, int(np.diff(bounds).max())), np.int32),
+                       np.zeros((ring, k, 8), np.int64), np.zeros(1, np.int64), new_sync())
+    rank_args = [args + (rank, team) for rank in range(k)]
+    compile_for(run_compact_part, rank_args[0])
+    run_team(run_compact_part, rank_args, team.sync)
+    return int(team.n_rec[0])
 
 
 class CompactNetwork:
@@ -228,8 +229,8 @@ class CompactNetwork:
     def run(self, duration, record=None, max_spikes=None, threads=1):
         """Simulate ``duration`` ms from the initial state. ``record``: labels whose spike times are kept (None:
         all; counts are always kept); ``max_spikes``: capacity of the spike record (default: 50 Hz over the
-        recorded neurons); ``threads``: split each step over this many threads by neuron range (the same spikes
-        whatever the number; ``kernels/compact_threads.py``)."""
+        recorded neurons); ``threads``: this many persistent threads, each over its own neuron range (the same
+        spikes whatever the number; ``kernels/compact_threads.py``)."""
         if isinstance(threads, bool) or not isinstance(threads, (int, np.integer)) or not 1 <= threads <= 256:
             raise SpecError(f"threads={threads!r} must be an integer in [1, 256]")
         n_steps = int(round(duration / self.dt))
@@ -250,12 +251,7 @@ class CompactNetwork:
                 rec, counts, out_t, out_i, np.uint64(stream_key(np.uint64(self.seed), np.uint64(1 << 40))),
                 self.bg_cdf, self.bg_w, self.bg_delay)
         t0 = time.perf_counter()
-        if threads == 1:
-            n_rec = run_compact(*args)
-        else:
-            from .kernels.compact_threads import run_compact_threads
-            with _numba_threads(threads):
-                n_rec = run_compact_threads(*args, np.linspace(0, n, threads + 1).round().astype(np.int64))
+        n_rec = run_compact(*args) if threads == 1 else _run_team(args, threads, self.dptr.shape[1], self.dtype)
         sim = time.perf_counter() - t0
         if n_rec > cap:
             raise SpecError(f"{n_rec} spikes were recorded, more than max_spikes={cap}; raise it or record less")

@@ -2,6 +2,7 @@
 
     sim = Simulator(net)                       # lowered and validated once
     res = sim.run(100.0, batch=8, seed=1)      # 8 independent samples, numba threads over samples
+    res = sim.run(100.0, threads=2)            # one sample split over 2 threads (snn/threads.py), same spikes
     res.spike_trains("exc", sample=0)          # spike times (ms) per neuron
 
 Spike times are stamped where the schedule puts them: 'spinnaker' at the tick t (t * dt, as the board records),
@@ -61,7 +62,8 @@ class Simulator:
         Options of one schedule (``**options``; ``snn.schedules``): 'exact' / 'spinnaker': ``record_v`` =
         {population label: neuron indices (None: all)} whose membrane potential is copied out every ``every``
         steps (``Result.v``), ``record_weights`` = plastic projections whose weights are copied out
-        (``Result.weight_history``), ``state`` = a ``RunState`` (``initial_state(batch)`` or a previous result's
+        (``Result.weight_history``), ``threads`` = K threads inside each sample (static synapses; neuron ranges and
+        post-synaptic ranges, ``snn/threads.py``; the same results bit for bit as one thread), ``state`` = a ``RunState`` (``initial_state(batch)`` or a previous result's
         ``.state``) to continue from: the run covers steps state.t0 .. state.t0 + n_steps - 1 (absolute spike
         and probe times; SpikeSourceArray times outside them are left to other calls) and the result's
         ``state`` continues it (snn/run_state.py; pass the previous ``plastic_weights`` too). 'nalsm': ``carry_over`` (samples in sequence, each from the weights,

@@ -78,7 +78,6 @@ def run_compact(pop_start, pop_uniform, coefs, v, n_steps, dptr, post, w, row_re
     ring = d_max + 1
     pending = np.empty((ring, n), np.int32)          # spikes of the last d_max steps, one list per step
     n_pending = np.zeros(ring, np.int64)
-    cap = out_t.shape[0]
     n_rec = 0
     n_pop = pop_start.shape[0] - 1
     for t in range(n_steps):
@@ -90,37 +89,48 @@ def run_compact(pop_start, pop_uniform, coefs, v, n_steps, dptr, post, w, row_re
             for q in range(n_pending[r]):
                 j = pending[r, q]
                 deliver_group(dptr[j, d - 1], dptr[j, d], post, w, inp[row_rec[j]])
-        tb = t - bg_delay
-        if tb >= 0:
-            for p in range(n_pop):
-                if bg_w[p] != 0.0:
-                    poisson_background(tb, bg_key, pop_start[p], pop_start[p + 1], bg_cdf[p], bg_w[p], inp[0])
-        in_e = inp[0]
-        in_i = inp[1]
         for p in range(n_pop):
-            if_curr_exp_exact(pop_start[p], pop_start[p + 1], coefs, pop_uniform[p], v, syn, refr, in_e, in_i, fired)
+            update_population(p, pop_start[p], pop_start[p + 1], t - bg_delay, bg_key, bg_cdf, bg_w, pop_uniform,
+                              coefs, v, syn, refr, inp, fired)
         r = t % ring
-        n_pending[r], n_rec = collect_fired(t, fired_words, fired, n, pending[r], counts, record, out_t, out_i,
-                                            n_rec, cap)
+        n_pending[r] = collect_range(fired_words, fired, 0, n, pending[r], counts)
+        n_rec = record_spikes(t, pending[r], n_pending[r], record, out_t, out_i, n_rec)
     return n_rec
 
 
-@njit
-def collect_fired(t, fired_words, fired, n, pending_row, counts, record, out_t, out_i, n_rec, cap):
-    """The neurons that fired in step t (the flags read eight at a time, then cleared) into ``pending_row``, counted
-    and, where recorded, stamped; returns (spikes this step, spike times recorded so far)."""
+@njit(inline="always")
+def update_population(p, a, b, tb, bg_key, bg_cdf, bg_w, pop_uniform, coefs, v, syn, refr, inp, fired):
+    """Neurons [a, b) of population p: the background drawn at step tb (none before step 0), then the update."""
+    if tb >= 0 and bg_w[p] != 0.0:
+        poisson_background(tb, bg_key, a, b, bg_cdf[p], bg_w[p], inp[0])
+    if_curr_exp_exact(a, b, coefs, pop_uniform[p], v, syn, refr, inp[0], inp[1], fired)
+
+
+@njit(inline="always")
+def collect_range(fired_words, fired, lo, hi, out, counts):
+    """The flags of neurons [lo, hi) (lo a multiple of 8) read eight at a time, cleared, listed in index order
+    into ``out`` and counted; returns how many fired."""
     n_sp = 0
-    for k in range(fired_words.shape[0]):
+    for k in range(lo // 8, (hi + 7) // 8):
         if fired_words[k] != 0:
-            for i in range(8 * k, min(8 * k + 8, n)):
+            for i in range(8 * k, min(8 * k + 8, hi)):
                 if fired[i]:
                     fired[i] = False
-                    pending_row[n_sp] = i
+                    out[n_sp] = i
                     n_sp += 1
                     counts[i] += 1
-                    if record[i]:
-                        if n_rec < cap:
-                            out_t[n_rec] = t
-                            out_i[n_rec] = i
-                        n_rec += 1
-    return n_sp, n_rec
+    return n_sp
+
+
+@njit(inline="always")
+def record_spikes(t, spikes, n_sp, record, out_t, out_i, n_rec):
+    """The recorded ones of ``spikes[:n_sp]`` stamped with step t, up to the arrays' length; returns the count
+    so far (more than the arrays hold when they overflowed)."""
+    for q in range(n_sp):
+        j = spikes[q]
+        if record[j]:
+            if n_rec < out_t.shape[0]:
+                out_t[n_rec] = t
+                out_i[n_rec] = j
+            n_rec += 1
+    return n_rec

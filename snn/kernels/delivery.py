@@ -9,6 +9,12 @@ from ._config import njit
 @njit
 def deliver_static(j, t, ptr, post, w, delay, rec, row_uniform, row_w, row_delay, row_rec, buf):
     """Row j's static synapses. A uniform row (one weight, delay and receptor) reads only its post indices."""
+    deliver_static_part(j, t, ptr[j], ptr[j + 1], post, w, delay, rec, row_uniform, row_w, row_delay, row_rec, buf)
+
+
+@njit(inline="always")
+def deliver_static_part(j, t, lo, hi, post, w, delay, rec, row_uniform, row_w, row_delay, row_rec, buf):
+    """The synapses [lo, hi) of row j (all of it, or the part one thread owns)."""
     n_slots = buf.shape[0]
     t_slot = t % n_slots
     if row_uniform[j]:
@@ -17,10 +23,10 @@ def deliver_static(j, t, ptr, post, w, delay, rec, row_uniform, row_w, row_delay
             slot -= n_slots
         target = buf[slot, row_rec[j]]
         wj = row_w[j]
-        for s in range(ptr[j], ptr[j + 1]):
+        for s in range(lo, hi):
             target[post[s]] += wj
         return
-    for s in range(ptr[j], ptr[j + 1]):
+    for s in range(lo, hi):
         slot = t_slot + delay[s]
         if slot >= n_slots:
             slot -= n_slots

@@ -105,6 +105,30 @@ def source_spikes(t, t0, stim, eb, pb, key, pois, pois_next, pois_draw, spiking,
     return n_sp
 
 
+@njit(inline="always")
+def update_range(net, schedule, lo, hi, v, syn, refr, in_e, in_i, fired):
+    """Step 1 for the neurons [lo, hi): each population's part of it by its cell type's kernel."""
+    for p in range(net.pop_model.shape[0]):
+        a, z = max(net.pop_start[p], lo), min(net.pop_start[p + 1], hi)
+        if a < z:
+            step_population(net.pop_model[p], schedule, a, z, net.coefs, net.pop_uniform[p], v, syn, refr, in_e,
+                            in_i, fired)
+
+
+@njit
+def snapshot(probes, b, n_snap, v, syn, w_plastic, lo, hi):
+    """Step 6, snapshot ``n_snap``: the probed state of the neurons [lo, hi); the plastic weights when lo is 0."""
+    n = v.shape[0]
+    for k in range(probes.v_idx.shape[0]):
+        j = probes.v_idx[k]     # ids n.. (2n.., ...) read synaptic state row 0 (1, ...) instead of V
+        i = j % n
+        if lo <= i < hi:
+            probes.out_v[b, n_snap, k] = v[j] if j < n else syn[j // n - 1, i]
+    if lo == 0:
+        for k in range(probes.w_idx.shape[0]):
+            probes.out_w[b, n_snap, k] = w_plastic[probes.w_idx[k]]
+
+
 @njit
 def _non_finite(v, syn):
     """Index of the first neuron whose V or synaptic state is NaN or inf, or -1. The common (clean) case is
@@ -185,9 +209,7 @@ def _sample(schedule, net, stim, b, sample_id, n_steps, w_plastic, counts, out_t
         slot = t % net.n_slots
         in_e = buf[slot, 0]
         in_i = buf[slot, 1]
-        for p in range(net.pop_model.shape[0]):
-            step_population(net.pop_model[p], schedule, net.pop_start[p], net.pop_start[p + 1], net.coefs,
-                            net.pop_uniform[p], v, syn, refr, in_e, in_i, fired)
+        update_range(net, schedule, 0, n, v, syn, refr, in_e, in_i, fired)
         n_sp = 0
         for k in range(fired_words.shape[0]):
             if fired_words[k] != 0:
@@ -213,11 +235,7 @@ def _sample(schedule, net, stim, b, sample_id, n_steps, w_plastic, counts, out_t
                 deliver_plastic(j, t, net.p_ptr, net.p_post, w_plastic, net.p_delay, net.p_rec, net.p_rule,
                                 net.rules, last_pre, r_pre, h_t, h_o, h_n, buf)
         if snapshots and (t + probes.offset) % probes.every == 0 and n_snap < probes.out_v.shape[1]:
-            for k in range(probes.v_idx.shape[0]):
-                j = probes.v_idx[k]     # ids n.. (2n.., ...) read synaptic state row 0 (1, ...) instead of V
-                probes.out_v[b, n_snap, k] = v[j] if j < n else syn[j // n - 1, j % n]
-            for k in range(probes.w_idx.shape[0]):
-                probes.out_w[b, n_snap, k] = w_plastic[probes.w_idx[k]]
+            snapshot(probes, b, n_snap, v, syn, w_plastic, 0, n)
             n_snap += 1
         if (t + 1) % guard == 0 or t == t0 + n_steps - 1:
             i = _non_finite(v, syn)

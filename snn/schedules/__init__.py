@@ -14,7 +14,8 @@ type's kernel step from the registry), 'spinnaker' (``spinnaker.SpinnakerSchedul
 tick, ``snn/kernels/board.py``, or the generic kernels with ``arithmetic='float64'``) and 'nalsm'
 (``nalsm.NalsmSchedule``: ``snn/kernels/nalsm_schedule.py``). A new schedule is one class here plus its
 kernels. A run that continues from a saved dynamic state (PyNN's incremental ``run``) is one more option of the
-generic schedules: ``state`` in, the result's ``state`` out (snn/run_state.py).
+generic schedules: ``state`` in, the result's ``state`` out (snn/run_state.py); so is ``threads``, K threads inside
+each sample (``team.py``, snn/threads.py).
 """
 from .base import SCHEDULES, Schedule  # noqa: F401 (Schedule: the interface, re-exported)
 from .generic import GenericSchedule

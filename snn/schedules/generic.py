@@ -5,16 +5,18 @@ import numba
 import numpy as np
 
 from .base import Schedule
+from .team import TeamRunner
 from ..kernels.schedules import run_batch, run_serial
 from ..lowering import STAMP_OFFSET
 from ..monitors import ProbePlan, non_finite_error, run_in_chunks
 from ..registry import SCHEDULE_IDS
 from ..run_state import check_state, no_state, take
 from ..stimuli import take_samples
+from ..threads import check_threads
 
 
 class GenericSchedule(Schedule):
-    OPTIONS = {"record_v": None, "record_weights": None, "every": 1, "state": None}
+    OPTIONS = {"record_v": None, "record_weights": None, "every": 1, "state": None, "threads": 1}
 
     def __init__(self, sim):
         super().__init__(sim)
@@ -23,12 +25,15 @@ class GenericSchedule(Schedule):
         self.schedule_id = SCHEDULE_IDS[self.name]
 
     def run(self, stim, batch, sample_offset, n_steps, w0, chunk, progress, record_v=None, record_weights=None,
-            every=1, state=None):
+            every=1, state=None, threads=1):
         """record_v: {population label: neuron indices (None: all)} whose membrane potential is copied out every
         ``every`` steps (``Result.v``); record_weights: names of plastic projections whose weights are copied out
         (``Result.weight_history``); state: a ``RunState`` to continue from (snn/run_state.py), updated in place
-        and handed on as the result's ``state`` with its next step."""
+        and handed on as the result's ``state`` with its next step; threads: threads inside each sample
+        (``schedules/team.py``; the samples then run one after another), the same results bit for bit."""
         sim = self.sim
+        threads = check_threads(threads)
+        team = self._team(threads) if threads > 1 else None
         if state is not None:
             check_state(state, sim.lowered, batch, sim.dtype)
         t0 = 0 if state is None else int(state.t0)
@@ -44,9 +49,13 @@ class GenericSchedule(Schedule):
         def run_chunk(a, z, out_t, out_i, n_out):
             cnt, wb = np.zeros((z - a, n), np.int64), w[a:z].copy()
             probes = plan.arrays(z - a, sim.dtype)
-            runner = run_batch if z - a > 1 and numba.get_num_threads() > 1 else run_serial
-            runner(self.schedule_id, sim.lowered, take_samples(stim, a, z), z - a, sample_offset + a, n_steps, wb,
-                   cnt, out_t, out_i, n_out, probes, take(run_state, a, z))
+            if team is not None:
+                team.run(self.schedule_id, take_samples(stim, a, z), z - a, sample_offset + a, n_steps, cnt, out_t,
+                         out_i, n_out, probes, take(run_state, a, z))
+            else:
+                runner = run_batch if z - a > 1 and numba.get_num_threads() > 1 else run_serial
+                runner(self.schedule_id, sim.lowered, take_samples(stim, a, z), z - a, sample_offset + a, n_steps,
+                       wb, cnt, out_t, out_i, n_out, probes, take(run_state, a, z))
             bad = np.flatnonzero(probes.err[:, 0])
             if bad.size:
                 self._raise_non_finite(stim, a + int(bad[0]), sample_offset, n_steps, w,
@@ -62,6 +71,13 @@ class GenericSchedule(Schedule):
                 index[a + b] = ids
         return dict(counts=counts, times=times, index=index, plastic_weights=w, probes=(plan, out_v, out_w),
                     state=None if state is None else state._replace(t0=np.int64(t0 + n_steps)))
+
+    def _team(self, k):
+        """The network prepared for ``k`` threads (once per k: the static table grouped by owner)."""
+        teams = self.__dict__.setdefault("_teams", {})
+        if k not in teams:
+            teams[k] = TeamRunner(self.sim, k)
+        return teams[k]
 
     def _raise_non_finite(self, stim, b, sample_offset, n_steps, w, seen_at):
         """Sample ``b`` went non-finite by step ``seen_at`` (the kernels check every few steps): rerun it alone

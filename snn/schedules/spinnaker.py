@@ -21,6 +21,7 @@ from .. import spinnaker_host as host
 from ..cells import CATALOGUE
 from ..board_state import check_board_state, fresh_board_state, no_board_state, take_board
 from ..errors import SpecError
+from ..threads import check_threads
 from ..kernels.board import PAR_ROWS, Board, BoardProbes, board_batch, board_serial
 from ..kernels.fixed_point import S1615_ONE
 from ..lowering import _uniform_rows, lower
@@ -42,10 +43,13 @@ class SpinnakerSchedule(GenericSchedule):
         self.setup = prepare(sim, sim.arithmetic, sim.spinnaker_version)
 
     def run(self, stim, batch, sample_offset, n_steps, w0, chunk, progress, record_v=None, record_weights=None,
-            every=1, state=None):
+            every=1, state=None, threads=1):
         if self.setup is None:
             return super().run(stim, batch, sample_offset, n_steps, w0, chunk, progress, record_v, record_weights,
-                               every, state)
+                               every, state, threads)
+        if check_threads(threads) != 1:
+            raise SpecError(f"threads={threads!r}: the board's fixed point runs one thread per sample; "
+                            f"threads inside a sample need arithmetic='float64'")
         if state is not None:
             check_board_state(state, self.setup.board, batch, w0.shape[-1])
         w = np.array(np.broadcast_to(w0, (batch, w0.shape[-1])), dtype=np.float64)

@@ -70,6 +70,15 @@ def test_bench_command_prints_json(capsys):
     assert out["spikes"] > 0 and 300_000 < out["synapses"] < 340_000
 
 
+def test_bench_command_times_one_and_k_threads(capsys):
+    assert cli.main(["bench", "coba", "--duration", "0.1", "--repeats", "1", "--threads", "2", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert out["threads"] == 2 and out["same_spikes_as_1_thread"] is True and out["spikes"] > 1000
+    assert out["speedup_vs_1_thread"] == out["sim_seconds_1_thread"] / out["sim_seconds"]
+    assert cli.main(["bench", "nalsm", "--threads", "2"]) == 2
+    assert "--threads 2 is for cuba, coba and microcircuit" in capsys.readouterr().err
+
+
 def test_bench_command_rejects_unknown_peer(capsys):
     assert cli.main(["bench", "cuba", "--against", "neuron"]) == 2
     assert "unknown peer" in capsys.readouterr().err
