@@ -85,10 +85,14 @@ def get_machine():
 
 class Population(_Population):
     """snn.pynn's Population with sPyNNaker's extras: ``additional_parameters`` (splitter, seed, ...),
-    ``set_max_atoms_per_core``, ``add_placement_constraint``: accepted and recorded."""
+    ``set_max_atoms_per_core``, ``add_placement_constraint``: accepted and recorded;
+    ``additional_parameters={"n_steps_per_timestep": n}`` also runs n neuron updates per tick."""
 
     def __init__(self, size, cellclass, cellparams=None, structure=None, initial_values=None, label=None,
                  additional_parameters=None, **additional_kwargs):
+        extra = {**(additional_parameters or {}), **additional_kwargs}
+        # neuron_impl_standard.h: the neuron updates n_steps_per_timestep times per tick (a dynamics option)
+        self.n_steps_per_timestep = extra.get("n_steps_per_timestep", 1)
         super().__init__(size, cellclass, cellparams, structure, initial_values or {}, label)
         if additional_parameters or additional_kwargs:
             _request("additional_parameters", self.label, {**(additional_parameters or {}), **additional_kwargs})
@@ -106,6 +110,16 @@ class Population(_Population):
         if isinstance(values, dict):
             return {k: np.asarray(v).tolist() for k, v in values.items()}
         return np.asarray(values).tolist()
+
+    def get_data(self, variables="all", gather=True, clear=False, annotations=None):
+        """PyNN's get_data, each signal also annotated with ``channel_names`` = the recorded neurons' indexes, as
+        sPyNNaker's neo writer (spynnaker/pyNN/utilities/neo_csv.py) does and its neo_convertor reads."""
+        block = super().get_data(variables, gather, clear, annotations)
+        for seg in block.segments:
+            for sig in seg.analogsignals:
+                sig.annotations.setdefault("channel_names", np.asarray(
+                    sig.array_annotations.get("channel_index", np.arange(sig.shape[1]))))
+        return block
 
     def spinnaker_get_data(self, variable, as_matrix=False, view_indexes=None):
         """sPyNNaker's own read-back: the current segment as rows (neuron, time, value) ((neuron, time) for
