@@ -138,7 +138,7 @@ def test_fidelity_report_lines(cases, capsys):
 
 # sPyNNaker's scripts run unchanged through snn.pynn.spinnaker (experiments/board_scripts.py), their own assertions
 PASSING = ("test_set_and_reset", "test_set_toffset", "test_params_set_as_list", "test_tiny_with_reset",
-           "test_reset_clears_delayed_spike", "test_multi_step")
+           "test_reset_clears_delayed_spike", "test_multi_step", "test_initialize")
 
 
 @pytest.mark.parametrize("script", PASSING)
