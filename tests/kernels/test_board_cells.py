@@ -104,3 +104,18 @@ def test_fixed_point_only_types_refuse_float64():
         Simulator(net, arithmetic="float64")
     with pytest.raises(SpecError, match="n_steps_per_timestep names population 'x'"):
         Simulator(net, n_steps_per_timestep={"x": 2})
+
+
+def test_a_continued_run_carries_u_and_h():
+    """Izhikevich's U and this_h travel in BoardState.aux: 30 + 50 ticks are the 80 of one run, bit for bit."""
+    times = [float(t) for t in range(2, 80, 9)]
+    net = Network([Population("src", 1, "SpikeSourceArray", params=dict(spike_times=[times])),
+                   Population("n", 1, "Izhikevich", params=dict(i_offset=10.0, d=8.0))],
+                  [Projection("src", "n", FromList(((0, 0, 5.0),)), 5.0, 1.0)], dt=1.0, schedule="spinnaker")
+    whole = Simulator(net).run(80.0, record_v={"n": None})
+    sim = Simulator(net)
+    r1 = sim.run(30.0, state=sim.initial_state(), record_v={"n": None})
+    r2 = sim.run(50.0, state=r1.state, record_v={"n": None})
+    v = np.concatenate([r1.v("n")[1], r2.v("n")[1]])
+    assert np.array_equal(v, whole.v("n")[1]) and whole.spikes("n")[0].size >= 3
+    assert r2.spikes("n")[0].tolist() == [t for t in whole.spikes("n")[0].tolist() if t >= 30]
