@@ -19,7 +19,7 @@ import numpy as np
 from .errors import SpecError
 
 BoardState = namedtuple("BoardState", "t0 started v isyn refr buf h_t h_o h_n last_pre r_pre pois_next pois_draw "
-                                      "words")
+                                      "words aux")     # aux: Izhikevich's U and this_h (s16.15 bits)
 
 
 def _arrays(board, rows, n_plastic):
@@ -30,7 +30,7 @@ def _arrays(board, rows, n_plastic):
             np.zeros((rows, n, board.hist), np.int64), np.zeros((rows, n, board.hist), np.int64),
             np.ones((rows, n), np.int64), np.zeros((rows, n), np.int64), np.zeros((rows, n), np.int64),
             np.zeros((rows, n_pois), np.int64), np.zeros((rows, n_pois), np.int64),
-            np.zeros((rows, n_plastic), np.int64))
+            np.zeros((rows, n_plastic), np.int64), np.zeros((rows, 2, n), np.int32))
 
 
 def fresh_board_state(board, batch, n_plastic):

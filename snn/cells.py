@@ -193,8 +193,8 @@ dii/dt = -ii / tau_syn_I : amp
 
 register(CellType(
     "IF_cond_exp", parameters={**_LIF, **_SYN, "e_rev_E": Param(0.0, "mV"), "e_rev_I": Param(-70.0, "mV")},
-    state=dict(v="v_rest"), pynn_name="IF_cond_exp", schedules=("exact",), synapse_state=("g_e", "g_i"),
-    weight_unit="uS",
+    state=dict(v="v_rest"), pynn_name="IF_cond_exp", schedules=("exact", "spinnaker"), synapse_state=("g_e", "g_i"),
+    weight_unit="uS", board="lif_cond_exp",    # neuron_model_lif_impl.h + input_type_conductance.h
     coefficients={"exact": ("v_rest", "v_reset", "v_thresh", "ref_steps", "g_l", "e_rev_e", "e_rev_i", "p11e",
                             "p11i", "dt_cm", "i_offset")},
     lower=lower_if_cond_exp, kernels={"exact": "neurons.if_cond_exp_exact"},
@@ -210,7 +210,8 @@ dgi/dt = -gi / tau_syn_I : siemens
         receptors=dict(excitatory="ge_post += w_syn", inhibitory="gi_post += w_syn"), weight_unit="uS"),
     doc="Leaky integrate-and-fire, exponential conductance synapses (weights in uS). 'exact' schedule: "
         "V by exponential Euler with the conductances of the step start (brian2's 'exponential_euler'), "
-        "conductances decay exactly, then take this step's arrivals (NEST iaf_cond_exp order)."))
+        "conductances decay exactly, then take this step's arrivals (NEST iaf_cond_exp order). 'spinnaker': the "
+        "board's fixed point only (snn/kernels/board_cells.py)."))
 
 register(CellType(
     "IF_cond_alpha", parameters={**_LIF, **_SYN, "e_rev_E": Param(0.0, "mV"), "e_rev_I": Param(-70.0, "mV")},
@@ -229,8 +230,9 @@ register(CellType(
 register(CellType(
     "Izhikevich", parameters=dict(a=Param(0.02, "1/ms"), b=Param(0.2, "1/ms"), c=Param(-65.0, "mV"),
                                   d=Param(2.0, "mV/ms"), i_offset=Param(0.0, "nA")),
-    state=dict(v=-70.0), pynn_name="Izhikevich", pynn_backends=("spinnaker", "nest", "mock"), schedules=("exact",),
-    synapse_state=("du",), weight_unit="mV",
+    state=dict(v=-70.0), pynn_name="Izhikevich", pynn_backends=("spinnaker", "nest", "mock"),
+    schedules=("exact", "spinnaker"), synapse_state=("du",), weight_unit="mV",
+    board="izk_curr_exp",      # sPyNNaker's Izhikevich: neuron_model_izh_impl.c + exponential current synapses
     coefficients={"exact": ("a", "b", "c", "d", "i_e", "v_th", "u0", "h")},
     lower=lower_izhikevich, kernels={"exact": "neurons.izhikevich_exact"},
     nest=NestModel("izhikevich", (("a", "a", 1.0), ("b", "b", 1.0), ("c", "c", 1.0), ("d", "d", 1.0),
@@ -238,7 +240,9 @@ register(CellType(
     doc="Izhikevich (2003): dv/dt = 0.04 v^2 + 5 v + 140 - u + I, du/dt = a (b v - u); spike at v >= 30 mV, then "
         "v <- c, u <- u + d. Delta synapses: a weight w (mV) adds to v in the step it arrives. 'exact' schedule: "
         "NEST izhikevich's forward Euler (consistent_integration), its order of operations, i_offset as pyNN.nest "
-        "passes it (x 1000 into I_e). u starts at PyNN's -14 (its initial value cannot be set yet)."))
+        "passes it (x 1000 into I_e). u starts at PyNN's -14 (its initial value cannot be set yet). 'spinnaker': "
+        "the board's fixed point only, as sPyNNaker builds Izhikevich (izk_curr_exp: RK2 midpoint, exponential "
+        "current synapses of tau_syn 5 ms taking the weight as a current)."))
 
 _EIF = dict(cm=Param(0.281, "nF", ">0"), tau_refrac=Param(0.1, "ms", ">=0"), v_spike=Param(-40.0, "mV"),
             v_reset=Param(-70.6, "mV"), v_rest=Param(-70.6, "mV"), tau_m=Param(9.3667, "ms", ">0"),
@@ -312,7 +316,8 @@ dyi/dt = -yi / tau_syn_I : amp
 
 register(CellType(
     "IF_curr_delta", parameters=dict(_LIF), state=dict(v="v_rest"), pynn_name="IF_curr_delta", nir="LIF",
-    pynn_backends=("spinnaker", "nest"), schedules=("exact",), weight_unit="mV",   # pyNN.mock 0.13: no delta
+    pynn_backends=("spinnaker", "nest"), schedules=("exact", "spinnaker"), weight_unit="mV",   # no pyNN.mock
+    board="lif_curr_delta",     # neuron_model_lif_impl.h + synapse_types_delta_impl.h + input_type_delta.h
     coefficients={"exact": ("v_rest", "v_reset", "v_thresh", "ref_steps", "p33", "drift")},
     lower=lower_if_curr_delta, kernels={"exact": "neurons.if_curr_delta_exact"},
     nest=NestModel("iaf_psc_delta", _NEST_LIF, dict(v="V_m"), weight_scale=1.0),
@@ -320,7 +325,8 @@ register(CellType(
     # moving the pathway before the thresholds shifts its spike queue by one step
     doc="Leaky integrate-and-fire, delta synapses: a weight w (mV) makes V jump by w in the step it arrives; "
         "arrivals during the refractory period are discarded. 'exact' schedule: NEST iaf_psc_delta's exact "
-        "decay and update order (refractory_input False, no V_min)."))
+        "decay and update order (refractory_input False, no V_min). 'spinnaker': the board's fixed point only "
+        "(the weight enters sPyNNaker's LIF closed form as a current w / dt for one tick)."))
 
 register(CellType(
     "SpikeSourceArray", parameters=dict(spike_times=Param((), "ms")), pynn_name="SpikeSourceArray",
@@ -455,10 +461,13 @@ N_COEF = n_coefficients()
 
 
 def coefficient_column(name, params, dt, schedule):
-    """The (N_COEF,) coefficient column of cell type ``name`` for scalar ``params`` (rows in its named layout)."""
+    """The (N_COEF,) coefficient column of cell type ``name`` for scalar ``params`` (rows in its named layout;
+    zeros where the schedule has none: the board's fixed point encodes the type itself)."""
     ct = CATALOGUE[name]
-    values = ct.lower(params, dt, schedule)
     col = np.zeros(N_COEF)
+    if schedule not in ct.coefficients:
+        return col
+    values = ct.lower(params, dt, schedule)
     for k, coef_name in enumerate(ct.coefficients[schedule]):
         col[k] = values[coef_name]
     return col

@@ -30,18 +30,24 @@ class Simulator:
     ``schedule``: the object that owns the run of ``net.schedule`` (``snn.schedules``).
     ``arithmetic`` ('spinnaker' schedule): 'fixed' (default) computes in the board's integers, bit for bit;
     'float64' the same order in real numbers. ``spinnaker_version``: the host encoding emulated ('2019' or
-    '2021', the default); see snn/spinnaker_host.py."""
+    '2021', the default); see snn/spinnaker_host.py. ``n_steps_per_timestep``: {population label: neuron updates
+    per tick} (sPyNNaker's additional parameter; fixed point only)."""
 
-    def __init__(self, net, dtype=np.float64, record=None, arithmetic="fixed", spinnaker_version=None):
+    def __init__(self, net, dtype=np.float64, record=None, arithmetic="fixed", spinnaker_version=None,
+                 n_steps_per_timestep=None):
         if np.dtype(dtype) not in (np.float32, np.float64):
             raise SpecError(f"dtype={dtype!r} is not supported; use numpy.float32 or numpy.float64")
         self.net = net
         self.dtype = np.dtype(dtype)
         self.lowered, self.initial_plastic_weights, self.synapses, self.offsets = lower(net, self.dtype, record)
-        if net.schedule != "spinnaker" and (arithmetic != "fixed" or spinnaker_version is not None):
-            raise SpecError(f"arithmetic and spinnaker_version are options of the 'spinnaker' schedule, not "
-                            f"{net.schedule!r}")
+        spinnaker_only = arithmetic != "fixed" or spinnaker_version is not None or n_steps_per_timestep
+        if net.schedule != "spinnaker" and spinnaker_only:
+            raise SpecError(f"arithmetic, spinnaker_version and n_steps_per_timestep are options of the 'spinnaker' "
+                            f"schedule, not {net.schedule!r}")
+        if arithmetic == "float64" and any(n != 1 for n in (n_steps_per_timestep or {}).values()):
+            raise SpecError("n_steps_per_timestep is emulated in the board's fixed point only (arithmetic='fixed')")
         self.arithmetic, self.spinnaker_version = arithmetic, spinnaker_version
+        self.n_steps_per_timestep = n_steps_per_timestep
         self.schedule = schedule_for(self)
 
     def run(self, duration, batch=1, stimuli=None, seed=0, sample_offset=0, plastic_weights=None,

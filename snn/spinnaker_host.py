@@ -40,6 +40,8 @@ DEFAULT_VERSION = "2021"
 SPIKES_PER_SECOND = 30.0
 RING_BUFFER_SIGMA = 5.0
 POISSON_SIGMA_SUMMATION_LIMIT = 3.0
+IZK_TAU_SYN = 5.0           # izk_curr_exp_base.py: tau_syn_E, tau_syn_I defaults
+IZK_THRESHOLD = 30.0        # izk_curr_exp_base.py: _IZK_THRESHOLD (ThresholdTypeStatic)
 S1615_MIN, S1615_MAX = -65536.0, 65535.999969482421875   # DataType.S1615 range
 
 
@@ -91,6 +93,32 @@ def lif_params(p, dt, version):
         t_refract=int(np.ceil(p["tau_refrac"] / (ts_us / 1000.0))),
         v_thresh=s1615(p["v_thresh"], version, "v_thresh"),
     )
+
+
+def board_params(model, p, dt, version):
+    """Every PAR_ROWS value (snn/kernels/board_cells.py) a neuron of board model ``model`` loads, from its
+    parameters ``p`` at time step ``dt`` ms (the machine time step divided by n_steps_per_timestep, as
+    ``neuron_impl_standard.py`` divides it for every component). Izhikevich (``izk_curr_exp_base.py``): the
+    exponential synapses of sPyNNaker's Izhikevich with its tau_syn_E = tau_syn_I = 5.0 ms (snn's Izhikevich
+    has no synaptic time constants: PyNN's has none)."""
+    tau_e, tau_i = (p["tau_syn_E"], p["tau_syn_I"]) if "tau_syn_E" in p else (IZK_TAU_SYN, IZK_TAU_SYN)
+    (de, ie), (di, ii) = exp_synapse(tau_e, dt, version), exp_synapse(tau_i, dt, version)
+    out = dict(decay_e=de, decay_i=di, init_e=ie, init_i=ii, i_offset=s1615(p["i_offset"], version, "i_offset"))
+    if model == "izk_curr_exp":      # neuron_model_izh.py: A, B, C, D, I_offset, this_h = ts (ms) S1615
+        out.update({f"iz_{k}": s1615(p[k], version, k) for k in "abcd"})
+        return dict(out, h=s1615(dt, version, "time step"), v_thresh=s1615(IZK_THRESHOLD, version, "v_thresh"))
+    out.update(lif_params(p, dt, version))
+    if model == "lif_cond_exp":      # input_type_conductance.py: E_rev_E, E_rev_I S1615
+        out.update(e_rev_e=s1615(p["e_rev_E"], version, "e_rev_E"), e_rev_i=s1615(p["e_rev_I"], version, "e_rev_I"))
+    if model == "lif_curr_delta":    # input_type_delta: scale_factor = 1000 / timestep (us), S1615
+        out["in_scale"] = s1615(1.0 / dt, version, "1 / time step")
+    return out
+
+
+def global_weight_scale(model):
+    """``get_global_weight_scale`` of the model's input type: 1024 for conductance (input_type_conductance.py),
+    1 otherwise."""
+    return 1024.0 if model == "lif_cond_exp" else 1.0
 
 
 class _RunningStats:

@@ -8,6 +8,8 @@ Per tick t (``c_main.c`` timer callback; ``synapses.c``; ``neuron_impl_standard.
      V = alpha - exp_TC * (alpha - V) (truncating accum multiplies); else the count runs down;
   4. V >= V_thresh: spike, V = V_reset, count = T_refract;
   5. isyn = decay_s1615(isyn, decay).
+IF_curr_exp with one step per tick runs the vectorised loops here; IF_cond_exp, IF_curr_delta, Izhikevich and
+sub-stepped populations (``n_steps_per_timestep``) run ``board_cells.neuron_tick``, neuron by neuron.
 Then, as in the float schedules (``kernels/schedules.py``): post spikes enter the STDP histories, source spikes of
 tick t join, and every spike of tick t is delivered: static rows add their uint16 words to slot t + d, plastic rows
 are updated first (``kernels/stdp_fixed.py``). A sum with bit 16 set saturates to 0xFFFF and is counted per
@@ -19,6 +21,9 @@ import numpy as np
 from numba import prange
 
 from ._config import njit
+from .board_cells import (P_DECAY_E, P_DECAY_I, P_EXP_TC, P_I_OFFSET, P_INIT_E, P_INIT_I, P_R_MEM,  # noqa: F401
+                          P_SHIFT_E, P_SHIFT_I, P_T_REFRACT, P_V_REST, P_V_RESET, P_V_THRESH, PAR_ROWS, join_input,
+                          neuron_tick)
 from .fixed_point import RING_MAX, decay_s1615, decay_s1615_split, mul_s1615, ring_to_input, split_u032, wrap32
 from .rng import stream_key
 from .schedules import first_spikes, source_spikes
@@ -27,12 +32,10 @@ from .stdp_fixed import deliver_plastic_fixed, record_post_fixed
 Board = namedtuple("Board", "n_slots pop_start pop_lif pop_uniform pop_of v0 par s_ptr s_post s_word s_delay s_rec "
                             "s_row_uniform s_row_word s_row_delay s_row_rec "
                             "p_ptr p_post p_delay p_rec p_rule rules luts_p sizes_p luts_m sizes_m post_rule hist "
-                            "record pois_idx pois_p pois_t0 pois_t1 pois_dead pois_phases")
-# Rows of the per-neuron integer parameters ``par[row, neuron]`` (host encoding: snn/spinnaker_host.py)
-PAR_ROWS = ("v_rest", "r_mem", "exp_tc", "i_offset", "v_reset", "v_thresh", "t_refract", "decay_e", "decay_i",
-            "init_e", "init_i", "shift_e", "shift_i")
-(P_V_REST, P_R_MEM, P_EXP_TC, P_I_OFFSET, P_V_RESET, P_V_THRESH, P_T_REFRACT, P_DECAY_E, P_DECAY_I, P_INIT_E,
- P_INIT_I, P_SHIFT_E, P_SHIFT_I) = range(len(PAR_ROWS))
+                            "record pois_idx pois_p pois_t0 pois_t1 pois_dead pois_phases pop_model pop_steps aux0")
+# pop_lif: the population runs the vectorised IF_curr_exp path below; pop_model (board_cells.BOARD_MODELS, 0: a
+# source) and pop_steps (n_steps_per_timestep) say how the others run (board_cells.neuron_tick); aux0: the
+# initial (U, this_h) of Izhikevich neurons
 # What a run copies out besides spikes: every `every` ticks, V / gsyn_exc / gsyn_inh (s16.15 bits) of neurons
 # v_idx and the words of plastic synapses w_idx.
 BoardProbes = namedtuple("BoardProbes", "every v_idx out_v out_ge out_gi w_idx out_w")
@@ -85,6 +88,34 @@ def _add_inputs(brd, slot_e, slot_i, isyn_e, isyn_i, uniform_too):
                                            c[P_INIT_E, k], c[P_INIT_I, k])
                 se[k] = 0
                 si[k] = 0
+    _add_inputs_cells(brd, slot_e, slot_i, isyn_e, isyn_i)
+
+
+@njit
+def _add_inputs_cells(brd, slot_e, slot_i, isyn_e, isyn_i):
+    """Step 1 for the populations of ``board_cells`` (their synapse type decides how an entry joins)."""
+    par = brd.par
+    for p in range(brd.pop_start.shape[0] - 1):
+        m = brd.pop_model[p]
+        if brd.pop_lif[p] or m == 0:
+            continue
+        for j in range(brd.pop_start[p], brd.pop_start[p + 1]):
+            isyn_e[j] = join_input(m, isyn_e[j], slot_e[j], par[P_SHIFT_E, j], par[P_INIT_E, j])
+            isyn_i[j] = join_input(m, isyn_i[j], slot_i[j], par[P_SHIFT_I, j], par[P_INIT_I, j])
+            slot_e[j] = 0
+            slot_i[j] = 0
+
+
+@njit
+def _update_cells(brd, v, isyn_e, isyn_i, refr, aux, fired):
+    """Steps 3-5 for the populations of ``board_cells``."""
+    for p in range(brd.pop_start.shape[0] - 1):
+        m = brd.pop_model[p]
+        if brd.pop_lif[p] or m == 0:
+            continue
+        for j in range(brd.pop_start[p], brd.pop_start[p + 1]):
+            v[j], isyn_e[j], isyn_i[j], refr[j], aux[0, j], aux[1, j], fired[j] = neuron_tick(
+                m, brd.pop_steps[p], brd.par[:, j], v[j], isyn_e[j], isyn_i[j], refr[j], aux[0, j], aux[1, j])
 
 
 @njit(inline="always")
@@ -116,7 +147,7 @@ def _lif_step(v, ie, ii, r, v_rest, r_mem, exp_tc, i_offset, v_reset, v_thresh, 
 
 
 @njit
-def _update(brd, slot_e, slot_i, v, isyn_e, isyn_i, refr, fired, add_input):
+def _update(brd, slot_e, slot_i, v, isyn_e, isyn_i, refr, aux, fired, add_input):
     """Steps 3-5 for every LIF neuron (writes every flag of its range); with ``add_input`` step 1 too, fused into
     the same pass for a uniform population (ticks that record nothing). A uniform population reads its constants
     once (the loop then vectorises: int32 state, 32 x 32 -> 64-bit products)."""
@@ -157,6 +188,7 @@ def _update(brd, slot_e, slot_i, v, isyn_e, isyn_i, refr, fired, add_input):
                 vv[k], ie[k], ii[k], rr[k], ff[k] = _lif_step(
                     vv[k], ie[k], ii[k], rr[k], c[P_V_REST, k], c[P_R_MEM, k], c[P_EXP_TC, k], c[P_I_OFFSET, k],
                     c[P_V_RESET, k], c[P_V_THRESH, k], c[P_T_REFRACT, k], c[P_DECAY_E, k], c[P_DECAY_I, k])
+    _update_cells(brd, v, isyn_e, isyn_i, refr, aux, fired)
 
 
 @njit
@@ -201,6 +233,7 @@ def board_sample(brd, stim, b, sample_id, n_steps, words, counts, out_t, out_i, 
     t0 = state.t0 if carry else 0
     if carry:
         v, isyn_e, isyn_i, refr, buf = state.v[b], state.isyn[b, 0], state.isyn[b, 1], state.refr[b], state.buf[b]
+        aux = state.aux[b]
         h_t, h_o, h_n, last_pre, r_pre = state.h_t[b], state.h_o[b], state.h_n[b], state.last_pre[b], state.r_pre[b]
         pois_next, pois_draw = state.pois_next[b], state.pois_draw[b]
     else:
@@ -208,6 +241,7 @@ def board_sample(brd, stim, b, sample_id, n_steps, words, counts, out_t, out_i, 
         isyn_e = np.zeros(n, np.int32)
         isyn_i = np.zeros(n, np.int32)
         refr = np.zeros(n, np.int32)
+        aux = brd.aux0.copy()
         buf = np.zeros((brd.n_slots, 2, n), np.int32)
         h_t = np.zeros((n, brd.hist), np.int64)
         h_o = np.zeros((n, brd.hist), np.int64)
@@ -230,6 +264,7 @@ def board_sample(brd, stim, b, sample_id, n_steps, words, counts, out_t, out_i, 
         if carry:      # a fresh carried state: the initial values, as a run from tick 0 starts
             for i in range(n):
                 v[i] = brd.v0[i]
+                aux[0, i], aux[1, i] = brd.aux0[0, i], brd.aux0[1, i]
             h_n[:] = 1
             state.started[b] = True
         first_spikes(key, 0, brd.pois_idx, brd.pois_p, brd.pois_t0, pois_next, pois_draw)
@@ -242,7 +277,7 @@ def board_sample(brd, stim, b, sample_id, n_steps, words, counts, out_t, out_i, 
         if snap:       # record between the input and the update, as the board does
             _add_inputs(brd, buf[slot, 0], buf[slot, 1], isyn_e, isyn_i, True)
             _record(probes, b, n_snap, v, isyn_e, isyn_i)
-        _update(brd, buf[slot, 0], buf[slot, 1], v, isyn_e, isyn_i, refr, fired, not snap)
+        _update(brd, buf[slot, 0], buf[slot, 1], v, isyn_e, isyn_i, refr, aux, fired, not snap)
         n_sp = 0
         for w8 in range(fired_words.shape[0]):
             if fired_words[w8] != 0:

@@ -138,7 +138,11 @@ class Engine:
         self.net = spec.Network([_population(k, p) for k, p in enumerate(pops)], projections,
                                 dt=state.dt, schedule=state.schedule, seed=state.rng_seed)
         spiking = [self.labels[k] for k, p in enumerate(pops) if p.recorder._ids("spikes").size]
-        options = {"spinnaker_version": state.spinnaker_version} if state.schedule == "spinnaker" else {}
+        options = {}
+        if state.schedule == "spinnaker":      # snn.pynn.spinnaker: the host encoding, sub-stepped populations
+            steps = {self.labels[k]: p.n_steps_per_timestep for k, p in enumerate(pops)
+                     if getattr(p, "n_steps_per_timestep", 1) != 1}
+            options = dict(spinnaker_version=state.spinnaker_version, n_steps_per_timestep=steps or None)
         self.sim = Simulator(self.net, record=spiking, **options)
         self.stamp_offset = STAMP_OFFSET[state.schedule]
         self.fixed_point = getattr(self.sim.schedule, "setup", None) is not None    # the board's integers

@@ -16,11 +16,14 @@ extensions, placement constraints, time scale factor, boards / chips required, d
 and recorded in ``mapping_requests()``; they change no result, as on the board they change none either.
 ``get_machine_dimensions()`` and ``get_machine()`` describe one SpiNN-5 board (48 chips, max chip x = y = 7).
 """
+from copy import copy
+
 import numpy as np
 
 from . import *                                     # noqa: F401,F403 (the whole snn.pynn API)
 from . import control, simulator
-from .populations import Population as _Population
+from .populations import Population as _Population, PopulationView as _PopulationView
+from .spinnaker_initial import InitialValues, back_to_start, read_back
 from .projections import Projection as _Projection
 from .standardmodels import CELL_TYPES
 from ..spinnaker_host import check_version
@@ -85,13 +88,37 @@ def get_machine():
 
 class Population(_Population):
     """snn.pynn's Population with sPyNNaker's extras: ``additional_parameters`` (splitter, seed, ...),
-    ``set_max_atoms_per_core``, ``add_placement_constraint``: accepted and recorded."""
+    ``set_max_atoms_per_core``, ``add_placement_constraint``: accepted and recorded;
+    ``additional_parameters={"n_steps_per_timestep": n}`` also runs n neuron updates per tick."""
 
     def __init__(self, size, cellclass, cellparams=None, structure=None, initial_values=None, label=None,
                  additional_parameters=None, **additional_kwargs):
+        extra = {**(additional_parameters or {}), **additional_kwargs}
+        # neuron_impl_standard.h: the neuron updates n_steps_per_timestep times per tick (a dynamics option)
+        self.n_steps_per_timestep = extra.get("n_steps_per_timestep", 1)
         super().__init__(size, cellclass, cellparams, structure, initial_values or {}, label)
+        self.initial_values = InitialValues(self.initial_values)     # sPyNNaker's meaning (spinnaker_initial.py)
         if additional_parameters or additional_kwargs:
             _request("additional_parameters", self.label, {**(additional_parameters or {}), **additional_kwargs})
+
+    def initialize(self, **initial_values):
+        read_back(self)
+        super().initialize(**initial_values)
+
+    def set(self, **parameters):
+        read_back(self)
+        super().set(**parameters)
+
+    def _get_view(self, selector, label=None):
+        return PopulationView(self, selector, label)
+
+    def __getitem__(self, index):
+        item = super().__getitem__(index)
+        if isinstance(item, simulator.ID):      # sPyNNaker's cell also takes initialize()
+            cell = ID(int(item))
+            cell.parent = item.parent
+            return cell
+        return item
 
     def set_max_atoms_per_core(self, max_atoms_per_core):
         _request("max_atoms_per_core", self.label, max_atoms_per_core)
@@ -106,6 +133,25 @@ class Population(_Population):
         if isinstance(values, dict):
             return {k: np.asarray(v).tolist() for k, v in values.items()}
         return np.asarray(values).tolist()
+
+    def get_data(self, variables="all", gather=True, clear=False, annotations=None):
+        """PyNN's get_data, each signal also annotated with ``channel_names`` = the recorded neurons' indexes, as
+        sPyNNaker's neo writer (spynnaker/pyNN/utilities/neo_csv.py) does and its neo_convertor reads. The
+        variables are picked here: pyNN 0.13's filter_by_variables compares names with Variable tuples and so
+        drops every signal of the segments before a reset()."""
+        block = super().get_data("all", gather, clear, annotations)
+        names = None if variables == "all" else {variables} if isinstance(variables, str) else {*variables}
+        if names is not None:       # shallow copies: the recorder's cached segments stay whole
+            block.segments = [copy(seg) for seg in block.segments]
+        for seg in block.segments:
+            if names is not None:
+                seg.analogsignals = [sig for sig in seg.analogsignals if sig.name in names]
+                if "spikes" not in names:
+                    seg.spiketrains = []
+            for sig in seg.analogsignals:
+                sig.annotations.setdefault("channel_names", np.asarray(
+                    sig.array_annotations.get("channel_index", np.arange(sig.shape[1]))))
+        return block
 
     def spinnaker_get_data(self, variable, as_matrix=False, view_indexes=None):
         """sPyNNaker's own read-back: the current segment as rows (neuron, time, value) ((neuron, time) for
@@ -123,6 +169,37 @@ class Population(_Population):
         ids = np.asarray(sig.array_annotations.get("channel_index", np.arange(values.shape[1])))
         times = np.asarray(sig.times.magnitude, float)
         return np.array([(i, t, values[k, c]) for c, i in enumerate(ids) for k, t in enumerate(times)], float)
+
+
+class ID(simulator.ID):
+    """A cell of sPyNNaker's: ``initialize`` as its one-cell view's (spynnaker's id_mixin.py)."""
+
+    def initialize(self, **initial_values):
+        self.as_view().initialize(**initial_values)
+
+
+class PopulationView(_PopulationView):
+    """snn.pynn's PopulationView; a change first reads the current state back, as sPyNNaker does."""
+
+    def initialize(self, **initial_values):
+        read_back(self._root)
+        super().initialize(**initial_values)
+
+    def set(self, **parameters):
+        read_back(self._root)
+        super().set(**parameters)
+
+    def _get_view(self, selector, label=None):
+        return PopulationView(self, selector, label)
+
+
+def reset(annotations=None):
+    """sPyNNaker's reset: back to t = 0 and to the state the first run since setup / the last reset started
+    from (snn/pynn/spinnaker_initial.py)."""
+    for pop in simulator.state.populations:
+        if isinstance(pop, Population):
+            back_to_start(pop)
+    control.reset(annotations)
 
 
 class Projection(_Projection):

@@ -18,11 +18,12 @@ import numpy as np
 
 from .generic import GenericSchedule
 from .. import spinnaker_host as host
-from ..cells import CATALOGUE
+from ..cells import CATALOGUE, IZH_U0
 from ..board_state import check_board_state, fresh_board_state, no_board_state, take_board
 from ..errors import SpecError
 from ..threads import check_threads
 from ..kernels.board import PAR_ROWS, Board, BoardProbes, board_batch, board_serial
+from ..kernels.board_cells import BOARD_MODELS, CONDUCTANCE_SHIFT, IZK_CURR_EXP, LIF_COND_EXP, LIF_CURR_EXP
 from ..kernels.fixed_point import S1615_ONE
 from ..lowering import _uniform_rows, lower
 from ..monitors import ProbePlan, run_in_chunks
@@ -30,7 +31,6 @@ from ..plasticity import SpikePairSTDP
 from ..stimuli import take_samples
 
 ARITHMETIC = ("fixed", "float64")
-BOARD_LIF = "lif_curr_exp"    # the one neuron model kernels/board.py computes (CellType.board)
 
 
 class SpinnakerSchedule(GenericSchedule):
@@ -79,39 +79,44 @@ def prepare(sim, arithmetic="fixed", spinnaker_version=None):
         raise SpecError(f"arithmetic={arithmetic!r} is not known; choose one of {ARITHMETIC}")
     version = host.check_version(host.DEFAULT_VERSION if spinnaker_version is None else spinnaker_version)
     if arithmetic == "float64":
+        for p in sim.net.populations:
+            ct = CATALOGUE[p.cell_type]
+            if not ct.is_source and "spinnaker" not in ct.kernels:
+                raise SpecError(f"population {p.label!r}: {p.cell_type} runs in the 'spinnaker' schedule in the "
+                                f"board's fixed point only (arithmetic='fixed')")
         return None
     net, low = sim.net, sim.lowered
     if low.s_w.dtype != np.float64:          # encode from the float64 weights, whatever the state dtype
         low = lower(net, np.float64, None)[0]
     n = low.coefs.shape[1]
     dt = float(net.dt)
+    steps = _steps(net, getattr(sim, "n_steps_per_timestep", None))
     pop_of = np.zeros(n, np.int64)
-    par = {k: np.zeros(n, np.int64) for k in ("v_rest", "r_mem", "exp_tc", "i_offset", "v_reset", "v_thresh",
-                                               "t_refract")}
-    decay, init = np.zeros((2, n), np.int64), np.zeros((2, n), np.int64)
-    v0 = np.zeros(n, np.int64)
+    par = {k: np.zeros(n, np.int64) for k in PAR_ROWS}
+    v0, aux0 = np.zeros(n, np.int64), np.zeros((2, n), np.int32)
+    pop_model = np.zeros(len(net.populations), np.int64)
     for k, p in enumerate(net.populations):
         a, z = sim.offsets[p.label], sim.offsets[p.label] + p.size
         pop_of[a:z] = k
         ct = CATALOGUE[p.cell_type]
         if ct.is_source:
             continue
-        if ct.board != BOARD_LIF:
+        if ct.board not in BOARD_MODELS:
             raise SpecError(f"population {p.label!r}: {p.cell_type} has no fixed-point emulation in the "
                             f"'spinnaker' schedule; run it with arithmetic='float64'")
+        pop_model[k] = BOARD_MODELS[ct.board]
+        dt_step = dt / steps[p.label]
         values = {key: np.broadcast_to(np.asarray(v, float), (p.size,)) for key, v in p.parameters().items()}
         cache = {}
         for i in range(p.size):
             row = tuple(float(values[key][i]) for key in sorted(values))
             if row not in cache:
-                q = dict(zip(sorted(values), row))
-                cache[row] = (host.lif_params(q, dt, version), host.exp_synapse(q["tau_syn_E"], dt, version),
-                              host.exp_synapse(q["tau_syn_I"], dt, version))
-            lif, (de, ie), (di, ii) = cache[row]
-            for key, val in lif.items():
+                cache[row] = host.board_params(ct.board, dict(zip(sorted(values), row)), dt_step, version)
+            for key, val in cache[row].items():
                 par[key][a + i] = val
-            decay[:, a + i], init[:, a + i] = (de, di), (ie, ii)
         v0[a:z] = [host.s1615(x, version, f"initial v of {p.label!r}") for x in low.v0[a:z]]
+        if pop_model[k] == IZK_CURR_EXP:     # U from PyNN's default, this_h = the step (neuron_model_izh.py)
+            aux0[:, a:z] = np.array([[host.s1615(IZH_U0, version, "u")], [host.s1615(dt_step, version, "h")]])
     shifts, scales = _shifts(sim, low, net, n, dt)
     shift_arr = np.zeros((2, n), np.int64)
     scale_arr = np.ones((2, n))
@@ -122,11 +127,11 @@ def prepare(sim, arithmetic="fixed", spinnaker_version=None):
     rules, luts_p, luts_m, post_rule = _rules(net, low, dt, version, n, sim)
     p_scale = scale_arr[low.p_rec.astype(np.int64), low.p_post.astype(np.int64)]
     s_scale = scale_arr[low.s_rec.astype(np.int64), low.s_post.astype(np.int64)]
-    rows = dict(par, decay_e=decay[0], decay_i=decay[1], init_e=init[0], init_i=init[1], shift_e=shift_arr[0],
-                shift_i=shift_arr[1])
-    par_arr = np.ascontiguousarray(np.stack([rows[k] for k in PAR_ROWS]))
+    par.update(shift_e=shift_arr[0], shift_i=shift_arr[1])
+    par_arr = np.ascontiguousarray(np.stack([par[k] for k in PAR_ROWS]))
     pop_start = np.asarray(low.pop_start, np.int64)
-    pop_lif = np.array([CATALOGUE[p.cell_type].board == BOARD_LIF for p in net.populations])
+    pop_steps = np.array([steps.get(p.label, 1) for p in net.populations], np.int64)
+    pop_lif = (pop_model == LIF_CURR_EXP) & (pop_steps == 1)
     pop_uniform = np.array([bool(np.all(par_arr[:, a:z] == par_arr[:, a:a + 1])) if z > a else True
                             for a, z in zip(pop_start[:-1], pop_start[1:])])
     board = Board(int(low.n_slots), pop_start, pop_lif, pop_uniform, pop_of, v0, par_arr, low.s_ptr,
@@ -135,7 +140,7 @@ def prepare(sim, arithmetic="fixed", spinnaker_version=None):
                   low.p_ptr, low.p_post.astype(np.int64), low.p_delay.astype(np.int64), low.p_rec.astype(np.int64),
                   low.p_rule.astype(np.int64), rules, *_pad(luts_p), *_pad(luts_m), post_rule, int(low.hist),
                   sim.lowered.record, low.pois_idx.astype(np.int64), low.pois_p, low.pois_t0, low.pois_t1,
-                  low.pois_dead, low.pois_phases)
+                  low.pois_dead, low.pois_phases, pop_model, pop_steps, aux0)
     return BoardSetup(board, version, {k: int(v) for k, v in shifts.items()}, scale_arr, p_scale, s_scale)
 
 
@@ -152,9 +157,11 @@ def _shifts(sim, low, net, n, dt):
         if w.size == 0:
             continue
         pre = net.population(proj.pre)
+        gws = host.global_weight_scale(CATALOGUE[net.population(proj.post).cell_type].board)
+        w = w * gws       # synaptic_manager.py: weights times the input type's global weight scale
         w_max = float(w.max())
         if proj.plasticity is not None:       # synapse_dynamics_stdp.py: the rule's w_max bounds the weight
-            w_max = max(w_max, abs(proj.plasticity.w_max))
+            w_max = max(w_max, abs(proj.plasticity.w_max) * gws)
             signed[proj.post, r] = signed.get((proj.post, r), False) or proj.plasticity.w_min < 0
         rate, per_tick = host.SPIKES_PER_SECOND, max(1.0, host.SPIKES_PER_SECOND / (1000.0 / dt))
         if CATALOGUE[pre.cell_type].source == "poisson":
@@ -169,8 +176,21 @@ def _shifts(sim, low, net, n, dt):
             sh = host.ring_buffer_shift(host.max_weight(incoming.get((p.label, r), []), dt, None),
                                         signed.get((p.label, r), False))
             shifts[p.label, r] = sh
-            scales[p.label, r] = host.weight_scale(sh)
+            scales[p.label, r] = host.weight_scale(sh, host.global_weight_scale(CATALOGUE[p.cell_type].board))
     return shifts, scales
+
+
+def _steps(net, requested):
+    """{population label: n_steps_per_timestep} (sPyNNaker's ``additional_parameters``; 1 unless requested)."""
+    out = {p.label: 1 for p in net.populations}
+    for label, n in (requested or {}).items():
+        if label not in out:
+            raise SpecError(f"n_steps_per_timestep names population {label!r}, which the network does not have "
+                            f"(it has {sorted(out)})")
+        if int(n) != n or n < 1:
+            raise SpecError(f"n_steps_per_timestep of {label!r} must be a whole number >= 1, got {n!r}")
+        out[label] = int(n)
+    return out
 
 
 def _poisson_max_per_tick(rate, dt):
@@ -264,6 +284,9 @@ def run_board(sim, setup, stim, batch, sample_offset, n_steps, w, chunk, progres
                                                                       probes.out_w)
         for b, (steps, ids) in enumerate(spikes):
             times[a + b], index[a + b] = steps * net.dt, ids
+    cond = brd.pop_model[brd.pop_of[v_base]] == LIF_COND_EXP     # the board records a conductance as g >> 10
+    for name in ("ge", "gi"):
+        out[name][:, :, cond] >>= CONDUCTANCE_SHIFT
     if state is not None:
         state.words[:] = words
         state = state._replace(t0=np.int64(t0 + n_steps))

@@ -76,3 +76,49 @@ def test_initialize_between_runs_sets_the_current_v(backend):
         assert v[first, 1] == -55.0 and v[first, 0] != -55.0
     else:
         assert v[first, 1] > -55.0 > v[first, 0]
+
+
+@pytest.mark.parametrize("backend", ["snn.pynn", "snn.pynn.spinnaker"])
+def test_initial_values_keep_each_fronts_meaning(backend):
+    """After a run, a change to one cell: sPyNNaker reads the state back first (the other cells show their current
+    V) and reset() returns to the state the first run started from; PyNN keeps the values initialize() set and
+    reset() returns to them."""
+    import importlib
+    front = importlib.import_module(backend)
+    front.setup(timestep=1.0, **({} if backend.endswith("spinnaker") else {"schedule": "spinnaker"}))
+    pop = front.Population(2, front.IF_curr_exp(i_offset=1.0), label="pop")
+    pop.record("v")
+    front.run(5.0)
+    pop[1:2].initialize(v=-60.0)
+    values = pop.initial_values["v"].evaluate(simplify=False).tolist()
+    v_now = _v(pop)[-1, 0]
+    front.run(3.0)
+    front.reset()
+    after_reset = pop.initial_values["v"].evaluate(simplify=False).tolist()
+    front.end()
+    if backend.endswith("spinnaker"):
+        assert values[1] == -60.0 and values[0] != -65.0 and values[0] > v_now     # V at t = 5 ms, risen
+        assert after_reset == [-65.0, -65.0] and pop.initial_values["v"] == [-65, -65]
+    else:
+        assert values == [-65.0, -60.0] and after_reset == [-65.0, -60.0]
+
+
+def test_a_reset_run_repeats_the_first_and_drops_spikes_in_flight():
+    """test_tiny_with_reset / test_reset_clears_delayed_spike (which only compare .all() of both runs): the run
+    after reset() gives the first run's spikes and V exactly, IF_cond_exp in the board's fixed point, with a
+    spike of the first run still in flight (sent at 25 ms, delay 7) at the reset."""
+    sim.setup(timestep=1.0, min_delay=1.0)
+    src = sim.Population(1, sim.SpikeSourceArray(spike_times=[[0, 5, 25]]), label="src")
+    pop = sim.Population(2, sim.IF_cond_exp(), label="pop")
+    pop.record(["spikes", "v"])
+    sim.Projection(src, pop, sim.AllToAllConnector(), sim.StaticSynapse(weight=0.1, delay=7))
+    sim.run(30.0)
+    sim.reset()
+    sim.run(30.0)
+    block = pop.get_data(["spikes", "v"])
+    sim.end()
+    (v1, v2), (s1, s2) = ([seg.filter(name="v")[0].magnitude for seg in block.segments],
+                          [[st.times.magnitude.tolist() for st in seg.spiketrains] for seg in block.segments])
+    assert np.array_equal(v1, v2) and s1 == s2
+    assert np.all(v1[:8] == -65.0) and v1[8, 0] > -65.0      # at rest until the first spike arrives (tick 7)
+    assert block.segments[0].filter(name="v")[0].annotations["channel_names"].tolist() == [0, 1]
