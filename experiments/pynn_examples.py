@@ -13,6 +13,9 @@ One repair is applied to both simulators alike, never to a script: PyNN 0.13's O
 numpy 2 between one-cell populations (simple_STDP's driver); pyNN.nest gets the connector snn.pynn uses
 (snn/pynn/connectors.py), which makes the same single connection.
 
+brunel.py records 50 cells per population picked with an unseeded NumpyRNG (``Population.sample``), so its
+counts change from run to run; the other examples are seeded and repeat exactly.
+
 The examples are read from the PyNN 0.13.0 sdist that the test set-up caches (tests/pynn_system/pynn_sdist.py:
 ``$SNN_CACHE_DIR/pynn-0.13.0``, default ``~/.cache/snn``); nothing is downloaded here.
 """
@@ -160,7 +163,8 @@ def table(results):
             ratio = f"{totals['snn'] / totals['nest']:.3f}" if totals.get("nest") and "snn" in totals else "-"
             lines.append(f"| {name} | {label} | {cells} | {totals.get('snn', '-')} | {totals.get('nest', '-')} | "
                          f"{ratio} | {_seconds(by_sim, 'snn')} | {_seconds(by_sim, 'nest')} |")
-        weights = [np.array(r["observed"]["final_weights"]) for r in by_sim.values() if "final_weights" in r["observed"]]
+        weights = [np.array(r["observed"]["final_weights"]) for r in by_sim.values()
+                   if "final_weights" in r["observed"]]
         if len(weights) == 2:
             lines.append(f"| {name} | final weights | {weights[0].size} synapses | | | largest difference "
                          f"{np.max(np.abs(weights[0] - weights[1])):.2g} (largest weight "

@@ -69,7 +69,8 @@ def run(sim_name):
 
 def _in_subprocess(sim_name):
     code = ("import json, sys; from snn.experiments.pynn_three_ways import run; "
-            f"print('SPIKES' + json.dumps({{k: [v[0].tolist(), v[1].tolist()] for k, v in run({sim_name!r}).items()}}))")
+            f"out = {{k: [v[0].tolist(), v[1].tolist()] for k, v in run({sim_name!r}).items()}}; "
+            "print('SPIKES' + json.dumps(out))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
     lines = [x for x in proc.stdout.splitlines() if x.startswith("SPIKES")]
     if proc.returncode or not lines:
