@@ -11,11 +11,10 @@ same synapses), with recurrent excitation and inhibition, dt = 1 ms (the board's
 subprocess (its OpenMP runtime and numba's threads do not share a process well).
 """
 import importlib
-import json
-import subprocess
-import sys
 
 import numpy as np
+
+from snn.experiments.child import run_json
 
 SIMULATORS = {"snn": "snn.pynn", "nest": "pyNN.nest", "spinnaker": "snn.pynn.spinnaker"}
 DT, DURATION, SEED = 1.0, 300.0, 7
@@ -68,14 +67,10 @@ def run(sim_name):
 
 
 def _in_subprocess(sim_name):
-    code = ("import json, sys; from snn.experiments.pynn_three_ways import run; "
-            f"out = {{k: [v[0].tolist(), v[1].tolist()] for k, v in run({sim_name!r}).items()}}; "
-            "print('SPIKES' + json.dumps(out))")
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
-    lines = [x for x in proc.stdout.splitlines() if x.startswith("SPIKES")]
-    if proc.returncode or not lines:
-        raise RuntimeError(f"{sim_name} failed: {proc.stderr[-2000:]}")
-    return {k: (np.array(t, float), np.array(i, int)) for k, (t, i) in json.loads(lines[-1][6:]).items()}
+    code = ("from snn.experiments.pynn_three_ways import run; "
+            f"answer({{k: [v[0].tolist(), v[1].tolist()] for k, v in run({sim_name!r}).items()}})")
+    out = run_json(code, sim_name, timeout=600)
+    return {k: (np.array(t, float), np.array(i, int)) for k, (t, i) in out.items()}
 
 
 def run_all(sims=tuple(SIMULATORS)):
