@@ -164,14 +164,15 @@ def read_weights(projs, desc):
     return out
 
 
-def run(desc, conns, sim, duration, record=None, resources=False):
-    """setup, build, run ``duration`` ms, read spikes, the plastic weights and (on SpiNNaker) the resources, end.
-    Returns (spikes, resources or None, weights)."""
+def run(desc, conns, sim, duration, record=None, resources=False, weights=False):
+    """setup, build, run ``duration`` ms, read spikes (and where asked the plastic weights, and the resources on
+    SpiNNaker), end. Returns (spikes, resources or None, weights or None). A virtual board has no weights to
+    read, so they are read only when asked."""
     setup(desc, sim)
     pops, projs = build_description(desc, conns, sim, record)
     sim.run(float(duration))
     spikes = read_spikes(pops, record)
-    weights = read_weights(projs, desc)
+    weights = read_weights(projs, desc) if weights else None
     res = None
     if resources and backend_of(sim) == "spinnaker":
         res = spinnaker_resources([p["label"] for p in desc["populations"]],

@@ -116,9 +116,9 @@ def spec_stdp_parameters(pynn_params, backend):
 
 
 def _check_nest_stdp(projs, backend):
-    """What pyNN.nest 0.13 would silently run otherwise (measured against the engine, tests/backends/
-    test_pynn_backend.py): its STDP projections share one tau_plus and tau_minus (NEST keeps tau_minus on the
-    post neuron; PyNN sets tau_plus per model, the last projection's value wins), and its
+    """What pyNN.nest 0.13 would silently run otherwise (measured against the engine while writing
+    tests/backends/test_pynn_backend.py): with two tau_plus or two tau_minus among the STDP projections, one
+    projection's weights follow the other's value (NEST keeps tau_minus on the post neuron); and its
     GutigWeightDependence drops mu_plus / mu_minus (its __init__ keeps PyNN's defaults, 0.5)."""
     if backend != "nest":
         return
@@ -249,7 +249,8 @@ def main(argv=None):
               + args.sim, file=sys.stderr)
     desc, conns = load_description(os.path.join(here, {data!r}))
     sim = importlib.import_module(SIM_MODULES[args.sim])
-    spikes, res, weights = run(desc, conns, sim, args.duration, resources=args.resources is not None)
+    spikes, res, weights = run(desc, conns, sim, args.duration, resources=args.resources is not None,
+                               weights=args.weights is not None)
     save_spikes(spikes, args.out)
     print("spikes:", {{k: int(len(v[0])) for k, v in spikes.items()}}, "->", args.out)
     if args.weights is not None:
