@@ -8,12 +8,10 @@ from their cache; the engine lowers the network inside the first ``run``, which 
 NEST runs in a subprocess, single-threaded. Prints per simulator build_seconds, sim_seconds, spikes, and the
 ratios ``sim_speedup`` = NEST sim_seconds / snn sim_seconds, ``build_ratio`` = snn / NEST build_seconds.
 """
-import json
-import subprocess
-import sys
 import time
 
 from snn.errors import SpecError
+from snn.experiments.child import run_json
 
 # examples/VAbenchmarks.py (PyNN 0.13.0)
 N, R_EI, PCONN, STIM_DUR, RATE, DT, DELAY, TSTOP = 4000, 4.0, 0.02, 50.0, 100.0, 0.1, 0.2, 1000.0
@@ -69,15 +67,10 @@ def va_benchmark(sim, name, duration=TSTOP, **setup_extra):
 
 
 def _nest(name, duration):
-    code = ("import json, sys; sys.argv = ['x']; import pyNN.nest as sim; "
+    code = ("import sys; sys.argv = ['x']; import pyNN.nest as sim; "
             "from snn.experiments.bench_pynn import va_benchmark; "
-            f"print('BENCH' + json.dumps(va_benchmark(sim, {name!r}, {duration!r}, spike_precision='on_grid', "
-            "threads=1)))")
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=3600)
-    lines = [x for x in proc.stdout.splitlines() if x.startswith("BENCH")]
-    if proc.returncode or not lines:
-        raise RuntimeError(f"pyNN.nest benchmark failed: {proc.stderr[-2000:]}")
-    return json.loads(lines[-1][5:])
+            f"answer(va_benchmark(sim, {name!r}, {duration!r}, spike_precision='on_grid', threads=1))")
+    return run_json(code, "pyNN.nest benchmark")
 
 
 def bench_pynn(duration_s=1.0, against=(), benchmarks=("CUBA", "COBA")):

@@ -84,10 +84,12 @@ def build_description(desc, conns, sim, record=None):
     for q, conn in zip(desc["projections"], conns):
         if q.get("stdp"):
             s = q["stdp"]
+            dependence = getattr(sim, s.get("weight_dependence", "AdditiveWeightDependence"))
             synapse = sim.STDPMechanism(
                 timing_dependence=sim.SpikePairRule(tau_plus=s["tau_plus"], tau_minus=s["tau_minus"],
                                                     A_plus=s["A_plus"], A_minus=s["A_minus"]),
-                weight_dependence=sim.AdditiveWeightDependence(w_min=s["w_min"], w_max=s["w_max"]),
+                weight_dependence=dependence(**{k: s[k] for k in ("w_min", "w_max", "mu_plus", "mu_minus")
+                                                if k in s}),
                 weight=float(conn[0, 2]) if len(conn) else 0.0, delay=float(desc["dt"]))
         else:
             synapse = sim.StaticSynapse()
@@ -152,18 +154,31 @@ def spinnaker_resources(labels, n_steps):
             "system_cores": system["cores"], "chips_with_system_cores": len(system["chips"])}
 
 
-def run(desc, conns, sim, duration, record=None, resources=False):
-    """setup, build, run ``duration`` ms, read spikes (and the resources on SpiNNaker), end."""
+def read_weights(projs, desc):
+    """{projection name: (k, 3) array of (pre, post, weight)} of the plastic projections, sorted by (pre, post)."""
+    out = {}
+    for q in desc["projections"]:
+        if q.get("stdp"):
+            rows = np.asarray(projs[q["name"]].get("weight", format="list", with_address=True), float).reshape(-1, 3)
+            out[q["name"]] = rows[np.lexsort((rows[:, 1], rows[:, 0]))]
+    return out
+
+
+def run(desc, conns, sim, duration, record=None, resources=False, weights=False):
+    """setup, build, run ``duration`` ms, read spikes (and where asked the plastic weights, and the resources on
+    SpiNNaker), end. Returns (spikes, resources or None, weights or None). A virtual board has no weights to
+    read, so they are read only when asked."""
     setup(desc, sim)
-    pops, _ = build_description(desc, conns, sim, record)
+    pops, projs = build_description(desc, conns, sim, record)
     sim.run(float(duration))
     spikes = read_spikes(pops, record)
+    weights = read_weights(projs, desc) if weights else None
     res = None
     if resources and backend_of(sim) == "spinnaker":
         res = spinnaker_resources([p["label"] for p in desc["populations"]],
                                   int(round(duration / float(desc["dt"]))))
     sim.end()
-    return spikes, res
+    return spikes, res, weights
 
 
 def save_spikes(spikes, path):

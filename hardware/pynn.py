@@ -39,7 +39,7 @@ import numpy as np
 from snn.cells import CATALOGUE
 from snn.errors import SpecError
 from snn.lowering import expand_projections
-from snn.plasticity import SpikePairSTDP
+from snn.plasticity import NestPairSTDP, SpikePairSTDP
 
 from . import _pynn_runtime as runtime
 from ._pynn_runtime import FORMAT, load_description, save_description, save_spikes
@@ -47,13 +47,18 @@ from ._pynn_runtime import FORMAT, load_description, save_description, save_spik
 Built = namedtuple("Built", "populations projections description record")
 
 # Multiply the spec's absolute A by this (and by 1/w_max where the value is "w_max") for each backend.
-STDP_A_SCALE = {"spinnaker": "absolute", "mock": "absolute", "nest": "per_w_max"}
-SIM_MODULES = {"spinnaker": "pyNN.spiNNaker", "nest": "pyNN.nest", "mock": "pyNN.mock"}
+# snn.pynn runs STDPMechanism as NEST's stdp_synapse (snn/pynn/standardmodels.py), so it takes NEST's scale.
+STDP_A_SCALE = {"spinnaker": "absolute", "mock": "absolute", "nest": "per_w_max", "snn": "per_w_max"}
+SIM_MODULES = {"spinnaker": "pyNN.spiNNaker", "nest": "pyNN.nest", "mock": "pyNN.mock", "snn": "snn.pynn"}
+# NestPairSTDP's (mu_plus, mu_minus) -> PyNN's weight dependence with those exponents in NEST's stdp_synapse
+# (pyNN/nest/standardmodels.py); any other pair is GutigWeightDependence(mu_plus, mu_minus)
+WEIGHT_DEPENDENCES = {(0.0, 0.0): "AdditiveWeightDependence", (1.0, 1.0): "MultiplicativeWeightDependence",
+                      (0.0, 1.0): "AdditivePotentiationMultiplicativeDepression"}
 
 
 def backend_name(sim):
-    """'spinnaker' | 'nest' | 'mock' for a PyNN module or a name."""
-    name = sim if isinstance(sim, str) else runtime.backend_of(sim)
+    """'spinnaker' | 'nest' | 'mock' | 'snn' for a PyNN module or a name."""
+    name = sim if isinstance(sim, str) else "snn" if sim.__name__ == "snn.pynn" else runtime.backend_of(sim)
     if name not in SIM_MODULES:
         raise SpecError(f"backend {name!r} is not known; choose one of {sorted(SIM_MODULES)}")
     return name
@@ -77,16 +82,28 @@ def _spike_lists(times, size):
 
 
 def stdp_parameters(rule, backend):
-    """The PyNN ``SpikePairRule`` + ``AdditiveWeightDependence`` arguments that make ``backend`` step the
-    weights by the spec's absolute A (see the module docstring)."""
+    """The PyNN ``SpikePairRule`` + weight-dependence arguments (and the weight dependence's name) that make
+    ``backend`` run ``rule``: SpikePairSTDP steps the weights by the spec's absolute A (see the module
+    docstring); NestPairSTDP is NEST's stdp_synapse, whose PyNN parameters it holds as they are."""
+    if isinstance(rule, NestPairSTDP):
+        if backend not in rule.pynn_backends:
+            raise SpecError(f"NestPairSTDP (NEST's stdp_synapse) is exported for {list(rule.pynn_backends)}, not "
+                            f"{backend!r}; on SpiNNaker use SpikePairSTDP (sPyNNaker's rule)")
+        out = {k: float(getattr(rule, k)) for k in ("tau_plus", "tau_minus", "A_plus", "A_minus", "w_min", "w_max")}
+        mu = (float(rule.mu_plus), float(rule.mu_minus))
+        out["weight_dependence"] = WEIGHT_DEPENDENCES.get(mu, "GutigWeightDependence")
+        if out["weight_dependence"] == "GutigWeightDependence":
+            out.update(mu_plus=mu[0], mu_minus=mu[1])
+        return out
     if not isinstance(rule, SpikePairSTDP):
-        raise SpecError(f"plasticity {type(rule).__name__} has no PyNN standard equivalent; "
-                        f"only SpikePairSTDP maps to STDPMechanism(SpikePairRule, AdditiveWeightDependence)")
+        raise SpecError(f"plasticity {type(rule).__name__} has no PyNN standard equivalent; only SpikePairSTDP "
+                        f"and NestPairSTDP map to STDPMechanism(SpikePairRule, a weight dependence)")
     scale = 1.0
     if STDP_A_SCALE[backend] == "per_w_max":
         scale = 1.0 / rule.w_max if rule.w_max > 0 else 0.0
     return dict(tau_plus=float(rule.tau_plus), tau_minus=float(rule.tau_minus), A_plus=float(rule.A_plus) * scale,
-                A_minus=float(rule.A_minus) * scale, w_min=float(rule.w_min), w_max=float(rule.w_max))
+                A_minus=float(rule.A_minus) * scale, w_min=float(rule.w_min), w_max=float(rule.w_max),
+                weight_dependence="AdditiveWeightDependence")
 
 
 def spec_stdp_parameters(pynn_params, backend):
@@ -96,6 +113,25 @@ def spec_stdp_parameters(pynn_params, backend):
         p["A_plus"] *= p["w_max"]
         p["A_minus"] *= p["w_max"]
     return p
+
+
+def _check_nest_stdp(projs, backend):
+    """What pyNN.nest 0.13 would silently run otherwise (measured against the engine while writing
+    tests/backends/test_pynn_backend.py): with two tau_plus or two tau_minus among the STDP projections, one
+    projection's weights follow the other's value (NEST keeps tau_minus on the post neuron); and its
+    GutigWeightDependence drops mu_plus / mu_minus (its __init__ keeps PyNN's defaults, 0.5)."""
+    if backend != "nest":
+        return
+    stdp = [q["stdp"] for q in projs if q.get("stdp")]
+    for name in ("tau_plus", "tau_minus"):
+        values = sorted({s[name] for s in stdp})
+        if len(values) > 1:
+            raise SpecError(f"plastic projections with {name} values {values}: pyNN.nest runs one {name} for all "
+                            f"of them; give them one value")
+    for s in stdp:
+        if s["weight_dependence"] == "GutigWeightDependence" and (s["mu_plus"], s["mu_minus"]) != (0.5, 0.5):
+            raise SpecError(f"NestPairSTDP mu_plus={s['mu_plus']}, mu_minus={s['mu_minus']}: pyNN.nest 0.13's "
+                            f"GutigWeightDependence runs mu_plus = mu_minus = 0.5 whatever it is given")
 
 
 def describe(net, backend, inputs=None):
@@ -136,6 +172,7 @@ def describe(net, backend, inputs=None):
             q["stdp"] = stdp_parameters(proj.plasticity, backend)
             q["rule"] = type(proj.plasticity).__name__
         projs.append(q)
+    _check_nest_stdp(projs, backend)
     seen = {}
     for q in projs:   # unlabelled projections between the same populations: 'a->b', 'a->b#2', ...
         seen[q["name"]] = seen.get(q["name"], 0) + 1
@@ -166,7 +203,7 @@ def read_spikes(built):
 def run(net, sim, duration, record=None, inputs=None):
     """setup, build, run, read spikes, end: {label: (times, index)}."""
     desc, conns = describe(net, backend_name(sim), inputs)
-    spikes, _ = runtime.run(desc, conns, sim, duration, record)
+    spikes, _, _ = runtime.run(desc, conns, sim, duration, record)
     return spikes
 
 
@@ -176,7 +213,8 @@ _SCRIPT = '''#!/usr/bin/env python
 Generated by snn {version} (``snn export``); needs only numpy and PyNN with the chosen backend. The network
 (populations, parameters, every synapse) is in {data!r} next to this file. Usage:
 
-    python {script} [--sim {{spinnaker,nest}}] [--duration MS] [--out spikes.npz] [--resources resources.json]
+    python {script} [--sim {{spinnaker,nest,snn}}] [--duration MS] [--out spikes.npz] [--weights weights.npz]
+        [--resources resources.json]
 
 On SpiNNaker the board is the one of your spynnaker.cfg (``[Machine] machine_name`` or spalloc); a virtual board
 (``virtual_board = True``) maps the network and reports the resources but produces no spikes. STDP amplitudes
@@ -201,17 +239,24 @@ def main(argv=None):
     ap.add_argument("--sim", choices=sorted(SIM_MODULES), default={backend!r})
     ap.add_argument("--duration", type=float, default={duration!r}, help="ms")
     ap.add_argument("--out", default="spikes.npz", help="spike times per population (.npz)")
+    ap.add_argument("--weights", default=None, help="the learned weights of the plastic projections, one (k, 3) "
+                    "array of (pre, post, weight) per projection (.npz)")
     ap.add_argument("--resources", default=None, help="SpiNNaker only: write cores/chips/SDRAM here (.json)")
     args = ap.parse_args(argv)
-    if args.sim != {backend!r}:
+    if args.sim != {backend!r} and {{args.sim, {backend!r}}} != {{"nest", "snn"}}:   # snn.pynn runs NEST's mapping
         print("warning: this network was mapped for {backend!r} (STDP amplitudes and the other backend-specific "
               "parameters); with --sim " + args.sim + " it is not the same model: rerun snn export with --sim "
               + args.sim, file=sys.stderr)
     desc, conns = load_description(os.path.join(here, {data!r}))
     sim = importlib.import_module(SIM_MODULES[args.sim])
-    spikes, res = run(desc, conns, sim, args.duration, resources=args.resources is not None)
+    spikes, res, weights = run(desc, conns, sim, args.duration, resources=args.resources is not None,
+                               weights=args.weights is not None)
     save_spikes(spikes, args.out)
     print("spikes:", {{k: int(len(v[0])) for k, v in spikes.items()}}, "->", args.out)
+    if args.weights is not None:
+        import numpy as np
+        np.savez(args.weights, **weights)
+        print("plastic weights of", sorted(weights), "->", args.weights)
     if args.resources is not None and res is not None:
         with open(args.resources, "w") as f:
             json.dump(res, f, indent=1)

@@ -228,13 +228,14 @@ class NestPairSTDP:
     history: int = 64
 
     schedules = ("exact", "spinnaker")
-    # registry facts: it is what snn.pynn runs for PyNN's STDPMechanism; the PyNN emitter (hardware/pynn.py)
-    # does not write it yet, and brian2_ref has no translation
-    pynn_name = None
-    pynn_backends = ()
+    # registry facts: it is what snn.pynn runs for PyNN's STDPMechanism, and what the PyNN emitter
+    # (hardware/pynn.py) writes back as one (the weight dependence chosen by mu); brian2_ref has no translation.
+    # Not for sPyNNaker, whose pair rule is another one (SpikePairSTDP).
+    pynn_name = ("SpikePairRule", "AdditiveWeightDependence, MultiplicativeWeightDependence, "
+                 "AdditivePotentiationMultiplicativeDepression or GutigWeightDependence (by mu_plus, mu_minus)")
+    pynn_backends = ("nest", "snn", "mock")
     brian2 = False
-    refusal = ("NestPairSTDP (NEST's stdp_synapse, run by snn.pynn for PyNN's STDPMechanism) is not exported by "
-               "the PyNN emitter yet", "SpikePairSTDP (SpikePairRule + AdditiveWeightDependence)")
+    refusal = None
     columns = ("tau_plus", "tau_minus", "A_plus", "A_minus", "w_min", "w_max", "kind", "mu_plus", "mu_minus")
     KIND = 1.0    # the kernel's rule kind (snn/kernels/stdp.py): 0 sPyNNaker, 1 NEST
 

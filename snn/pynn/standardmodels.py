@@ -92,6 +92,14 @@ class STDPMechanism(synapses.STDPMechanism):
         super().__init__(timing_dependence, weight_dependence, voltage_dependence, dendritic_delay_fraction,
                          weight, delay)
 
+    def _build_translations(self):
+        # PyNN 0.13 updates the class's base_translations in place (pyNN/standardmodels/synapses.py), so after a
+        # GutigWeightDependence every later STDPMechanism of the process expects mu_plus / mu_minus: copy first
+        self.translations = dict(self.__class__.base_translations)
+        for component in (self.timing_dependence, self.weight_dependence, self.voltage_dependence):
+            if component:
+                self.translations.update(component.translations)
+
     def _get_minimum_delay(self):
         from .simulator import state
         return state.min_delay

@@ -25,7 +25,7 @@ CELL_TIMEOUT_S = 600
 def test_there_are_notebooks():
     names = [p.name for p in NOTEBOOKS]
     assert names == ["01_core_tour.ipynb", "02_nalsm.ipynb", "03_ca3_cam.ipynb", "04_continual.ipynb",
-                     "05_deploy_spinnaker.ipynb"]
+                     "05_deploy_spinnaker.ipynb", "06_pynn_three_simulators.ipynb"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
