@@ -79,9 +79,10 @@ def _spike_lists(times, size):
 def stdp_parameters(rule, backend):
     """The PyNN ``SpikePairRule`` + ``AdditiveWeightDependence`` arguments that make ``backend`` step the
     weights by the spec's absolute A (see the module docstring)."""
-    if not isinstance(rule, SpikePairSTDP):
-        raise SpecError(f"plasticity {type(rule).__name__} has no PyNN standard equivalent; "
-                        f"only SpikePairSTDP maps to STDPMechanism(SpikePairRule, AdditiveWeightDependence)")
+    if not isinstance(rule, SpikePairSTDP) or not rule.float_kernel:
+        raise SpecError(f"plasticity {rule!r} has no PyNN standard equivalent here; only SpikePairSTDP with "
+                        f"timing='pair', weight_dependence='additive' maps to STDPMechanism(SpikePairRule, "
+                        f"AdditiveWeightDependence)")
     scale = 1.0
     if STDP_A_SCALE[backend] == "per_w_max":
         scale = 1.0 / rule.w_max if rule.w_max > 0 else 0.0
