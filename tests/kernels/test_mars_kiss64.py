@@ -49,18 +49,20 @@ def test_exponential_variate_is_von_neumanns_method_on_the_stream():
     ref = naive_kiss64(*words)
 
     def naive():
-        a = 0
-        while True:
-            u = next(ref)
-            u0 = u
-            while True:
-                ustar = next(ref)
-                if u < ustar:
+        """The same method read as a stream: U0, then pairs (U*, U) until U < U* accepts (the fraction is U0's)
+        or U >= U* rejects the round (one more whole unit)."""
+        a, u0, prev, ustar = 0, None, None, None
+        for x in ref:
+            if u0 is None:
+                u0 = prev = x
+            elif ustar is None:
+                if prev < x:
                     return a + (u0 >> 17)
-                u = next(ref)
-                if not u < ustar:
-                    break
-            a += 1 << 15
+                ustar = x
+            elif x >= ustar:
+                a, u0, ustar = a + 2 ** 15, None, None
+            else:
+                prev, ustar = x, None
     got = [int(exponential_variate(seed)) for _ in range(20000)]
     assert got[:500] == [naive() for _ in range(500)]
     mean = np.mean(got) / 2 ** 15

@@ -30,9 +30,9 @@ def rule(timing, weights):
 
 
 def net(pre_times, drive_times, plasticity, w0, extra=()):
-    return Network([Population("pre", 1, "SpikeSourceArray", params=dict(spike_times=[pre_times])),
-                    Population("drive", 1, "SpikeSourceArray", params=dict(spike_times=[drive_times])),
-                    Population("post", 1, "IF_curr_exp", params=CELL), *extra[:1]],
+    sources = [Population(label, 1, "SpikeSourceArray", params=dict(spike_times=[times]))
+               for label, times in (("pre", pre_times), ("drive", drive_times))]
+    return Network([*sources, Population("post", 1, "IF_curr_exp", params=CELL), *extra[:1]],
                    [Projection("drive", "post", OneToOne(), weight=6.0, delay=1.0),
                     Projection("pre", "post", OneToOne(), weight=w0, delay=1.0, plasticity=plasticity,
                                label="plastic"), *extra[1:]],
@@ -131,13 +131,8 @@ def test_each_pre_row_keeps_its_own_rules_history():
     alone_fast, _ = weights(False)
     together_fast, together_slow = weights(True)
     assert together_fast == alone_fast
-    solo = Network([Population("pre", 1, "SpikeSourceArray", params=dict(spike_times=[pre])),
-                    Population("drive", 1, "SpikeSourceArray", params=dict(spike_times=[drive])),
-                    Population("post2", 1, "IF_curr_exp", params=CELL)],
-                   [Projection("drive", "post2", OneToOne(), weight=6.0, delay=1.0),
-                    Projection("pre", "post2", OneToOne(), weight=2.0, delay=1.0, plasticity=slow, label="slow")],
-                   dt=1.0, schedule="spinnaker")
-    assert together_slow == Simulator(solo).run(16.0).weights("slow")[2][0] != 2.0
+    alone_slow = Simulator(net(pre, drive, slow, 2.0)).run(16.0).weights("plastic")[2][0]
+    assert together_slow == alone_slow != 2.0
 
 
 def test_one_rule_per_post_population_as_spynnaker_requires():
