@@ -119,9 +119,9 @@ def _build(b2, net, record):
         rule = proj.plasticity
         if rule is not None:
             # SpikePairSTDP as brian2's classic event-driven traces (online, all-to-all; A absolute)
-            if not getattr(rule, "brian2", False) or post_model.weight_unit != "nA":
-                raise SpecError(f"projection {proj.name!r}: brian2_ref maps only SpikePairSTDP onto current "
-                                f"synapses")
+            if not getattr(rule, "brian2", False) or not rule.float_kernel or post_model.weight_unit != "nA":
+                raise SpecError(f"projection {proj.name!r}: brian2_ref maps only SpikePairSTDP (pair timing, "
+                                f"additive weights) onto current synapses")
             ns = dict(A_plus=rule.A_plus * unit, A_minus=rule.A_minus * unit, w_min=rule.w_min * unit,
                       w_max=rule.w_max * unit, tau_plus=rule.tau_plus * b2.ms, tau_minus=rule.tau_minus * b2.ms)
             syn = b2.Synapses(groups[proj.pre], groups[proj.post],

@@ -158,6 +158,9 @@ def check(net, backend):
                 out.append(f"{where}: plasticity {name} is not supported on {caps.name}; "
                            f"supported: {list(caps.plasticity)}")
             else:
+                if not getattr(rule, "float_kernel", True):     # nearest / multiplicative: not exported yet
+                    out.append(f"{where}: {rule} is emulated in the 'spinnaker' schedule but not exported yet; "
+                               f"the emitter writes SpikePairSTDP with timing='pair', weight_dependence='additive'")
                 hist = getattr(rule, "history", None)
                 if caps.stdp_history is not None and hist is not None and int(hist) != caps.stdp_history:
                     out.append(f"{where}: SpikePairSTDP history={hist}; {caps.name} keeps exactly "

@@ -95,9 +95,10 @@ def stdp_parameters(rule, backend):
         if out["weight_dependence"] == "GutigWeightDependence":
             out.update(mu_plus=mu[0], mu_minus=mu[1])
         return out
-    if not isinstance(rule, SpikePairSTDP):
-        raise SpecError(f"plasticity {type(rule).__name__} has no PyNN standard equivalent; only SpikePairSTDP "
-                        f"and NestPairSTDP map to STDPMechanism(SpikePairRule, a weight dependence)")
+    if not isinstance(rule, SpikePairSTDP) or not rule.float_kernel:
+        raise SpecError(f"plasticity {rule!r} has no PyNN standard equivalent here; only NestPairSTDP and "
+                        f"SpikePairSTDP with timing='pair', weight_dependence='additive' map to "
+                        f"STDPMechanism(SpikePairRule, a weight dependence)")
     scale = 1.0
     if STDP_A_SCALE[backend] == "per_w_max":
         scale = 1.0 / rule.w_max if rule.w_max > 0 else 0.0

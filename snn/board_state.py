@@ -25,10 +25,12 @@ BoardState = namedtuple("BoardState", "t0 started v isyn refr buf h_t h_o h_n la
 def _arrays(board, rows, n_plastic):
     n = board.v0.shape[0]
     n_pois = board.pois_idx.shape[0]
+    n_rules = board.rules.shape[0]       # the pre history (last spike, trace) of each row is kept per rule
     return (np.zeros(rows, np.bool_), np.zeros((rows, n), np.int32), np.zeros((rows, 2, n), np.int32),
             np.zeros((rows, n), np.int32), np.zeros((rows, board.n_slots, 2, n), np.int32),
             np.zeros((rows, n, board.hist), np.int64), np.zeros((rows, n, board.hist), np.int64),
-            np.ones((rows, n), np.int64), np.zeros((rows, n), np.int64), np.zeros((rows, n), np.int64),
+            np.ones((rows, n), np.int64), np.zeros((rows, n, n_rules), np.int64),
+            np.zeros((rows, n, n_rules), np.int64),
             np.zeros((rows, n_pois), np.int64), np.zeros((rows, n_pois), np.int64),
             np.zeros((rows, n_plastic), np.int64), np.zeros((rows, 2, n), np.int32))
 

@@ -11,14 +11,23 @@ import numpy as np
 from .errors import SpecError
 from .validate import field_problems
 
+TIMINGS = ("pair", "nearest")                       # sPyNNaker's SpikePairRule / SpikeNearestPairRule
+WEIGHT_DEPENDENCES = ("additive", "multiplicative")  # AdditiveWeightDependence / MultiplicativeWeightDependence
+
+
 @dataclass(frozen=True)
 class SpikePairSTDP:
-    """Pair STDP with additive weight dependence, as sPyNNaker (7-era) executes it on the board.
+    """Pair STDP as sPyNNaker (7-era) executes it on the board.
 
     Deferred and event-driven: post spikes only enter a history of ``history`` entries (one is the t=0
     placeholder); every weight change is computed at the next presynaptic spike, with the synaptic delay counted
-    as dendritic. ``A_plus``/``A_minus`` are absolute weight steps (not multiplied by ``w_max``) and every single
-    update is clamped to [w_min, w_max]. See specs/ca3_cam.md section 3.2.
+    as dendritic. See specs/ca3_cam.md section 3.2.
+
+    ``timing``: 'pair' (all pairs through traces, ``timing_pair_impl.h``) or 'nearest' (nearest pairs only,
+    ``timing_nearest_pair_impl.h``). ``weight_dependence``: 'additive' (``A_plus``/``A_minus`` absolute weight
+    steps, not multiplied by ``w_max``, every single update clamped to [w_min, w_max]) or 'multiplicative'
+    (``weight_multiplicative_impl.h``: steps of ``A_plus (w_max - w)`` and ``A_minus (w - w_min)``, unclamped).
+    Other settings than pair + additive run only in the 'spinnaker' schedule's fixed point (the board's integers).
     """
     tau_plus: float = 20.0
     tau_minus: float = 20.0
@@ -27,6 +36,8 @@ class SpikePairSTDP:
     w_min: float = 0.0
     w_max: float = 1.0
     history: int = 16
+    timing: str = "pair"
+    weight_dependence: str = "additive"
 
     schedules = ("spinnaker",)
     # registry entry: PyNN's STDPMechanism(SpikePairRule, AdditiveWeightDependence) on these backends
@@ -53,7 +64,17 @@ class SpikePairSTDP:
             out.append(f"SpikePairSTDP w_min={self.w_min!r} must be <= w_max={self.w_max!r}")
         if int(self.history) < 2:
             out.append(f"SpikePairSTDP history={self.history!r} must be >= 2 (one entry is the t=0 placeholder)")
+        if self.timing not in TIMINGS:
+            out.append(f"SpikePairSTDP timing={self.timing!r} is not one of {TIMINGS}")
+        if self.weight_dependence not in WEIGHT_DEPENDENCES:
+            out.append(f"SpikePairSTDP weight_dependence={self.weight_dependence!r} is not one of "
+                       f"{WEIGHT_DEPENDENCES}")
         return out
+
+    @property
+    def float_kernel(self):
+        """The float kernels (``kernels/stdp.py``) compute pair timing with additive weights only."""
+        return (self.timing, self.weight_dependence) == (TIMINGS[0], WEIGHT_DEPENDENCES[0])
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,8 @@ from .stdp_fixed import deliver_plastic_fixed, record_post_fixed
 
 Board = namedtuple("Board", "n_slots pop_start pop_lif pop_uniform pop_of v0 par s_ptr s_post s_word s_delay s_rec "
                             "s_row_uniform s_row_word s_row_delay s_row_rec "
-                            "p_ptr p_post p_delay p_rec p_rule rules luts_p sizes_p luts_m sizes_m post_rule hist "
+                            "p_ptr p_post p_delay p_rec p_rule rules luts_p sizes_p luts_m sizes_m post_rule row_rules_ptr "
+                            "row_rules hist "
                             "record pois_idx pois_p pois_t0 pois_t1 pois_dead pois_phases pop_model pop_steps aux0")
 # pop_lif: the population runs the vectorised IF_curr_exp path below; pop_model (board_cells.BOARD_MODELS, 0: a
 # source) and pop_steps (n_steps_per_timestep) say how the others run (board_cells.neuron_tick); aux0: the
@@ -246,8 +247,8 @@ def board_sample(brd, stim, b, sample_id, n_steps, words, counts, out_t, out_i, 
         h_t = np.zeros((n, brd.hist), np.int64)
         h_o = np.zeros((n, brd.hist), np.int64)
         h_n = np.ones(n, np.int64)
-        last_pre = np.zeros(n, np.int64)
-        r_pre = np.zeros(n, np.int64)
+        last_pre = np.zeros((n, brd.rules.shape[0]), np.int64)
+        r_pre = np.zeros((n, brd.rules.shape[0]), np.int64)
         pois_next = np.empty(brd.pois_idx.shape[0], np.int64)
         pois_draw = np.zeros(brd.pois_idx.shape[0], np.int64)
     fired_words = np.zeros((n + 7) // 8, np.uint64)   # the flags, read back eight at a time
@@ -302,7 +303,7 @@ def board_sample(brd, stim, b, sample_id, n_steps, words, counts, out_t, out_i, 
             if has_plastic:
                 deliver_plastic_fixed(j, t, brd.p_ptr, brd.p_post, words, brd.p_delay, brd.p_rec, brd.p_rule,
                                       brd.rules, brd.luts_p, brd.sizes_p, brd.luts_m, brd.sizes_m, shift,
-                                      last_pre, r_pre, h_t, h_o, h_n, buf, sat_b, brd.pop_of)
+                                      brd.row_rules_ptr, brd.row_rules, last_pre, r_pre, h_t, h_o, h_n, buf, sat_b, brd.pop_of)
         if snap:
             _record_words(probes, b, n_snap, words)
             n_snap += 1

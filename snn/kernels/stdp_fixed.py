@@ -1,26 +1,41 @@
-"""Pair STDP, additive weights, in the board's integers (``neuron/plasticity/stdp/``).
+"""Pair and nearest-pair STDP, additive and multiplicative weights, in the board's integers
+(``neuron/plasticity/stdp/``, the 7-era sources).
 
 Deferred, as ``synapse_dynamics_stdp_mad_impl.c`` does it: a post spike only enters its neuron's history (time and
 int16 trace, ``post_events.h``: 16 entries, entry 0 the t = 0 placeholder); at a presynaptic spike every synapse
-of the row is updated with the post spikes of the window (last_pre - d, T - d] (potentiation, only for positive
-lags: ``timing_apply_post_spike``) and then the latest post spike <= T - d (depression, any lag >= 0:
-``timing_apply_pre_spike`` of the 7-era ``timing_pair_impl.h``), the delay d counted as dendritic.
-Traces (``timing_pair_impl.h``): trace <- trace * LUT[dt] >> 11 + 2048, int16. Weights
-(``weight_additive_one_term_impl.h``): the uint16 word shifted left by the ring buffer's shift is an accum;
-``w += a2_plus * (r << 4)`` clamped to w_max, ``w -= a2_minus * (o << 4)`` clamped to w_min, each update clamped;
-the new word is the accum's bits >> shift.
+of the row is updated with the post spikes p of the window (last_pre - d, T - d] (``timing_apply_post_spike``,
+with the previous history entry as its last post time) and then with the latest post spike <= T - d
+(``timing_apply_pre_spike``, any lag >= 0), the delay d counted as dendritic. The pre history (time, trace) is
+the row's: one per presynaptic neuron and rule (the board keeps one per row, and a row holds one rule).
+
+Timing (the value handed to the weight rule, s4.11):
+  pair    (``timing_pair_impl.h``): traces trace <- trace * LUT[dt] >> 11 + 2048 (int16); potentiation
+          r(last_pre) * LUT_plus[p + d - last_pre] >> 11 for a positive lag, depression o(p) * LUT_minus[T - p - d]
+          >> 11;
+  nearest (``timing_nearest_pair_impl.h``): no traces; potentiation LUT_plus[p + d - last_pre], set to 0 unless
+          p is the first post spike after the pre spike (p + d - prev < p + d - last_pre, prev the previous post
+          spike, undelayed, as the C compares them); depression LUT_minus[T - p - d].
+Weights: the uint16 word shifted left by the ring buffer's shift is an accum (``weight_get_initial``);
+  additive       (``weight_additive_one_term_impl.h``): w += a2_plus * (x << 4) clamped to w_max,
+                 w -= a2_minus * (x << 4) clamped to w_min;
+  multiplicative (``weight_multiplicative_impl.h``): w += ((w_max - w) * a2_plus) * (x << 4),
+                 w -= ((w - w_min) * a2_minus) * (x << 4), unclamped;
+every product an accum multiply (truncating). The new word is the accum's bits >> shift (``weight_get_final``).
 """
 from ._config import njit
-from .fixed_point import (STDP_FIXED_POINT_ONE, lut_decay, mul_accum_fixed, ring_add, stdp_mul_16x16, wrap16,
-                          wrap32)
+from .fixed_point import (STDP_FIXED_POINT_ONE, lut_decay, mul_accum_fixed, mul_s1615, ring_add, stdp_mul_16x16,
+                          wrap16, wrap32)
 
-# Columns of the integer rule table: a2_plus, a2_minus, w_min, w_max (accum bits)
-R_AP, R_AM, R_WMIN, R_WMAX = 0, 1, 2, 3
+# Columns of the integer rule table: a2_plus, a2_minus, w_min, w_max (accum bits), the timing rule and the weight
+# dependence (indices into snn.plasticity.TIMINGS / WEIGHT_DEPENDENCES)
+R_AP, R_AM, R_WMIN, R_WMAX, R_TIMING, R_WEIGHT = range(6)
+NEAREST, MULTIPLICATIVE = 1, 1
 
 
 @njit
 def record_post_fixed(i, t, lut, lut_size, h_t, h_o, h_n):
-    """post_events_add + timing_add_post_spike: trace = last_trace * LUT_minus[t - last] >> 11 + 2048."""
+    """post_events_add + timing_add_post_spike: trace = last_trace * LUT_minus[t - last] >> 11 + 2048 (the
+    nearest-pair rule keeps no trace: its value is never read)."""
     n = h_n[i]
     cap = h_t.shape[1]
     last_t = h_t[i, n - 1]
@@ -36,57 +51,80 @@ def record_post_fixed(i, t, lut, lut_size, h_t, h_o, h_n):
 
 
 @njit(inline="always")
+def potentiate(w, rule, x):
+    """weight_one_term_apply_potentiation of the rule's weight dependence, x in s4.11."""
+    if rule[R_WEIGHT] == MULTIPLICATIVE:
+        scale = mul_s1615(wrap32(rule[R_WMAX] - w), rule[R_AP])
+        return wrap32(w + mul_accum_fixed(scale, x))
+    return min(wrap32(w + mul_accum_fixed(rule[R_AP], x)), rule[R_WMAX])
+
+
+@njit(inline="always")
+def depress(w, rule, x):
+    """weight_one_term_apply_depression of the rule's weight dependence, x in s4.11."""
+    if rule[R_WEIGHT] == MULTIPLICATIVE:
+        scale = mul_s1615(wrap32(w - rule[R_WMIN]), rule[R_AM])
+        return wrap32(w - mul_accum_fixed(scale, x))
+    return max(wrap32(w - mul_accum_fixed(rule[R_AM], x)), rule[R_WMIN])
+
+
+@njit(inline="always")
 def _update_synapse(w, rule, lut_p, size_p, lut_m, size_m, d, last_pre, r_last, T, i, h_t, h_o, h_n):
     """plasticity_update_synapse for one synapse onto post neuron i: ``w`` accum bits in, accum bits out."""
+    nearest = rule[R_TIMING] == NEAREST
     n = h_n[i]
     begin = last_pre - d if last_pre >= d else 0
     end = T - d if T >= d else 0
     k = n - 1
     while k >= 1 and h_t[i, k] > begin:
         k -= 1
-    # post spikes p with begin < p <= end, in time order: potentiation by the last pre trace
+    # post spikes p with begin < p <= end, in time order (timing_apply_post_spike)
     last = k                  # index of the latest post event <= end seen so far (0: the placeholder)
     for m in range(k + 1, n):
         p = h_t[i, m]
         if p > end:
             break
-        last = m
-        lag = p + d - last_pre
+        lag = p + d - last_pre                       # time_since_last_pre
         if lag > 0:
-            decayed = stdp_mul_16x16(r_last, lut_decay(lag, lut_p, size_p))
-            w = wrap32(w + mul_accum_fixed(rule[R_AP], decayed))
-            w = min(w, rule[R_WMAX])
+            if nearest:
+                x = lut_decay(lag, lut_p, size_p)
+                if p + d - h_t[i, last] < lag:       # time_since_last_post: not the first post after the pre
+                    x = 0
+            else:
+                x = stdp_mul_16x16(r_last, lut_decay(lag, lut_p, size_p))
+            w = potentiate(w, rule, x)
+        last = m
     if last >= 1:             # a real post spike exists: depression by the latest one <= end
         lag = T - (h_t[i, last] + d)
-        decayed = stdp_mul_16x16(h_o[i, last], lut_decay(lag, lut_m, size_m))
-        w = wrap32(w - mul_accum_fixed(rule[R_AM], decayed))
-        w = max(w, rule[R_WMIN])
+        if nearest:
+            x = lut_decay(lag, lut_m, size_m)
+        else:
+            x = stdp_mul_16x16(h_o[i, last], lut_decay(lag, lut_m, size_m))
+        w = depress(w, rule, x)
     return w
 
 
 @njit
 def deliver_plastic_fixed(j, t, ptr, post, words, delay, rec, rule_of, rules, luts_p, sizes_p, luts_m, sizes_m,
-                          shift, last_pre, r_pre, h_t, h_o, h_n, buf, sat, pop_of):
-    """Presynaptic spike of neuron j at tick t through its plastic row: the pre trace advances (timing_add_pre_spike,
-    with the LUT of the row's first rule), each synapse is updated from the previous pre spike and trace, written
-    back as a uint16 word, and that word is added to the ring buffer slot t + d (saturating)."""
+                          shift, row_rules_ptr, row_rules, last_pre, r_pre, h_t, h_o, h_n, buf, sat, pop_of):
+    """Presynaptic spike of neuron j at tick t through its plastic row: each synapse is updated from the row's
+    previous pre spike and trace of its rule, written back as a uint16 word, and that word is added to the ring
+    buffer slot t + d (saturating); then the pre history of each rule of the row advances (timing_add_pre_spike:
+    trace * LUT_plus[t - last] >> 11 + 2048)."""
     n_slots = buf.shape[0]
-    a, z = ptr[j], ptr[j + 1]
-    if z == a:
-        return
-    L = last_pre[j]
-    r_last = r_pre[j]
-    r0 = rule_of[a]
-    r_pre[j] = wrap16(stdp_mul_16x16(r_last, lut_decay(t - L, luts_p[r0], sizes_p[r0])) + STDP_FIXED_POINT_ONE)
-    last_pre[j] = t
-    for s in range(a, z):
+    for s in range(ptr[j], ptr[j + 1]):
         r = rule_of[s]
         i = post[s]
         sh = shift[rec[s], i]
         w = wrap32(words[s] << sh)
-        w = _update_synapse(w, rules[r], luts_p[r], sizes_p[r], luts_m[r], sizes_m[r], delay[s], L, r_last, t, i,
-                            h_t, h_o, h_n)
+        w = _update_synapse(w, rules[r], luts_p[r], sizes_p[r], luts_m[r], sizes_m[r], delay[s], last_pre[j, r],
+                            r_pre[j, r], t, i, h_t, h_o, h_n)
         words[s] = (w >> sh) & 0xFFFF
         slot = (t + delay[s]) % n_slots
         buf[slot, rec[s], i], hit = ring_add(buf[slot, rec[s], i], words[s])
         sat[pop_of[i]] += hit
+    for q in range(row_rules_ptr[j], row_rules_ptr[j + 1]):
+        r = row_rules[q]
+        r_pre[j, r] = wrap16(stdp_mul_16x16(r_pre[j, r], lut_decay(t - last_pre[j, r], luts_p[r], sizes_p[r]))
+                             + STDP_FIXED_POINT_ONE)
+        last_pre[j, r] = t

@@ -16,7 +16,7 @@ from ..cells import CATALOGUE
 from ..connectors import FromList
 from ..engine import Simulator
 from ..lowering import STAMP_OFFSET, lower
-from ..plasticity import NestPairSTDP
+from ..plasticity import NestPairSTDP, SpikePairSTDP
 from ..run_state import remap_buffer
 from ..spec import MAX_MAGNITUDE
 
@@ -80,15 +80,29 @@ def given_times(events, size, steps, idx):
     return ev_times[order][first][np.searchsorted(keys, steps * size + idx)]
 
 
-def _rules(proj):
+def _rules(proj, schedule):
     """The plasticity rule of each connection of ``proj``: (distinct rules, index of each connection's rule);
-    [None] for a static projection."""
+    [None] for a static projection. The 'spinnaker' schedule runs sPyNNaker's own rules (``SpikePairSTDP``), the
+    others NEST's stdp_synapse (``NestPairSTDP``)."""
     syn = proj.synapse_type
     if syn.snn_rule != "stdp":
         return [None], np.zeros(len(proj), np.int64)
     names = ("tau_plus", "tau_minus", "A_plus", "A_minus", "w_min", "w_max")
     table = np.column_stack([proj._attr[k] for k in names])
-    mu = syn.weight_dependence.snn_mu
+    timing, weights = syn.timing_dependence, syn.weight_dependence
+    if schedule == "spinnaker":
+        if weights.snn_board is None:
+            raise NotImplementedError(f"sPyNNaker has no {type(weights).__name__}; its STDP weight dependences "
+                                      f"are AdditiveWeightDependence and MultiplicativeWeightDependence")
+        unique, rule_of = np.unique(table, axis=0, return_inverse=True)
+        rules = [SpikePairSTDP(tau_plus=r[0], tau_minus=r[1], A_plus=r[2], A_minus=r[3], w_min=abs(r[4]),
+                               w_max=abs(r[5]), timing=timing.snn_timing, weight_dependence=weights.snn_board)
+                 for r in unique.tolist()]
+        return rules, rule_of.ravel()
+    if timing.snn_timing != "pair":
+        raise NotImplementedError(f"{type(timing).__name__} is sPyNNaker's rule; snn.pynn runs NEST's stdp_synapse "
+                                  f"(SpikePairRule): use snn.pynn.spinnaker for the board's rules")
+    mu = weights.snn_mu
     mus = np.column_stack([proj._attr[m] if isinstance(m, str) else np.full(len(proj), m) for m in mu])
     table = np.column_stack([table, mus])
     unique, rule_of = np.unique(table, axis=0, return_inverse=True)
@@ -118,7 +132,7 @@ class Engine:
             d = proj._attr["delay"]
             a = np.searchsorted(starts, pre, side="right") - 1
             b = np.searchsorted(starts, post, side="right") - 1
-            rules, rule_of = _rules(proj)
+            rules, rule_of = _rules(proj, state.schedule)
             for pa in np.unique(a):
                 for pb in np.unique(b[a == pa]):
                     for r, rule in enumerate(rules):

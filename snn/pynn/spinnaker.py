@@ -15,7 +15,12 @@ sPyNNaker's extras that only steer the mapping onto the machine (neurons per cor
 extensions, placement constraints, time scale factor, boards / chips required, database sockets) are accepted
 and recorded in ``mapping_requests()``; they change no result, as on the board they change none either.
 ``get_machine_dimensions()`` and ``get_machine()`` describe one SpiNN-5 board (48 chips, max chip x = y = 7).
+
+STDP runs as the board runs it (snn/kernels/stdp_fixed.py): ``STDPMechanism`` with ``SpikePairRule`` or
+``extra_models.SpikeNearestPairRule`` and ``AdditiveWeightDependence`` or ``MultiplicativeWeightDependence``;
+``Projection.get('weight')`` after a run reads the board's learned weights (word / weight scale).
 """
+import types
 from copy import copy
 
 import numpy as np
@@ -25,7 +30,8 @@ from . import control, simulator
 from .populations import Population as _Population, PopulationView as _PopulationView
 from .spinnaker_initial import InitialValues, back_to_start, read_back
 from .projections import Projection as _Projection
-from .standardmodels import CELL_TYPES
+from .standardmodels import CELL_TYPES, SpikeNearestPairRule
+from .standardmodels import STDPMechanism as _STDPMechanism
 from ..spinnaker_host import check_version
 
 name = "snn.spinnaker"
@@ -223,3 +229,23 @@ def _positional_times(base):
 
 # the registry's array source (the one PyNN class fed with given spike times), named as the registry names it
 globals().update({c.__name__: _positional_times(c) for c in CELL_TYPES.values() if c.snn_input})
+
+
+class STDPMechanism(_STDPMechanism):
+    """sPyNNaker's STDPMechanism (synapse_dynamics_stdp.py): PyNN's, plus ``pad_to_length`` (row padding for
+    structural plasticity: recorded, it changes no result) and ``backprop_delay`` (True: the delay counts as
+    dendritic for the timing, the only setting emulated)."""
+
+    def __init__(self, timing_dependence=None, weight_dependence=None, voltage_dependence=None,
+                 dendritic_delay_fraction=1.0, weight=0.0, delay=None, pad_to_length=None, backprop_delay=True):
+        if not backprop_delay:
+            raise NotImplementedError("STDPMechanism(backprop_delay=False) is not emulated: snn.pynn.spinnaker "
+                                      "counts the whole delay as dendritic for the timing rule (backprop_delay=True)")
+        if pad_to_length is not None:
+            _request("pad_to_length", type(timing_dependence).__name__, pad_to_length)
+        super().__init__(timing_dependence, weight_dependence, voltage_dependence, dendritic_delay_fraction,
+                         weight, delay)
+
+
+# sPyNNaker's extra_models: the board-only rules emulated here
+extra_models = types.SimpleNamespace(SpikeNearestPairRule=SpikeNearestPairRule)

@@ -105,16 +105,25 @@ class STDPMechanism(synapses.STDPMechanism):
         return state.min_delay
 
 
-def _component(base, names, mu=None):
-    attrs = {"__doc__": base.__doc__, "translations": build_translations(*((n, n) for n in names))}
+def _component(base, names, mu=None, board=None, **attrs):
+    """A PyNN plasticity component with identity translations. ``mu``: (mu_plus, mu_minus) of NEST's
+    stdp_synapse (pyNN/nest/standardmodels); ``board``: the weight dependence of the board's rule
+    (snn.plasticity.SpikePairSTDP.weight_dependence), None where sPyNNaker has none."""
+    attrs = {"__doc__": base.__doc__, "translations": build_translations(*((n, n) for n in names)), **attrs}
     if mu is not None:
-        attrs["snn_mu"] = mu       # (mu_plus, mu_minus) of NEST's stdp_synapse (pyNN/nest/standardmodels)
-    return type(base.__name__, (base,), attrs)
+        attrs.update(snn_mu=mu, snn_board=board)
+    return type(attrs.pop("name", base.__name__), (base,), attrs)
 
 
-SpikePairRule = _component(synapses.SpikePairRule, ("tau_plus", "tau_minus", "A_plus", "A_minus"))
-AdditiveWeightDependence = _component(synapses.AdditiveWeightDependence, ("w_min", "w_max"), (0.0, 0.0))
-MultiplicativeWeightDependence = _component(synapses.MultiplicativeWeightDependence, ("w_min", "w_max"), (1.0, 1.0))
+TIMING_NAMES = ("tau_plus", "tau_minus", "A_plus", "A_minus")
+SpikePairRule = _component(synapses.SpikePairRule, TIMING_NAMES, snn_timing="pair")
+# sPyNNaker's extra_models.SpikeNearestPairRule (timing_dependence_spike_nearest_pair.py): PyNN's SpikePairRule
+# parameters, nearest pairs only; the board's rule (snn.pynn.spinnaker)
+SpikeNearestPairRule = _component(SpikePairRule, TIMING_NAMES, snn_timing="nearest", name="SpikeNearestPairRule",
+                                  __doc__="sPyNNaker's nearest-pair timing rule (only on snn.pynn.spinnaker).")
+AdditiveWeightDependence = _component(synapses.AdditiveWeightDependence, ("w_min", "w_max"), (0.0, 0.0), "additive")
+MultiplicativeWeightDependence = _component(synapses.MultiplicativeWeightDependence, ("w_min", "w_max"), (1.0, 1.0),
+                                            "multiplicative")
 AdditivePotentiationMultiplicativeDepression = _component(
     synapses.AdditivePotentiationMultiplicativeDepression, ("w_min", "w_max"), (0.0, 1.0))
 GutigWeightDependence = _component(synapses.GutigWeightDependence, ("w_min", "w_max", "mu_plus", "mu_minus"),

@@ -27,7 +27,7 @@ from ..kernels.board_cells import BOARD_MODELS, CONDUCTANCE_SHIFT, IZK_CURR_EXP,
 from ..kernels.fixed_point import S1615_ONE
 from ..lowering import _uniform_rows, lower
 from ..monitors import ProbePlan, run_in_chunks
-from ..plasticity import SpikePairSTDP
+from ..plasticity import TIMINGS, WEIGHT_DEPENDENCES, SpikePairSTDP
 from ..stimuli import take_samples
 
 ARITHMETIC = ("fixed", "float64")
@@ -84,6 +84,10 @@ def prepare(sim, arithmetic="fixed", spinnaker_version=None):
             if not ct.is_source and "spinnaker" not in ct.kernels:
                 raise SpecError(f"population {p.label!r}: {p.cell_type} runs in the 'spinnaker' schedule in the "
                                 f"board's fixed point only (arithmetic='fixed')")
+        for proj in sim.net.projections:
+            if isinstance(proj.plasticity, SpikePairSTDP) and not proj.plasticity.float_kernel:
+                raise SpecError(f"projection {proj.name!r}: {proj.plasticity} runs only in the board's fixed point "
+                                f"(arithmetic='fixed'); the float kernels compute pair timing, additive weights")
         return None
     net, low = sim.net, sim.lowered
     if low.s_w.dtype != np.float64:          # encode from the float64 weights, whatever the state dtype
@@ -124,7 +128,7 @@ def prepare(sim, arithmetic="fixed", spinnaker_version=None):
         a, z = sim.offsets[label], sim.offsets[label] + net.population(label).size
         shift_arr[r, a:z], scale_arr[r, a:z] = sh, scales[label, r]
     s_word = host.stored_weights(low.s_w, scale_arr[low.s_rec.astype(np.int64), low.s_post.astype(np.int64)])
-    rules, luts_p, luts_m, post_rule = _rules(net, low, dt, version, n, sim)
+    rules, luts_p, luts_m, p_rule, post_rule, rr_ptr, rr_ids = _rules(net, low, dt, version, n, sim)
     p_scale = scale_arr[low.p_rec.astype(np.int64), low.p_post.astype(np.int64)]
     s_scale = scale_arr[low.s_rec.astype(np.int64), low.s_post.astype(np.int64)]
     par.update(shift_e=shift_arr[0], shift_i=shift_arr[1])
@@ -138,7 +142,7 @@ def prepare(sim, arithmetic="fixed", spinnaker_version=None):
                   low.s_post.astype(np.int64), s_word, low.s_delay.astype(np.int64), low.s_rec.astype(np.int64),
                   *_uniform_rows(low.s_ptr, s_word, low.s_delay, low.s_rec),
                   low.p_ptr, low.p_post.astype(np.int64), low.p_delay.astype(np.int64), low.p_rec.astype(np.int64),
-                  low.p_rule.astype(np.int64), rules, *_pad(luts_p), *_pad(luts_m), post_rule, int(low.hist),
+                  p_rule, rules, *_pad(luts_p), *_pad(luts_m), post_rule, rr_ptr, rr_ids, int(low.hist),
                   sim.lowered.record, low.pois_idx.astype(np.int64), low.pois_p, low.pois_t0, low.pois_t1,
                   low.pois_dead, low.pois_phases, pop_model, pop_steps, aux0)
     return BoardSetup(board, version, {k: int(v) for k, v in shifts.items()}, scale_arr, p_scale, s_scale)
@@ -204,10 +208,13 @@ def _poisson_max_per_tick(rate, dt):
 
 
 def _rules(net, low, dt, version, n, sim):
-    """Integer rule table (a2_plus, a2_minus, w_min, w_max as accum bits), decay LUTs, and the rule whose
-    tau_minus LUT builds each neuron's post trace (-1: none)."""
-    rules, luts_p, luts_m = [], [], []
+    """The distinct rules as integers (a2_plus, a2_minus, w_min, w_max as accum bits, timing, weight
+    dependence), their decay LUTs, the rule of each plastic synapse, the rule whose tau_minus LUT builds each
+    neuron's post trace (-1: none) and the rules of each presynaptic row (CSR: ptr, ids)."""
+    table, luts_p, luts_m, index = [], [], [], {}
     post_rule = np.full(n, -1, np.int64)
+    p_rule = np.zeros(low.p_post.shape[0], np.int64)
+    of_post = {}
     for proj in net.projections:
         r = proj.plasticity
         if r is None:
@@ -215,17 +222,35 @@ def _rules(net, low, dt, version, n, sim):
         if not isinstance(r, SpikePairSTDP):
             raise SpecError(f"projection {proj.name!r}: {type(r).__name__} has no fixed-point emulation in the "
                             f"'spinnaker' schedule; run it with arithmetic='float64'")
-        # weight_dependence_additive.py: w_min, w_max, A_plus, A_minus (times the global weight scale, 1 for
-        # current input) written as S1615
-        rules.append([host.s1615(r.A_plus, version, "A_plus"), host.s1615(r.A_minus, version, "A_minus"),
-                      host.s1615(r.w_min, version, "w_min"), host.s1615(r.w_max, version, "w_max")])
-        luts_p.append(host.exp_lut(dt, r.tau_plus))
-        luts_m.append(host.exp_lut(dt, r.tau_minus))
+        if of_post.setdefault(proj.post, r) != r:     # synapse_dynamics_stdp.py merge(): one rule per population
+            raise SpecError(f"projection {proj.name!r}: its rule {r} differs from {of_post[proj.post]}, the rule of "
+                            f"another plastic projection into {proj.post!r}; sPyNNaker runs one STDP rule per "
+                            f"post population ('Synapse dynamics must match exactly when using multiple edges to "
+                            f"the same population')")
+        if r not in index:
+            index[r] = len(table)
+            table.append(_rule_row(r, version))
+            luts_p.append(host.exp_lut(dt, r.tau_plus))
+            luts_m.append(host.exp_lut(dt, r.tau_minus))
         m = sim.synapses[proj.name]
-        post_rule[np.unique(m.post)] = len(rules) - 1
-    if not rules:
-        rules, luts_p, luts_m = [[0, 0, 0, 0]], [np.zeros(1, np.int64)], [np.zeros(1, np.int64)]
-    return np.asarray(rules, np.int64), luts_p, luts_m, post_rule
+        p_rule[m.index] = index[r]
+        post_rule[np.unique(m.post)] = index[r]
+    if not table:
+        table, luts_p, luts_m = [[0] * 6], [np.zeros(1, np.int64)], [np.zeros(1, np.int64)]
+    row = np.repeat(np.arange(n), np.diff(low.p_ptr))
+    pairs = np.unique(np.column_stack([row, p_rule]), axis=0) if row.size else np.zeros((0, 2), np.int64)
+    rr_ptr = np.concatenate([[0], np.cumsum(np.bincount(pairs[:, 0], minlength=n))]).astype(np.int64)
+    return (np.asarray(table, np.int64), luts_p, luts_m, p_rule, post_rule, rr_ptr,
+            np.ascontiguousarray(pairs[:, 1], np.int64))
+
+
+def _rule_row(r, version):
+    """One rule as the host writes it (7.4.1, current input: global weight scale 1): ``weight_dependence_additive.
+    py`` writes w_min, w_max, A_plus, A_minus times the global weight scale, ``weight_dependence_multiplicative.py``
+    w_min, w_max times it and A_plus, A_minus as they are; all S1615."""
+    return [host.s1615(r.A_plus, version, "A_plus"), host.s1615(r.A_minus, version, "A_minus"),
+            host.s1615(r.w_min, version, "w_min"), host.s1615(r.w_max, version, "w_max"),
+            TIMINGS.index(r.timing), WEIGHT_DEPENDENCES.index(r.weight_dependence)]
 
 
 def _pad(luts):

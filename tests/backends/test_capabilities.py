@@ -88,3 +88,10 @@ def test_the_calcium_gate_is_refused_with_the_nearest_variant():
     (msg,) = check(net, "nest")
     assert msg.startswith("modulator CalciumGate") and "calcium gate" in msg and "cannot run on nest" in msg
     assert "Nearest deployable variant" in msg and "FromList" in msg
+
+
+def test_board_only_stdp_rules_are_named_as_not_exported():
+    rule = SpikePairSTDP(w_max=2.0, timing="nearest", weight_dependence="multiplicative")
+    net = _net(projections=[Projection("a", "b", OneToOne(), 1.0, 1.0, plasticity=rule)], schedule="spinnaker")
+    (msg,) = check(net, "spinnaker")
+    assert "'a->b'" in msg and "not exported yet" in msg and "timing='nearest'" in msg

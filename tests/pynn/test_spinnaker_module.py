@@ -122,3 +122,61 @@ def test_a_reset_run_repeats_the_first_and_drops_spikes_in_flight():
     assert np.array_equal(v1, v2) and s1 == s2
     assert np.all(v1[:8] == -65.0) and v1[8, 0] > -65.0      # at rest until the first spike arrives (tick 7)
     assert block.segments[0].filter(name="v")[0].annotations["channel_names"].tolist() == [0, 1]
+
+
+@pytest.mark.parametrize("timing, weights", [("pair", "additive"), ("nearest", "multiplicative"),
+                                             ("nearest", "additive"), ("pair", "multiplicative")])
+def test_stdp_as_spynnaker_scripts_write_it_learns_the_engines_board_weights(timing, weights):
+    """STDPMechanism(SpikePairRule or extra_models.SpikeNearestPairRule, Additive / Multiplicative) through
+    snn.pynn.spinnaker, run in two parts, against the engine's one fixed-point run of the same network
+    (snn.plasticity.SpikePairSTDP): post spikes and the learned weight read back by Projection.get are the same."""
+    from snn.connectors import OneToOne
+    from snn.plasticity import SpikePairSTDP
+    params = dict(tau_plus=3.0, tau_minus=3.0, A_plus=0.5, A_minus=0.25)
+    pre_t, drive_t = [2.0, 12.0, 20.0], [4.0, 6.0, 15.0]
+    cell = dict(cm=0.27, tau_m=3.0, tau_refrac=1.0, tau_syn_E=0.3, tau_syn_I=0.3, v_rest=-60.0, v_reset=-60.0,
+                v_thresh=-57.0)
+    sim.setup(1)
+    pre = sim.Population(1, sim.SpikeSourceArray(pre_t), label="pre")
+    drive = sim.Population(1, sim.SpikeSourceArray(drive_t), label="drive")
+    post = sim.Population(1, sim.IF_curr_exp(**cell), label="post")
+    post.record("spikes")
+    rule = sim.extra_models.SpikeNearestPairRule if timing == "nearest" else sim.SpikePairRule
+    dep = sim.MultiplicativeWeightDependence if weights == "multiplicative" else sim.AdditiveWeightDependence
+    stdp = sim.STDPMechanism(timing_dependence=rule(**params), weight_dependence=dep(w_min=0.0, w_max=6.0),
+                             weight=2.0, delay=1)
+    sim.Projection(drive, post, sim.OneToOneConnector(), sim.StaticSynapse(weight=6.0, delay=1))
+    proj = sim.Projection(pre, post, sim.OneToOneConnector(), stdp)
+    sim.run(10)
+    sim.run(14)
+    w = proj.get("weight", "list", with_address=False)
+    spikes = post.get_data("spikes").segments[0].spiketrains[0].magnitude.tolist()
+    sim.end()
+    net = spec.Network(
+        [spec.Population("pre", 1, "SpikeSourceArray", params=dict(spike_times=[pre_t])),
+         spec.Population("drive", 1, "SpikeSourceArray", params=dict(spike_times=[drive_t])),
+         spec.Population("post", 1, "IF_curr_exp", params=cell)],
+        [spec.Projection("drive", "post", OneToOne(), weight=6.0, delay=1.0),
+         spec.Projection("pre", "post", OneToOne(), weight=2.0, delay=1.0, label="plastic",
+                         plasticity=SpikePairSTDP(**params, w_min=0.0, w_max=6.0, timing=timing,
+                                                  weight_dependence=weights))],
+        dt=1.0, schedule="spinnaker")
+    res = Simulator(net).run(24.0)
+    assert spikes == res.spike_trains("post")[0].tolist() == [5.0, 7.0, 16.0]
+    assert list(w) == res.weights("plastic")[2].tolist()
+    assert w[0] != 2.0
+
+
+def test_stdp_rules_the_board_lacks_are_named():
+    sim.setup(1)
+    pre = sim.Population(1, sim.SpikeSourceArray([1.0]), label="pre")
+    post = sim.Population(1, sim.IF_curr_exp(), label="post")
+    stdp = sim.STDPMechanism(timing_dependence=sim.SpikePairRule(),
+                             weight_dependence=sim.GutigWeightDependence(w_min=0.0, w_max=1.0), weight=0.5, delay=1)
+    sim.Projection(pre, post, sim.OneToOneConnector(), stdp)
+    with pytest.raises(NotImplementedError, match="sPyNNaker has no GutigWeightDependence"):
+        sim.run(2)
+    sim.end()
+    with pytest.raises(NotImplementedError, match="backprop_delay=False"):
+        sim.STDPMechanism(timing_dependence=sim.SpikePairRule(), weight_dependence=sim.AdditiveWeightDependence(),
+                          backprop_delay=False)
