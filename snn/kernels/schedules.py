@@ -30,6 +30,7 @@ from ._config import njit
 from .delivery import deliver_static
 from .dispatch import step_population
 from .rng import stream_key, uniform
+from .short_term import initial_state
 from .stdp import deliver_plastic, record_post
 from ..registry import SCHEDULE_IDS
 
@@ -132,6 +133,7 @@ def _sample(schedule, net, stim, b, sample_id, n_steps, w_plastic, counts, out_t
         h_n = np.ones(n, np.int64)
         last_pre = np.zeros(n, np.int64)
         r_pre = np.zeros(n, np.float64)
+    p_state = state.p_state[b] if carry else np.empty((net.p_post.shape[0], 4), np.float64)
     has_plastic = net.p_post.shape[0] > 0
     key = stream_key(stim.seed, sample_id)
     eb = np.int64(b) if stim.ev_ptr.shape[0] > 1 else np.int64(0)
@@ -151,6 +153,7 @@ def _sample(schedule, net, stim, b, sample_id, n_steps, w_plastic, counts, out_t
         if carry:      # a fresh carried state: the initial values, as a run from step 0 starts
             v[:] = net.v0
             h_n[:] = 1
+        initial_state(p_state)
         for k in range(n_pois):
             pois_next[k] = max(net.pois_t0[k], 0) + _geometric(
                 uniform(key, 0, POISSON_STREAM + np.uint64(net.pois_idx[k])), net.pois_p[k])
@@ -189,7 +192,7 @@ def _sample(schedule, net, stim, b, sample_id, n_steps, w_plastic, counts, out_t
                            net.s_row_w, net.s_row_delay, net.s_row_rec, buf)
             if has_plastic:
                 deliver_plastic(j, t, net.p_ptr, net.p_post, w_plastic, net.p_delay, net.p_rec, net.p_rule,
-                                net.rules, last_pre, r_pre, h_t, h_o, h_n, buf)
+                                net.rules, last_pre, r_pre, h_t, h_o, h_n, p_state, key, buf)
         if snapshots and (t + probes.offset) % probes.every == 0 and n_snap < probes.out_v.shape[1]:
             for k in range(probes.v_idx.shape[0]):
                 j = probes.v_idx[k]     # ids n.. (2n.., ...) read synaptic state row 0 (1, ...) instead of V
