@@ -46,8 +46,6 @@ KNOWN_FAILURES = {
     "test_cell_types::test_composed_neuron_model_homogeneous_receptors":
         "PointNeuron (composed cell types with named receptors) is not supported",
     "test_recording::test_issue259": "spike_precision='off_grid': snn's spikes are on the time grid",
-    "test_scenario4::test_scenario4": "TsodyksMarkramSynapse dynamics are not in the engine",
-    "test_synapse_types::test_simple_stochastic_synapse": "SimpleStochasticSynapse is not in the engine",
 }
 _current = [None]
 
