@@ -33,8 +33,10 @@ def _arrays(lowered, rows, ftype):
 
 
 def fresh_state(lowered, batch, ftype):
-    """The state of ``batch`` samples at t = 0 (the kernels set the initial values on the first call)."""
-    return RunState(np.int64(0), *_arrays(lowered, batch, ftype))
+    """The state of ``batch`` samples at t = 0 (the kernels set the other initial values on the first call)."""
+    state = RunState(np.int64(0), *_arrays(lowered, batch, ftype))
+    state.syn[:] = lowered.syn0     # state variables kept as synaptic-state rows (Izhikevich's u)
+    return state
 
 
 def no_state(lowered, ftype):

@@ -119,7 +119,7 @@ def _sample(schedule, net, stim, b, sample_id, n_steps, w_plastic, counts, out_t
         v, syn, refr, buf = state.v[b], state.syn[b], state.refr[b], state.buf[b]
     else:
         v = net.v0.copy()
-        syn = np.zeros((net.n_syn, n), ftype)     # synaptic state, rows as each cell type declares them
+        syn = net.syn0.copy()     # synaptic state, rows as each cell type declares them
         refr = np.zeros(n, np.int32)
         buf = np.zeros((net.n_slots, 2, n), ftype)
     fired_words = np.zeros((n + 7) // 8, np.uint64)   # the flags, read back eight at a time

@@ -38,8 +38,8 @@ def _population(k, pop):
         for p in CATALOGUE[name].defaults:
             # PyNN's "forever" (1e10 ms, 1e12 ms) is beyond the engine's largest magnitude, which is as long
             params[p] = _value(np.clip(np.asarray(pop._parameters[p], float), -MAX_MAGNITUDE, MAX_MAGNITUDE))
-        if "v" in CATALOGUE[name].state:
-            init["v"] = _value(np.broadcast_to(pop.initial_values["v"].evaluate(simplify=False), (pop.size,)))
+        for var in CATALOGUE[name].state:
+            init[var] = _value(np.broadcast_to(pop.initial_values[var].evaluate(simplify=False), (pop.size,)))
     return spec.Population(f"p{k}", pop.size, name, params, init)
 
 

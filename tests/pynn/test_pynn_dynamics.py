@@ -1,5 +1,6 @@
 """PyNN's short-term synapse types on snn.pynn: TsodyksMarkramSynapse against NEST's tsodyks_synapse (which
-pyNN.nest runs) spike for spike, SimpleStochasticSynapse's releases against the binomial law."""
+pyNN.nest runs) spike for spike, SimpleStochasticSynapse's releases against the binomial law; Izhikevich's u
+as a state variable against pyNN.nest."""
 import subprocess
 import sys
 from pathlib import Path
@@ -12,17 +13,22 @@ import snn.pynn as sim
 HERE = Path(__file__).resolve().parent
 
 
+def _on_nest(name, tmp_path):
+    """What dynamics_scripts.NAME records on pyNN.nest (in a subprocess: NEST and numba threads apart)."""
+    out = tmp_path / f"{name}.npz"
+    proc = subprocess.run([sys.executable, str(HERE / "dynamics_scripts.py"), name, "pyNN.nest", str(out)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return dict(np.load(out))
+
+
 def test_tsodyks_markram_as_nest_tsodyks_synapse(tmp_path):
     """Depressing and facilitating synapses, both receptors, per-connection U and tau_rec, two runs: the same
     spikes and V to 1e-9 mV (NEST's propagators in the same order)."""
     pytest.importorskip("pyNN.nest")
-    import synapse_scripts
-    out = tmp_path / "tm.npz"
-    proc = subprocess.run([sys.executable, str(HERE / "synapse_scripts.py"), "tsodyks_markram_network",
-                           "pyNN.nest", str(out)], capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    nest = dict(np.load(out))
-    ours = synapse_scripts.tsodyks_markram_network(sim)
+    import dynamics_scripts
+    nest = _on_nest("tsodyks_markram_network", tmp_path)
+    ours = dynamics_scripts.tsodyks_markram_network(sim)
     np.testing.assert_array_equal(ours["cells"], nest["cells"])
     assert 2 <= nest["cells"].shape[0] < 15       # cell 0 fires, but not at every input spike (depression)
     np.testing.assert_allclose(ours["v"], nest["v"], rtol=0, atol=1e-9)
@@ -61,3 +67,17 @@ def test_simple_stochastic_synapse_is_binomial():
     assert counts[ps == 0.0].sum() == 0 and np.all(counts[ps == 1.0] == 200)
     np.testing.assert_array_equal(_releases(ps)[1], trace)
     assert not np.array_equal(_releases(ps, seed=2)[0], counts)
+
+
+def test_izhikevich_u_is_a_state_variable_as_on_nest(tmp_path):
+    """Izhikevich's u, initialised per cell by initialize(u=...) and recorded by record('u'), over two runs with
+    input spikes and a DCSource: the same spikes, v and u as pyNN.nest (NEST izhikevich's U_m) to 1e-9."""
+    pytest.importorskip("pyNN.nest")
+    import dynamics_scripts
+    nest = _on_nest("izhikevich_u", tmp_path)
+    ours = dynamics_scripts.izhikevich_u(sim)
+    assert nest["cells"].shape[0] >= 3
+    np.testing.assert_array_equal(ours["cells"], nest["cells"])
+    np.testing.assert_allclose(ours["u"][0], [-14.0, -10.0, -16.0, -12.0], rtol=0, atol=0)
+    for name in ("v", "u"):
+        np.testing.assert_allclose(ours[name], nest[name], rtol=0, atol=1e-9)

@@ -1,4 +1,4 @@
-"""PyNN scripts of the short-term synapse tests, run unchanged on snn.pynn and on pyNN.nest (only the module
+"""PyNN scripts of the short-term synapse and state-variable tests, run unchanged on snn.pynn and on pyNN.nest (only the module
 differs). ``python synapse_scripts.py NAME pyNN.nest OUT.npz`` saves what NAME(module) returns (the tests start
 NEST in a subprocess, as tests/pynn/scripts.py explains)."""
 import importlib
@@ -32,6 +32,31 @@ def tsodyks_markram_network(sim):
     sim.run(200.0)
     out = {"cells": _flat(_spikes(cells)),
            "v": np.asarray(cells.get_data("v").segments[0].analogsignals[0].magnitude)}
+    sim.end()
+    return out
+
+
+def izhikevich_u(sim):
+    """Izhikevich cells (regular spiking, chattering, ...) with u initialised per cell, a DCSource and input
+    spikes (both receptors); u and v recorded over two runs."""
+    _setup(sim)
+    src = sim.Population(1, sim.SpikeSourceArray(spike_times=[5.0, 22.5, 40.0, 41.0, 70.0]), label="src")
+    cells = sim.Population(4, sim.Izhikevich(a=[0.02, 0.02, 0.1, 0.02], b=0.2, c=[-65.0, -50.0, -65.0, -55.0],
+                                             d=[8.0, 2.0, 2.0, 4.0], i_offset=[0.0, 0.005, 0.0, 0.002]),
+                           label="cells")
+    cells.initialize(v=[-70.0, -65.0, -60.0, -70.0], u=[-14.0, -10.0, -16.0, -12.0])
+    sim.Projection(src, cells, sim.AllToAllConnector(), sim.StaticSynapse(weight=8.0, delay=1.0),
+                   receptor_type="excitatory")
+    sim.Projection(src, cells[2:], sim.AllToAllConnector(), sim.StaticSynapse(weight=-3.0, delay=2.0),
+                   receptor_type="inhibitory")
+    cells[0:1].inject(sim.DCSource(amplitude=0.01, start=10.0, stop=80.0))
+    cells.record(["spikes", "v", "u"])
+    sim.run(50.0)
+    sim.run(50.0)
+    block = cells.get_data()
+    out = {"cells": _flat(_spikes(cells))}
+    for name in ("v", "u"):
+        out[name] = np.asarray(block.segments[0].filter(name=name)[0].magnitude)
     sim.end()
     return out
 
