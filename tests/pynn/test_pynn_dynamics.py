@@ -1,25 +1,20 @@
 """PyNN's short-term synapse types on snn.pynn: TsodyksMarkramSynapse against NEST's tsodyks_synapse (which
 pyNN.nest runs) spike for spike, SimpleStochasticSynapse's releases against the binomial law; Izhikevich's u
 as a state variable against pyNN.nest."""
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 import snn.pynn as sim
+import scripts
 
 HERE = Path(__file__).resolve().parent
 
 
 def _on_nest(name, tmp_path):
     """What dynamics_scripts.NAME records on pyNN.nest (in a subprocess: NEST and numba threads apart)."""
-    out = tmp_path / f"{name}.npz"
-    proc = subprocess.run([sys.executable, str(HERE / "dynamics_scripts.py"), name, "pyNN.nest", str(out)],
-                          capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return dict(np.load(out))
+    return scripts.on_nest(name, tmp_path, HERE / "dynamics_scripts.py")
 
 
 def test_tsodyks_markram_as_nest_tsodyks_synapse(tmp_path):
