@@ -105,18 +105,16 @@ def deliver_plastic(j, t, ptr, post, w, delay, rec, rule_of, rules, last_pre, r_
     tau_plus = 0.0
     for s in range(ptr[j], ptr[j + 1]):
         rule = rules[rule_of[s]]
-        kind = rule[_KIND]
-        if kind == KIND_TSODYKS:
+        slot = (t + delay[s]) % n_slots
+        if rule[_KIND] < KIND_TSODYKS:          # STDP: the weight changes, all of it is transmitted
+            tau_plus = rule[_TP]
+            w[s] = update_at_pre(w[s], rule, delay[s], L, r_last, t, post[s], h_t, h_o, h_n)
+            buf[slot, rec[s], post[s]] += w[s]
+        elif rule[_KIND] == KIND_TSODYKS:
             # NEST's spike stamp: the end of step t (the 'exact' schedule, the only one that runs it)
-            buf[(t + delay[s]) % n_slots, rec[s], post[s]] += w[s] * tsodyks_fraction(p_state[s], rule, t + 1.0)
-            continue
-        if kind == KIND_RELEASE:
-            if released(key, t, s, rule[0]):
-                buf[(t + delay[s]) % n_slots, rec[s], post[s]] += w[s]
-            continue
-        tau_plus = rule[_TP]
-        w[s] = update_at_pre(w[s], rule, delay[s], L, r_last, t, post[s], h_t, h_o, h_n)
-        buf[(t + delay[s]) % n_slots, rec[s], post[s]] += w[s]
+            buf[slot, rec[s], post[s]] += w[s] * tsodyks_fraction(p_state[s], rule, t + 1.0)
+        elif released(key, t, s, rule[0]):
+            buf[slot, rec[s], post[s]] += w[s]
     if tau_plus > 0.0:
         r_pre[j] = r_last * math.exp(-(t - L) / tau_plus) + 1.0
         last_pre[j] = t
