@@ -16,6 +16,7 @@ from collections import namedtuple
 import numpy as np
 
 from .errors import SpecError
+from .kernels.short_term import initial_state
 
 RunState = namedtuple("RunState", "t0 started v syn refr buf h_t h_o h_n last_pre r_pre pois_next pois_draw p_state")
 
@@ -36,6 +37,7 @@ def fresh_state(lowered, batch, ftype):
     """The state of ``batch`` samples at t = 0 (the kernels set the other initial values on the first call)."""
     state = RunState(np.int64(0), *_arrays(lowered, batch, ftype))
     state.syn[:] = lowered.syn0     # state variables kept as synaptic-state rows (Izhikevich's u)
+    state.p_state[:] = initial_state(lowered.p_post.shape[0])
     return state
 
 

@@ -133,7 +133,7 @@ def _sample(schedule, net, stim, b, sample_id, n_steps, w_plastic, counts, out_t
         h_n = np.ones(n, np.int64)
         last_pre = np.zeros(n, np.int64)
         r_pre = np.zeros(n, np.float64)
-    p_state = state.p_state[b] if carry else np.empty((net.p_post.shape[0], 4), np.float64)
+    p_state = state.p_state[b] if carry else initial_state(net.p_post.shape[0])    # short-term synapses
     has_plastic = net.p_post.shape[0] > 0
     key = stream_key(stim.seed, sample_id)
     eb = np.int64(b) if stim.ev_ptr.shape[0] > 1 else np.int64(0)
@@ -153,7 +153,6 @@ def _sample(schedule, net, stim, b, sample_id, n_steps, w_plastic, counts, out_t
         if carry:      # a fresh carried state: the initial values, as a run from step 0 starts
             v[:] = net.v0
             h_n[:] = 1
-        initial_state(p_state)
         for k in range(n_pois):
             pois_next[k] = max(net.pois_t0[k], 0) + _geometric(
                 uniform(key, 0, POISSON_STREAM + np.uint64(net.pois_idx[k])), net.pois_p[k])

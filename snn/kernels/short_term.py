@@ -18,13 +18,12 @@ RELEASE_STREAM = np.uint64(2 << 40)
 
 
 @njit
-def initial_state(p_state):
-    """NEST tsodyks_synapse's start values (u = 0, x = 1, y = 0, last spike at t = 0)."""
-    for s in range(p_state.shape[0]):
-        p_state[s, U_] = 0.0
-        p_state[s, X_] = 1.0
-        p_state[s, Y_] = 0.0
-        p_state[s, LAST_] = 0.0
+def initial_state(n):
+    """The state of ``n`` synapses at NEST tsodyks_synapse's start values (u = 0, x = 1, y = 0, last spike at
+    t = 0)."""
+    p_state = np.zeros((n, 4), np.float64)
+    p_state[:, X_] = 1.0
+    return p_state
 
 
 @njit

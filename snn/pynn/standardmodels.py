@@ -15,16 +15,16 @@ def _identity(celltype_class):
 
 def _state_rows(base, entry):
     """PyNN state variable -> the engine's probe row: 0 V, 1 / 2 the first two rows of the entry's synaptic
-    state (the excitatory / inhibitory current or conductance, as the registry lays them out), and the row of
-    a synaptic-state entry named as the variable."""
+    state (the excitatory / inhibitory current or conductance, as the registry lays them out), r + 1 a row r
+    named as the variable."""
     rows = {"v": 0}
     names = set(base.recordable) | set(getattr(base, "default_initial_values", {}))
     for row, side in ((1, "exc"), (2, "inh")):
         for var in (f"isyn_{side}", f"gsyn_{side}"):
             if var in names and len(entry.synapse_state) >= row:
                 rows[var] = row
-    for var in names & set(entry.synapse_state):     # AdEx's w (nA), Izhikevich's u: rows of their own
-        rows[var] = entry.synapse_state.index(var) + 1
+    # a synaptic-state row named as a PyNN state variable holds it (AdEx's w, HH's m, h, n)
+    rows.update({var: r + 1 for r, var in enumerate(entry.synapse_state) if var in names})
     return rows
 
 
