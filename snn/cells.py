@@ -82,9 +82,8 @@ IZH_U0 = -14.0    # PyNN's Izhikevich.default_initial_values['u'] (pyNN/standard
 
 def lower_izhikevich(p, dt, schedule):
     """Izhikevich coefficients: NEST izhikevich's parameters as pyNN.nest translates them (i_offset nA -> I_e
-    pA, which NEST adds to dv/dt in mV/ms), its default V_th 30 mV, and u's initial value (the kernel keeps
-    u - u0 in a synaptic-state row, which starts at zero)."""
-    return dict(a=p["a"], b=p["b"], c=p["c"], d=p["d"], i_e=1000.0 * p["i_offset"], v_th=30.0, u0=IZH_U0, h=dt)
+    pA, which NEST adds to dv/dt in mV/ms) and its default V_th 30 mV."""
+    return dict(a=p["a"], b=p["b"], c=p["c"], d=p["d"], i_e=1000.0 * p["i_offset"], v_th=30.0, h=dt)
 
 
 AEIF_SUBSTEP_MS = 0.01    # the longest RK4 substep of the AdEx kernel (snn/kernels/adex.py)
@@ -230,17 +229,17 @@ register(CellType(
 register(CellType(
     "Izhikevich", parameters=dict(a=Param(0.02, "1/ms"), b=Param(0.2, "1/ms"), c=Param(-65.0, "mV"),
                                   d=Param(2.0, "mV/ms"), i_offset=Param(0.0, "nA")),
-    state=dict(v=-70.0), pynn_name="Izhikevich", pynn_backends=("spinnaker", "nest", "mock"),
-    schedules=("exact", "spinnaker"), synapse_state=("du",), weight_unit="mV",
+    state=dict(v=-70.0, u=IZH_U0), pynn_name="Izhikevich", pynn_backends=("spinnaker", "nest", "mock"),
+    schedules=("exact", "spinnaker"), synapse_state=("u",), weight_unit="mV",
     board="izk_curr_exp",      # sPyNNaker's Izhikevich: neuron_model_izh_impl.c + exponential current synapses
-    coefficients={"exact": ("a", "b", "c", "d", "i_e", "v_th", "u0", "h")},
+    coefficients={"exact": ("a", "b", "c", "d", "i_e", "v_th", "h")},
     lower=lower_izhikevich, kernels={"exact": "neurons.izhikevich_exact"},
     nest=NestModel("izhikevich", (("a", "a", 1.0), ("b", "b", 1.0), ("c", "c", 1.0), ("d", "d", 1.0),
-                                  ("i_offset", "I_e", 1000.0)), dict(v="V_m"), weight_scale=1.0),
+                                  ("i_offset", "I_e", 1000.0)), dict(v="V_m", u="U_m"), weight_scale=1.0),
     doc="Izhikevich (2003): dv/dt = 0.04 v^2 + 5 v + 140 - u + I, du/dt = a (b v - u); spike at v >= 30 mV, then "
         "v <- c, u <- u + d. Delta synapses: a weight w (mV) adds to v in the step it arrives. 'exact' schedule: "
         "NEST izhikevich's forward Euler (consistent_integration), its order of operations, i_offset as pyNN.nest "
-        "passes it (x 1000 into I_e). u starts at PyNN's -14 (its initial value cannot be set yet). 'spinnaker': "
+        "passes it (x 1000 into I_e). u is a state variable (initial value PyNN's -14, recordable). 'spinnaker': "
         "the board's fixed point only, as sPyNNaker builds Izhikevich (izk_curr_exp: RK2 midpoint, exponential "
         "current synapses of tau_syn 5 ms taking the weight as a current)."))
 

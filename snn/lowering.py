@@ -13,7 +13,7 @@ from .errors import SpecError
 from .resources import ResourceError, format_bytes, memory_limit
 from .kernels.stdp import RULE_COLUMNS
 
-Lowered = namedtuple("Lowered", "pop_start pop_model pop_uniform coefs n_syn v0 record n_slots hist "
+Lowered = namedtuple("Lowered", "pop_start pop_model pop_uniform coefs n_syn v0 syn0 record n_slots hist "
                                 "s_ptr s_post s_w s_delay s_rec "
                                 "p_ptr p_post p_delay p_rec p_rule rules post_tau_minus "
                                 "s_row_uniform s_row_w s_row_delay s_row_rec "
@@ -199,11 +199,14 @@ def lower(net, ftype=np.float64, record=None):
                         f"than cm allows); use values of realistic magnitude")
     pop_uniform = np.array([u for _, u in lowered_pops], np.bool_)
     v0 = np.zeros(n, ftype)
+    n_syn = n_synapse_state({p.cell_type for p in net.populations})
+    syn0 = np.zeros((n_syn, n), ftype)      # a state variable other than v: its row of the synaptic state
     for p in net.populations:
         ct = CATALOGUE[p.cell_type]
-        for var, default_param in ct.state.items():   # scalars or per-neuron sequences (validated in spec)
+        for var in ct.state:   # scalars or per-neuron sequences (validated in spec)
             value = p.initial_values.get(var, ct.default_state(var, p.parameters()))
-            v0[offset[p.label]:offset[p.label] + p.size] = np.broadcast_to(np.asarray(value, float), (p.size,))
+            target = v0 if var == "v" else syn0[ct.synapse_state.index(var)]
+            target[offset[p.label]:offset[p.label] + p.size] = np.broadcast_to(np.asarray(value, float), (p.size,))
     rec = np.ones(n, np.bool_)
     if record is not None:
         rec[:] = False
@@ -251,7 +254,7 @@ def lower(net, ftype=np.float64, record=None):
     max_delay = max([int(c["delay"].max()) for _, c in static + plastic if c["delay"].size] + [1])
     hist = max([int(getattr(p.plasticity, "history", 1)) for p in net.projections if p.plasticity is not None] + [1])
     low = Lowered(pop_start, np.array([CATALOGUE[p.cell_type].model_id for p in net.populations], np.int64),
-                  pop_uniform, coefs, n_synapse_state({p.cell_type for p in net.populations}), v0, rec,
+                  pop_uniform, coefs, n_syn, v0, syn0, rec,
                   max_delay + 1, hist,
                   s_ptr, s_post.astype(np.int32), s_w.astype(ftype), s_delay.astype(np.int32), s_rec.astype(np.int8),
                   p_ptr, p_post.astype(np.int32), p_delay.astype(np.int32), p_rec.astype(np.int8),

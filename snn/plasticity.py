@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .errors import SpecError
+from .short_term import StochasticRelease, TsodyksMarkram
 from .validate import field_problems
 
 TIMINGS = ("pair", "nearest")                       # sPyNNaker's SpikePairRule / SpikeNearestPairRule
@@ -283,6 +284,6 @@ class NestPairSTDP:
         return out
 
 
-PLASTICITY_RULES = (SpikePairSTDP, TraceSTDP, NestPairSTDP)
+PLASTICITY_RULES = (SpikePairSTDP, TraceSTDP, NestPairSTDP, TsodyksMarkram, StochasticRelease)
 MODULATORS = (Astrocyte, CalciumGate)
 

@@ -61,7 +61,8 @@ class CellType:
     name: str
     parameters: dict                                # name -> Param
     state: dict = field(default_factory=dict)       # state variable -> parameter giving its default initial value
-                                                    # (or a number: Izhikevich's v starts at -70 mV)
+                                                    # (or a number: Izhikevich's v starts at -70 mV); a variable
+                                                    # other than v is the synapse_state row of its name
     pynn_name: str = None
     pynn_backends: tuple = ()                       # PyNN backends ('spinnaker', 'nest', 'mock') that deploy it
     source: str = None                              # spike sources: 'fixed' (spike_times), 'input' (run-time

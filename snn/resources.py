@@ -110,7 +110,8 @@ def estimate_run(lowered, n_plastic, batch, n_steps, chunk, *, n_stim_inputs=0, 
     cap = capacity_guess(n_rec, n_steps)
     parts = {
         "spike counts": batch * n * 8 * 2,
-        "plastic weights (per sample)": batch * n_plastic * ftype_size * 2 + c * n_plastic * ftype_size,
+        "plastic weights (per sample)": batch * n_plastic * ftype_size * 2 + c * n_plastic * ftype_size
+                                        + conc * n_plastic * 32,    # + u, x, y, last spike (short-term)
         "stimulus index": (1 if events_shared else batch) * (n_steps + 1) * 8 + batch * n_stim_inputs * 8,
         "spike buffers (one chunk)": c * cap * 12,
         "neuron state (samples in flight)": conc * n * (slots * 2 * ftype_size + 3 * ftype_size + 40 + hist * 16),

@@ -1,6 +1,7 @@
 """The dynamic state of a run, carried from one ``Simulator.run`` call to the next (PyNN's incremental
 ``run(50); run(50)``): membrane potentials, synaptic state, refractory counters, the delay ring buffer, the STDP
-histories and the position of every Poisson source in its random stream, per sample, and the next step ``t0``.
+histories, the state of the short-term synapses (``p_state``: u, x, y, last spike; snn/kernels/short_term.py) and
+the position of every Poisson source in its random stream, per sample, and the next step ``t0``.
 
     state = sim.initial_state(batch=1)
     r1 = sim.run(50.0, state=state)          # steps 0 .. 499 at dt = 0.1
@@ -15,8 +16,9 @@ from collections import namedtuple
 import numpy as np
 
 from .errors import SpecError
+from .kernels.short_term import initial_state
 
-RunState = namedtuple("RunState", "t0 started v syn refr buf h_t h_o h_n last_pre r_pre pois_next pois_draw")
+RunState = namedtuple("RunState", "t0 started v syn refr buf h_t h_o h_n last_pre r_pre pois_next pois_draw p_state")
 
 
 def _arrays(lowered, rows, ftype):
@@ -27,12 +29,16 @@ def _arrays(lowered, rows, ftype):
             np.zeros((rows, lowered.n_slots, 2, n), ftype), np.zeros((rows, n, lowered.hist), np.int64),
             np.zeros((rows, n, lowered.hist), np.float64), np.ones((rows, n), np.int64),
             np.zeros((rows, n), np.int64), np.zeros((rows, n), np.float64),
-            np.zeros((rows, n_pois), np.int64), np.zeros((rows, n_pois), np.int64))
+            np.zeros((rows, n_pois), np.int64), np.zeros((rows, n_pois), np.int64),
+            np.zeros((rows, lowered.p_post.shape[0], 4), np.float64))
 
 
 def fresh_state(lowered, batch, ftype):
-    """The state of ``batch`` samples at t = 0 (the kernels set the initial values on the first call)."""
-    return RunState(np.int64(0), *_arrays(lowered, batch, ftype))
+    """The state of ``batch`` samples at t = 0 (the kernels set the other initial values on the first call)."""
+    state = RunState(np.int64(0), *_arrays(lowered, batch, ftype))
+    state.syn[:] = lowered.syn0     # state variables kept as synaptic-state rows (Izhikevich's u)
+    state.p_state[:] = initial_state(lowered.p_post.shape[0])
+    return state
 
 
 def no_state(lowered, ftype):

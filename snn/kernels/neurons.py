@@ -260,25 +260,24 @@ def if_curr_delta_exact(a, b, coef, uniform, v, syn, refr, in_e, in_i, fired):
 
 
 @njit(inline="always")
-def _izhikevich_exact_step(v, du, in_e, in_i, a, b, c, d, i_e, v_th, u0, h):
+def _izhikevich_exact_step(v, u, in_e, in_i, a, b, c, d, i_e, v_th, h):
     """NEST izhikevich.cpp update (consistent_integration): forward Euler of v and u from the old values, the
     step's arrivals (mV) added to v, then threshold: v <- c, u <- u + d. Same operations in the same order."""
-    u = u0 + du
     v_new = v + (h * (0.04 * v * v + 5.0 * v + 140.0 - u + i_e) + (in_e - in_i))
     u = u + h * a * (b * v - u)
     f = v_new >= v_th
-    return (c if f else v_new), (u + d if f else u) - u0, f
+    return (c if f else v_new), (u + d if f else u), f
 
 
 @njit
 def izhikevich_exact(a, b, coef, uniform, v, syn, refr, in_e, in_i, fired):
     n = b - a
-    v, du, _, refr, in_e, in_i, fired = _views(a, b, v, syn[0], syn[0], refr, in_e, in_i, fired)
+    v, u, _, refr, in_e, in_i, fired = _views(a, b, v, syn[0], syn[0], refr, in_e, in_i, fired)
     c = coef[:, a:b]
     for i in range(n):
         k = 0 if uniform else i
-        v[i], du[i], fired[i] = _izhikevich_exact_step(
-            v[i], du[i], in_e[i], in_i[i], c[KZ.a, k], c[KZ.b, k], c[KZ.c, k], c[KZ.d, k], c[KZ.i_e, k],
-            c[KZ.v_th, k], c[KZ.u0, k], c[KZ.h, k])
+        v[i], u[i], fired[i] = _izhikevich_exact_step(
+            v[i], u[i], in_e[i], in_i[i], c[KZ.a, k], c[KZ.b, k], c[KZ.c, k], c[KZ.d, k], c[KZ.i_e, k],
+            c[KZ.v_th, k], c[KZ.h, k])
         in_e[i] = 0.0
         in_i[i] = 0.0

@@ -31,6 +31,7 @@ from ._config import njit
 from .delivery import deliver_static
 from .dispatch import step_population
 from .rng import stream_key, uniform
+from .short_term import initial_state
 from .stdp import deliver_plastic, record_post
 from ..registry import SCHEDULE_IDS
 
@@ -166,7 +167,7 @@ def _sample(schedule, net, stim, b, sample_id, n_steps, w_plastic, counts, out_t
         v, syn, refr, buf = state.v[b], state.syn[b], state.refr[b], state.buf[b]
     else:
         v = net.v0.copy()
-        syn = np.zeros((net.n_syn, n), ftype)     # synaptic state, rows as each cell type declares them
+        syn = net.syn0.copy()     # synaptic state, rows as each cell type declares them
         refr = np.zeros(n, np.int32)
         buf = np.zeros((net.n_slots, 2, n), ftype)
     fired_words = np.zeros((n + 7) // 8, np.uint64)   # the flags, read back eight at a time
@@ -180,6 +181,7 @@ def _sample(schedule, net, stim, b, sample_id, n_steps, w_plastic, counts, out_t
         h_n = np.ones(n, np.int64)
         last_pre = np.zeros(n, np.int64)
         r_pre = np.zeros(n, np.float64)
+    p_state = state.p_state[b] if carry else initial_state(net.p_post.shape[0])    # short-term synapses
     has_plastic = net.p_post.shape[0] > 0
     key = stream_key(stim.seed, sample_id)
     eb = np.int64(b) if stim.ev_ptr.shape[0] > 1 else np.int64(0)
@@ -233,7 +235,7 @@ def _sample(schedule, net, stim, b, sample_id, n_steps, w_plastic, counts, out_t
                            net.s_row_w, net.s_row_delay, net.s_row_rec, buf)
             if has_plastic:
                 deliver_plastic(j, t, net.p_ptr, net.p_post, w_plastic, net.p_delay, net.p_rec, net.p_rule,
-                                net.rules, last_pre, r_pre, h_t, h_o, h_n, buf)
+                                net.rules, last_pre, r_pre, h_t, h_o, h_n, p_state, key, buf)
         if snapshots and (t + probes.offset) % probes.every == 0 and n_snap < probes.out_v.shape[1]:
             snapshot(probes, b, n_snap, v, syn, w_plastic, 0, n)
             n_snap += 1

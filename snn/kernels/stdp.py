@@ -6,10 +6,13 @@ t = 0 placeholder) and the last presynaptic spike with its trace. Rule table col
 import math
 
 from ._config import njit
+from .short_term import released, tsodyks_fraction
 
 RULE_COLUMNS = ("tau_plus", "tau_minus", "A_plus", "A_minus", "w_min", "w_max", "kind", "mu_plus", "mu_minus")
 _TP, _TM, _AP, _AM, _WMIN, _WMAX, _KIND, _MUP, _MUM = range(9)
-# kind 0: sPyNNaker's rule (SpikePairSTDP); kind 1: NEST's stdp_synapse (NestPairSTDP, snn/plasticity.py)
+# kind 0: sPyNNaker's rule (SpikePairSTDP); kind 1: NEST's stdp_synapse (NestPairSTDP, snn/plasticity.py);
+# kind 2: NEST's tsodyks_synapse, kind 3: NEST's bernoulli_synapse (snn/short_term.py; weights stay fixed)
+KIND_TSODYKS, KIND_RELEASE = 2.0, 3.0
 
 
 @njit
@@ -91,18 +94,27 @@ def _update_nest(w, rule, delay, last_pre, r_last, T, i, h_t, h_o, h_n):
 
 
 @njit
-def deliver_plastic(j, t, ptr, post, w, delay, rec, rule_of, rules, last_pre, r_pre, h_t, h_o, h_n, buf):
+def deliver_plastic(j, t, ptr, post, w, delay, rec, rule_of, rules, last_pre, r_pre, h_t, h_o, h_n, p_state, key,
+                    buf):
     """Presynaptic spike of neuron j at step t: update each plastic synapse of its row, transmit the updated
-    weight, then advance j's presynaptic trace r(t) = r(L) e^(-(t - L)/tau_plus) + 1."""
+    weight, then advance j's presynaptic trace r(t) = r(L) e^(-(t - L)/tau_plus) + 1. Short-term synapses
+    (kinds 2, 3: snn/kernels/short_term.py) keep their weight and transmit a part of it."""
     n_slots = buf.shape[0]
     L = last_pre[j]
     r_last = r_pre[j]
     tau_plus = 0.0
     for s in range(ptr[j], ptr[j + 1]):
         rule = rules[rule_of[s]]
-        tau_plus = rule[_TP]
-        w[s] = update_at_pre(w[s], rule, delay[s], L, r_last, t, post[s], h_t, h_o, h_n)
-        buf[(t + delay[s]) % n_slots, rec[s], post[s]] += w[s]
-    if ptr[j + 1] > ptr[j]:
+        slot = (t + delay[s]) % n_slots
+        if rule[_KIND] < KIND_TSODYKS:          # STDP: the weight changes, all of it is transmitted
+            tau_plus = rule[_TP]
+            w[s] = update_at_pre(w[s], rule, delay[s], L, r_last, t, post[s], h_t, h_o, h_n)
+            buf[slot, rec[s], post[s]] += w[s]
+        elif rule[_KIND] == KIND_TSODYKS:
+            # NEST's spike stamp: the end of step t (the 'exact' schedule, the only one that runs it)
+            buf[slot, rec[s], post[s]] += w[s] * tsodyks_fraction(p_state[s], rule, t + 1.0)
+        elif released(key, t, s, rule[0]):
+            buf[slot, rec[s], post[s]] += w[s]
+    if tau_plus > 0.0:
         r_pre[j] = r_last * math.exp(-(t - L) / tau_plus) + 1.0
         last_pre[j] = t

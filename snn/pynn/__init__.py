@@ -14,6 +14,7 @@ from pyNN.recording import *                                             # noqa:
 from pyNN.standardmodels import StandardCellType
 
 from .standardmodels import CELL_TYPES, StaticSynapse, TsodyksMarkramSynapse, STDPMechanism, SpikePairRule  # noqa
+from .standardmodels import SimpleStochasticSynapse  # noqa: F401
 from .standardmodels import (AdditiveWeightDependence, MultiplicativeWeightDependence,  # noqa: F401
                              AdditivePotentiationMultiplicativeDepression, GutigWeightDependence)
 from .populations import Population, PopulationView, Assembly           # noqa: F401

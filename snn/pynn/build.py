@@ -17,6 +17,7 @@ from ..connectors import FromList
 from ..engine import Simulator
 from ..lowering import STAMP_OFFSET, lower
 from ..plasticity import NestPairSTDP, SpikePairSTDP
+from ..short_term import StochasticRelease, TsodyksMarkram
 from ..run_state import remap_buffer
 from ..spec import MAX_MAGNITUDE
 
@@ -37,8 +38,8 @@ def _population(k, pop):
         for p in CATALOGUE[name].defaults:
             # PyNN's "forever" (1e10 ms, 1e12 ms) is beyond the engine's largest magnitude, which is as long
             params[p] = _value(np.clip(np.asarray(pop._parameters[p], float), -MAX_MAGNITUDE, MAX_MAGNITUDE))
-        if "v" in CATALOGUE[name].state:
-            init["v"] = _value(np.broadcast_to(pop.initial_values["v"].evaluate(simplify=False), (pop.size,)))
+        for var in CATALOGUE[name].state:
+            init[var] = _value(np.broadcast_to(pop.initial_values[var].evaluate(simplify=False), (pop.size,)))
     return spec.Population(f"p{k}", pop.size, name, params, init)
 
 
@@ -80,34 +81,57 @@ def given_times(events, size, steps, idx):
     return ev_times[order][first][np.searchsorted(keys, steps * size + idx)]
 
 
-def _rules(proj, schedule):
-    """The plasticity rule of each connection of ``proj``: (distinct rules, index of each connection's rule);
-    [None] for a static projection. The 'spinnaker' schedule runs sPyNNaker's own rules (``SpikePairSTDP``), the
-    others NEST's stdp_synapse (``NestPairSTDP``)."""
+def _tau_psc(proj, state):
+    """The post cell's tau_syn of each connection's receptor, what pyNN.nest hands NEST's tsodyks_synapse as
+    tau_psc (pyNN/nest/projections.py)."""
+    name = {"excitatory": "tau_syn_E", "inhibitory": "tau_syn_I"}[proj.receptor_type]
+    values = np.concatenate([np.asarray(p._parameters[name], float) if name in p._parameters
+                             else np.full(p.size, np.nan) for p in state.populations])
+    tau = values[proj.global_ids()[1]]
+    if np.isnan(tau).any():
+        raise NotImplementedError(f"projection {proj.label!r}: a TsodyksMarkramSynapse needs a post cell type with "
+                                  f"{name} (its current's time constant, NEST's tau_psc); "
+                                  f"{type(proj.post.celltype).__name__} has none")
+    return tau
+
+
+def _rules(proj, state):
+    """The rule of each connection of ``proj``: (distinct rules, index of each connection's rule); [None] for a
+    static projection."""
     syn = proj.synapse_type
-    if syn.snn_rule != "stdp":
+    if syn.snn_rule is None:
         return [None], np.zeros(len(proj), np.int64)
-    names = ("tau_plus", "tau_minus", "A_plus", "A_minus", "w_min", "w_max")
-    table = np.column_stack([proj._attr[k] for k in names])
-    timing, weights = syn.timing_dependence, syn.weight_dependence
-    if schedule == "spinnaker":
-        if weights.snn_board is None:
-            raise NotImplementedError(f"sPyNNaker has no {type(weights).__name__}; its STDP weight dependences "
-                                      f"are AdditiveWeightDependence and MultiplicativeWeightDependence")
-        unique, rule_of = np.unique(table, axis=0, return_inverse=True)
-        rules = [SpikePairSTDP(tau_plus=r[0], tau_minus=r[1], A_plus=r[2], A_minus=r[3], w_min=abs(r[4]),
-                               w_max=abs(r[5]), timing=timing.snn_timing, weight_dependence=weights.snn_board)
-                 for r in unique.tolist()]
-        return rules, rule_of.ravel()
-    if timing.snn_timing != "pair":
-        raise NotImplementedError(f"{type(timing).__name__} is sPyNNaker's rule; snn.pynn runs NEST's stdp_synapse "
-                                  f"(SpikePairRule): use snn.pynn.spinnaker for the board's rules")
-    mu = weights.snn_mu
-    mus = np.column_stack([proj._attr[m] if isinstance(m, str) else np.full(len(proj), m) for m in mu])
-    table = np.column_stack([table, mus])
+    if syn.snn_rule == "stdp":
+        names = ("tau_plus", "tau_minus", "A_plus", "A_minus", "w_min", "w_max")
+        timing, weights = syn.timing_dependence, syn.weight_dependence
+        if state.schedule == "spinnaker":     # sPyNNaker's own rules (SpikePairSTDP)
+            if weights.snn_board is None:
+                raise NotImplementedError(f"sPyNNaker has no {type(weights).__name__}; its STDP weight dependences "
+                                          f"are AdditiveWeightDependence and MultiplicativeWeightDependence")
+            table = np.column_stack([proj._attr[k] for k in names])
+            unique, rule_of = np.unique(table, axis=0, return_inverse=True)
+            rules = [SpikePairSTDP(tau_plus=r[0], tau_minus=r[1], A_plus=r[2], A_minus=r[3], w_min=abs(r[4]),
+                                   w_max=abs(r[5]), timing=timing.snn_timing, weight_dependence=weights.snn_board)
+                     for r in unique.tolist()]
+            return rules, rule_of.ravel()
+        if timing.snn_timing != "pair":
+            raise NotImplementedError(f"{type(timing).__name__} is sPyNNaker's rule; snn.pynn runs NEST's "
+                                      f"stdp_synapse (SpikePairRule): use snn.pynn.spinnaker for the board's rules")
+        mu = weights.snn_mu
+        columns = [proj._attr[k] for k in names] + [proj._attr[m] if isinstance(m, str) else m for m in mu]
+    elif syn.snn_rule == "tsodyks_markram":
+        columns = [proj._attr[k] for k in ("U", "tau_rec", "tau_facil")] + [_tau_psc(proj, state)]
+    else:
+        columns = [proj._attr["p"]]
+    table = np.column_stack([np.broadcast_to(c, (len(proj),)) for c in columns])
     unique, rule_of = np.unique(table, axis=0, return_inverse=True)
-    rules = [NestPairSTDP(tau_plus=r[0], tau_minus=r[1], A_plus=r[2], A_minus=r[3], w_min=abs(r[4]),
-                          w_max=abs(r[5]), mu_plus=r[6], mu_minus=r[7]) for r in unique.tolist()]
+    if syn.snn_rule == "stdp":
+        rules = [NestPairSTDP(tau_plus=r[0], tau_minus=r[1], A_plus=r[2], A_minus=r[3], w_min=abs(r[4]),
+                              w_max=abs(r[5]), mu_plus=r[6], mu_minus=r[7]) for r in unique.tolist()]
+    elif syn.snn_rule == "tsodyks_markram":
+        rules = [TsodyksMarkram(U=r[0], tau_rec=r[1], tau_facil=r[2], tau_psc=r[3]) for r in unique.tolist()]
+    else:
+        rules = [StochasticRelease(p=r[0]) for r in unique.tolist()]
     return rules, rule_of.ravel()
 
 
@@ -123,16 +147,12 @@ class Engine:
         projections = []
         self.plastic = []     # (spec projection label, PyNN projection, its connections there, rule)
         for n, proj in enumerate(state.projections):
-            if proj.synapse_type.snn_rule not in (None, "stdp") and len(proj):
-                raise NotImplementedError(
-                    f"projection {proj.label!r}: the engine has no kernel for {type(proj.synapse_type).__name__} "
-                    f"yet; its parameters can be set and read, but a network with it cannot run on snn.pynn")
             pre, post = proj.global_ids()
             w = np.abs(proj._attr["weight"])
             d = proj._attr["delay"]
             a = np.searchsorted(starts, pre, side="right") - 1
             b = np.searchsorted(starts, post, side="right") - 1
-            rules, rule_of = _rules(proj, state.schedule)
+            rules, rule_of = _rules(proj, state)
             for pa in np.unique(a):
                 for pb in np.unique(b[a == pa]):
                     for r, rule in enumerate(rules):

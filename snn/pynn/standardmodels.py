@@ -47,30 +47,35 @@ CELL_TYPES = _cell_types()
 globals().update(CELL_TYPES)
 
 
-class StaticSynapse(synapses.StaticSynapse):
-    __doc__ = synapses.StaticSynapse.__doc__
-    translations = build_translations(("weight", "weight"), ("delay", "delay"))
-    snn_rule = None      # no plasticity: a static row of the engine
-
+class _SnnSynapse:
     def _get_minimum_delay(self):
         from .simulator import state
         return state.min_delay
 
 
-class TsodyksMarkramSynapse(synapses.TsodyksMarkramSynapse):
-    """PyNN's Tsodyks-Markram synapse: its parameters are stored, set and read back (Projection.get / set);
-    the engine has no kernel for its dynamics yet, so a run with one refuses to start (docs/pynn.md)."""
+class StaticSynapse(_SnnSynapse, synapses.StaticSynapse):
+    __doc__ = synapses.StaticSynapse.__doc__
+    translations = build_translations(("weight", "weight"), ("delay", "delay"))
+    snn_rule = None      # no plasticity: a static row of the engine
+
+
+class TsodyksMarkramSynapse(_SnnSynapse, synapses.TsodyksMarkramSynapse):
+    """PyNN's Tsodyks-Markram synapse, run as NEST's tsodyks_synapse (``snn.short_term.TsodyksMarkram``, with
+    the post cell's tau_syn as tau_psc, as pyNN.nest sets it)."""
     __doc__ = synapses.TsodyksMarkramSynapse.__doc__
     translations = build_translations(("weight", "weight"), ("delay", "delay"), ("U", "U"),
                                       ("tau_rec", "tau_rec"), ("tau_facil", "tau_facil"))
     snn_rule = "tsodyks_markram"
 
-    def _get_minimum_delay(self):
-        from .simulator import state
-        return state.min_delay
+
+class SimpleStochasticSynapse(_SnnSynapse, synapses.SimpleStochasticSynapse):
+    """PyNN's SimpleStochasticSynapse, run as NEST's bernoulli_synapse (``snn.short_term.StochasticRelease``)."""
+    __doc__ = synapses.SimpleStochasticSynapse.__doc__
+    translations = build_translations(("weight", "weight"), ("delay", "delay"), ("p", "p"))
+    snn_rule = "release"
 
 
-class STDPMechanism(synapses.STDPMechanism):
+class STDPMechanism(_SnnSynapse, synapses.STDPMechanism):
     """PyNN's STDPMechanism; snn runs SpikePairRule with an Additive, Multiplicative,
     AdditivePotentiationMultiplicativeDepression or Gutig weight dependence as NEST's stdp_synapse does
     (``snn.plasticity.NestPairSTDP``: the delay is dendritic, dendritic_delay_fraction must be 1)."""

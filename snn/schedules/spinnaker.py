@@ -18,7 +18,7 @@ import numpy as np
 
 from .generic import GenericSchedule
 from .. import spinnaker_host as host
-from ..cells import CATALOGUE, IZH_U0
+from ..cells import CATALOGUE
 from ..board_state import check_board_state, fresh_board_state, no_board_state, take_board
 from ..errors import SpecError
 from ..threads import check_threads
@@ -119,8 +119,10 @@ def prepare(sim, arithmetic="fixed", spinnaker_version=None):
             for key, val in cache[row].items():
                 par[key][a + i] = val
         v0[a:z] = [host.s1615(x, version, f"initial v of {p.label!r}") for x in low.v0[a:z]]
-        if pop_model[k] == IZK_CURR_EXP:     # U from PyNN's default, this_h = the step (neuron_model_izh.py)
-            aux0[:, a:z] = np.array([[host.s1615(IZH_U0, version, "u")], [host.s1615(dt_step, version, "h")]])
+        if pop_model[k] == IZK_CURR_EXP:     # U: its initial values (PyNN's -14 unless set); this_h: the step
+            u0 = low.syn0[ct.synapse_state.index("u"), a:z]     # (neuron_model_izh.py)
+            aux0[0, a:z] = [host.s1615(x, version, f"initial u of {p.label!r}") for x in u0]
+            aux0[1, a:z] = host.s1615(dt_step, version, "h")
     shifts, scales = _shifts(sim, low, net, n, dt)
     shift_arr = np.zeros((2, n), np.int64)
     scale_arr = np.ones((2, n))

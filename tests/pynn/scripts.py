@@ -5,9 +5,21 @@ Each function takes the simulator module and returns {name: array} of what it re
 (NEST's OpenMP runtime and numba's threads do not share a process well; tests/backends/test_nest.py).
 """
 import importlib
+import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
+
+
+def on_nest(name, tmp_path, script=__file__):
+    """What ``script``'s function NAME records on pyNN.nest, run in a subprocess: {name: array}."""
+    out = Path(tmp_path) / f"{name}.npz"
+    proc = subprocess.run([sys.executable, str(script), name, "pyNN.nest", str(out)], capture_output=True,
+                          text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    with np.load(out) as z:
+        return {k: z[k] for k in z.files}
 
 
 def _spikes(pop, segment=0):

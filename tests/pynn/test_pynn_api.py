@@ -127,10 +127,20 @@ def test_pynn_exceptions():
         sim.Projection(p, p, sim.AllToAllConnector(), sim.StaticSynapse(weight=1.0, delay=0.05))
     with pytest.raises(SpecError, match="schedule"):
         sim.setup(schedule="nalsm")
-    sim.setup()
-    q = sim.Population(2, sim.IF_cond_exp())
+    sim.setup()      # a Tsodyks-Markram synapse takes tau_psc from the post cell's tau_syn (as pyNN.nest)
+    q = sim.Population(2, sim.Izhikevich())
     sim.Projection(q, q, sim.AllToAllConnector(), sim.TsodyksMarkramSynapse(U=0.3))
-    with pytest.raises(NotImplementedError, match="TsodyksMarkramSynapse"):
+    with pytest.raises(NotImplementedError, match="TsodyksMarkramSynapse needs a post cell type with tau_syn_E"):
+        sim.run(1.0)
+    sim.setup()      # NEST's domains (models/tsodyks_synapse.h), before the run starts
+    q = sim.Population(2, sim.IF_cond_exp())
+    sim.Projection(q, q, sim.AllToAllConnector(), sim.TsodyksMarkramSynapse(U=1.5))
+    with pytest.raises(SpecError, match=r"U=1.5 must lie in \[0, 1\]"):
+        sim.run(1.0)
+    sim.setup()
+    sim.Projection(sim.Population(1, sim.IF_cond_exp()), sim.Population(1, sim.IF_cond_exp()),
+                   sim.AllToAllConnector(), sim.SimpleStochasticSynapse(p=-0.1))
+    with pytest.raises(SpecError, match=r"p=-0.1 must lie in \[0, 1\]"):
         sim.run(1.0)
     sim.setup()
 

@@ -22,12 +22,7 @@ HERE = Path(__file__).resolve().parent
 
 
 def on_nest(name, tmp_path):
-    out = tmp_path / f"{name}.npz"
-    proc = subprocess.run([sys.executable, str(HERE / "scripts.py"), name, "pyNN.nest", str(out)],
-                          capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    with np.load(out) as z:
-        return {k: z[k] for k in z.files}
+    return scripts.on_nest(name, tmp_path)
 
 
 def test_curr_exp_network_spike_for_spike(tmp_path):

@@ -42,8 +42,6 @@ def run_with_simulators(*sim_names):
 KNOWN_FAILURES = {
     "test_cell_types::test_composed_neuron_model_homogeneous_receptors":
         "PointNeuron (composed cell types with named receptors): the engine has two input rows per cell",
-    "test_scenario4::test_scenario4": "TsodyksMarkramSynapse dynamics are not in the engine",
-    "test_synapse_types::test_simple_stochastic_synapse": "SimpleStochasticSynapse is not in the engine",
 }
 _current = [None]
 

@@ -37,6 +37,7 @@ def test_entry_is_complete(ct):
     assert set(ct.kernels) <= generic and generic - set(ct.kernels) <= ({"spinnaker"} if ct.board else set())
     assert all(p.unit for p in ct.parameters.values())
     assert {s for s in ct.state.values() if not isinstance(s, float)} <= set(ct.parameters)   # or a number
+    assert set(ct.state) - {"v"} <= set(ct.synapse_state), ct.name    # other state lives in a row of its name
     if ct.nest is not None:
         assert {name for name, _, _ in ct.nest.params} <= set(ct.parameters)
     if ct.brian2 is not None:
