@@ -17,6 +17,7 @@ import math
 import numpy as np
 
 from ._config import njit
+from .fired import take_fired
 from .neurons import if_curr_exp_exact
 from .rng import _GOLDEN, _INV53, _M1, _M2, _S11, mix64
 
@@ -100,27 +101,22 @@ def run_compact(pop_start, pop_uniform, coefs, v, n_steps, dptr, post, w, row_re
         for p in range(n_pop):
             if_curr_exp_exact(pop_start[p], pop_start[p + 1], coefs, pop_uniform[p], v, syn, refr, in_e, in_i, fired)
         r = t % ring
-        n_pending[r], n_rec = collect_fired(t, fired_words, fired, n, pending[r], counts, record, out_t, out_i,
-                                            n_rec, cap)
+        n_pending[r], n_rec = collect_fired(t, fired_words, fired, pending[r], counts, record, out_t, out_i, n_rec,
+                                            cap)
     return n_rec
 
 
 @njit
-def collect_fired(t, fired_words, fired, n, pending_row, counts, record, out_t, out_i, n_rec, cap):
-    """The neurons that fired in step t (the flags read eight at a time, then cleared) into ``pending_row``, counted
+def collect_fired(t, fired_words, fired, pending_row, counts, record, out_t, out_i, n_rec, cap):
+    """The neurons that fired in step t (``fired.take_fired``; the flags are cleared) into ``pending_row``, counted
     and, where recorded, stamped; returns (spikes this step, spike times recorded so far)."""
-    n_sp = 0
-    for k in range(fired_words.shape[0]):
-        if fired_words[k] != 0:
-            for i in range(8 * k, min(8 * k + 8, n)):
-                if fired[i]:
-                    fired[i] = False
-                    pending_row[n_sp] = i
-                    n_sp += 1
-                    counts[i] += 1
-                    if record[i]:
-                        if n_rec < cap:
-                            out_t[n_rec] = t
-                            out_i[n_rec] = i
-                        n_rec += 1
+    n_sp = take_fired(fired_words, fired, pending_row)
+    for s in range(n_sp):
+        i = pending_row[s]
+        counts[i] += 1
+        if record[i]:
+            if n_rec < cap:
+                out_t[n_rec] = t
+                out_i[n_rec] = i
+            n_rec += 1
     return n_sp, n_rec

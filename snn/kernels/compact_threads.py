@@ -66,6 +66,6 @@ def run_compact_threads(pop_start, pop_uniform, coefs, v, n_steps, dptr, post, w
                     poisson_background(tb, bg_key, a, b, bg_cdf[p], bg_w[p], inp[0])
                 if_curr_exp_exact(a, b, coefs, pop_uniform[p], v, syn, refr, inp[0], inp[1], fired)
         r = t % ring
-        n_pending[r], n_rec = collect_fired(t, fired_words, fired, n, pending[r], counts, record, out_t, out_i,
-                                            n_rec, cap)
+        n_pending[r], n_rec = collect_fired(t, fired_words, fired, pending[r], counts, record, out_t, out_i, n_rec,
+                                            cap)
     return n_rec

@@ -2,7 +2,12 @@
 
 The neuron kernels read slot ``t % n_slots`` as this step's input and clear it, so a slot is free for reuse.
 Delays lie in [1, n_slots - 1], so the wrap is one conditional subtraction (an integer ``%`` per synapse cost
-about as much as the rest of the delivery)."""
+about as much as the rest of the delivery). The loops run over zero-based views of the row and index the target
+with the post index as an unsigned integer: numba then drops its negative-index wraparound (two sign tests per
+synapse, about 13 instructions per synapse instead of 5).
+"""
+import numpy as np
+
 from ._config import njit
 
 
@@ -17,11 +22,14 @@ def deliver_static(j, t, ptr, post, w, delay, rec, row_uniform, row_w, row_delay
             slot -= n_slots
         target = buf[slot, row_rec[j]]
         wj = row_w[j]
-        for s in range(ptr[j], ptr[j + 1]):
-            target[post[s]] += wj
+        row = post[ptr[j]:ptr[j + 1]]
+        for s in range(row.shape[0]):
+            target[np.uintp(row[s])] += wj
         return
-    for s in range(ptr[j], ptr[j + 1]):
-        slot = t_slot + delay[s]
+    a, b = ptr[j], ptr[j + 1]
+    row, w_row, d_row, r_row = post[a:b], w[a:b], delay[a:b], rec[a:b]
+    for s in range(row.shape[0]):
+        slot = t_slot + d_row[s]
         if slot >= n_slots:
             slot -= n_slots
-        buf[slot, rec[s], post[s]] += w[s]
+        buf[slot, r_row[s], np.uintp(row[s])] += w_row[s]
