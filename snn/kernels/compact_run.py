@@ -17,6 +17,7 @@ import math
 import numpy as np
 
 from ._config import njit
+from .fired import take_fired
 from .neurons import if_curr_exp_exact
 from .rng import _GOLDEN, _INV53, _M1, _M2, _S11, mix64
 
@@ -108,17 +109,13 @@ def update_population(p, a, b, tb, bg_key, bg_cdf, bg_w, pop_uniform, coefs, v, 
 
 @njit(inline="always")
 def collect_range(fired_words, fired, lo, hi, out, counts):
-    """The flags of neurons [lo, hi) (lo a multiple of 8) read eight at a time, cleared, listed in index order
-    into ``out`` and counted; returns how many fired."""
-    n_sp = 0
-    for k in range(lo // 8, (hi + 7) // 8):
-        if fired_words[k] != 0:
-            for i in range(8 * k, min(8 * k + 8, hi)):
-                if fired[i]:
-                    fired[i] = False
-                    out[n_sp] = i
-                    n_sp += 1
-                    counts[i] += 1
+    """The flags of neurons [lo, hi) (lo a multiple of 8; ``fired.take_fired``: cleared), listed in index order into
+    ``out`` and counted; returns how many fired."""
+    k0, k1 = lo // 8, (hi + 7) // 8
+    n_sp = take_fired(fired_words[k0:k1], fired[8 * k0:8 * k1], out)
+    for s in range(n_sp):
+        out[s] += 8 * k0
+        counts[out[s]] += 1
     return n_sp
 
 

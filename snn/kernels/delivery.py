@@ -2,7 +2,12 @@
 
 The neuron kernels read slot ``t % n_slots`` as this step's input and clear it, so a slot is free for reuse.
 Delays lie in [1, n_slots - 1], so the wrap is one conditional subtraction (an integer ``%`` per synapse cost
-about as much as the rest of the delivery)."""
+about as much as the rest of the delivery). The loops run over zero-based views of the row and index the target
+with the post index as an unsigned integer: numba then drops its negative-index wraparound (two sign tests per
+synapse, about 13 instructions per synapse instead of 5).
+"""
+import numpy as np
+
 from ._config import njit
 
 
@@ -23,11 +28,13 @@ def deliver_static_part(j, t, lo, hi, post, w, delay, rec, row_uniform, row_w, r
             slot -= n_slots
         target = buf[slot, row_rec[j]]
         wj = row_w[j]
-        for s in range(lo, hi):
-            target[post[s]] += wj
+        row = post[lo:hi]
+        for s in range(row.shape[0]):
+            target[np.uintp(row[s])] += wj
         return
-    for s in range(lo, hi):
-        slot = t_slot + delay[s]
+    row, w_row, d_row, r_row = post[lo:hi], w[lo:hi], delay[lo:hi], rec[lo:hi]
+    for s in range(row.shape[0]):
+        slot = t_slot + d_row[s]
         if slot >= n_slots:
             slot -= n_slots
-        buf[slot, rec[s], post[s]] += w[s]
+        buf[slot, r_row[s], np.uintp(row[s])] += w_row[s]

@@ -5,7 +5,7 @@ Every schedule, per step t:
   1. neurons: this step's arrivals (ring-buffer slot t) enter the synaptic currents, the membrane updates,
      threshold and reset (the order inside this step is the cell type's kernel step, chosen per population
      by the registry's dispatch, kernels/dispatch.py);
-  2. the spiking neurons are collected (a scan of the ``fired`` flags eight at a time) and post spikes enter
+  2. the spiking neurons are collected (``fired.take_fired``: a scan of the flags 32 at a time) and post spikes enter
      the STDP histories;
   3. source spikes of step t (fixed events, then Bernoulli draws of ``SpikeSourceInput`` rates, then
      ``SpikeSourcePoisson`` draws) join the neuron spikes;
@@ -30,6 +30,7 @@ from numba import prange
 from ._config import njit
 from .delivery import deliver_static
 from .dispatch import step_population
+from .fired import take_fired
 from .rng import stream_key, uniform
 from .short_term import initial_state
 from .stdp import deliver_plastic, record_post
@@ -212,16 +213,11 @@ def _sample(schedule, net, stim, b, sample_id, n_steps, w_plastic, counts, out_t
         in_e = buf[slot, 0]
         in_i = buf[slot, 1]
         update_range(net, schedule, 0, n, v, syn, refr, in_e, in_i, fired)
-        n_sp = 0
-        for k in range(fired_words.shape[0]):
-            if fired_words[k] != 0:
-                for i in range(8 * k, min(8 * k + 8, n)):
-                    if fired[i]:
-                        fired[i] = False       # kernels may only ever set flags; the scan clears them
-                        spiking[n_sp] = i
-                        n_sp += 1
-                        if has_plastic:
-                            record_post(i, t, net.post_tau_minus[i], h_t, h_o, h_n)
+        n_sp = take_fired(fired_words, fired, spiking)      # kernels may only ever set flags; this clears them
+        if has_plastic:
+            for s in range(n_sp):
+                i = spiking[s]
+                record_post(i, t, net.post_tau_minus[i], h_t, h_o, h_n)
         n_sp = source_spikes(t, t0, stim, eb, pb, key, pois, pois_next, pois_draw, spiking, n_sp)
         for s in range(n_sp):
             j = spiking[s]
