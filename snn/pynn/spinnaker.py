@@ -18,7 +18,8 @@ and recorded in ``mapping_requests()``; they change no result, as on the board t
 ``get_machine_dimensions()`` and ``get_machine()`` describe one SpiNN-5 board (48 chips, max chip x = y = 7).
 
 STDP runs as the board runs it (snn/kernels/stdp_fixed.py): ``STDPMechanism`` with ``SpikePairRule`` or
-``extra_models.SpikeNearestPairRule`` and ``AdditiveWeightDependence`` or ``MultiplicativeWeightDependence``;
+``extra_models.SpikeNearestPairRule`` and ``AdditiveWeightDependence`` or ``MultiplicativeWeightDependence`` (the
+7-era rules of the default version; ``spinnaker_version`` '2019' / '2021' run 6.x pair-additive STDP only);
 ``Projection.get('weight')`` after a run reads the board's learned weights (word / weight scale).
 """
 import types
