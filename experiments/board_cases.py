@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from snn import spec
+from snn import spinnaker_host as host
 from snn.connectors import FromList, OneToOne
 from snn.engine import Simulator
 from snn.errors import SpecError
@@ -109,7 +110,7 @@ def stdp_case(cases, arithmetic, version="2021"):
     """test_STDP_pair_additive.py potentiation_and_depression: pre [1010, 1050] and extra [1030] through static
     5.0 nA synapses (delay 1), a plastic pair-additive synapse (2.5 nA, delay 3, tau 20/20, A 0.01/0.01, w in
     [0, 5]); the post spikes must be the asserted target_spikes, the weight within rtol 1e-3 of sPyNNaker's own
-    ``calculate_spike_pair_additive_stdp_weight``."""
+    ``calculate_spike_pair_additive_stdp_weight`` (6.x: A times max_weight for '2019' / '2021')."""
     text = (cases / "test_stdp" / "test_STDP_pair_additive.py").read_text()
     target = [float(x) for x in re.search(r"target_spikes = \[([^\]]*)\]", text).group(1).split(",")]
     pre, extra = [1010.0, 1050.0], [1030.0]
@@ -129,8 +130,10 @@ def stdp_case(cases, arithmetic, version="2021"):
     try:
         from spynnaker.pyNN.models.neuron.synapse_dynamics.synapse_dynamics_utils import \
             calculate_spike_pair_additive_stdp_weight as reference
+        # the script's 6.x reference multiplies A by max_weight, as the 6.x host does; the 7-era's does not
+        a = 0.01 * (5.0 if arithmetic == "fixed" and host.stdp_era(version) == "6" else 1.0)
         exact = reference(pre_spikes=np.array(pre), post_spikes=post, initial_weight=2.5, plastic_delay=3,
-                          a_plus=0.01, a_minus=0.01, tau_plus=20.0, tau_minus=20.0)
+                          a_plus=a, a_minus=a, tau_plus=20.0, tau_minus=20.0)
         ok = bool(np.isclose(w, exact, rtol=1e-3))
         out["weight"] = f"{w:.6g} vs reference {exact:.6g} (rtol 1e-3: {'ok' if ok else 'FAILS'})"
     except ImportError:
@@ -141,14 +144,15 @@ def stdp_case(cases, arithmetic, version="2021"):
 
 def board_report(cases_dir=None, arithmetic="fixed"):
     """One result per board case: spikes / V / gsyn agreement and a verdict. The synfire CSVs were recorded in
-    2019 (``spinnaker_version='2019'``), the assertions of the other cases are from 2021 code ('2021')."""
+    2019 (``spinnaker_version='2019'``), the assertions of the other cases are from 2021 code ('2021', named
+    explicitly: the default is '2022')."""
     root = Path(cases_dir) if cases_dir else default_dir()
     cases = root / SUBDIR if (root / SUBDIR).is_dir() else root
     if not (cases / "test_param_vertex").is_dir():
         raise SpecError(f"--cases {root}: no sPyNNaker integration tests there (expected "
                         f"{SUBDIR}/test_param_vertex/20_1_v.csv ...)")
     out = [synfire_case(cases, "20_1", 1, 100, arithmetic), synfire_case(cases, "20_7", 7, 200, arithmetic),
-           set_and_reset_case(cases, arithmetic), stdp_case(cases, arithmetic)]
+           set_and_reset_case(cases, arithmetic, "2021"), stdp_case(cases, arithmetic, "2021")]
     if arithmetic == "fixed":       # the scripts themselves, unchanged, through snn.pynn.spinnaker
         from .board_scripts import script_reports
         out += script_reports(cases)

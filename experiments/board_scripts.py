@@ -1,7 +1,7 @@
 """sPyNNaker's board-tested PyNN scripts run unchanged on ``snn.pynn.spinnaker`` (``snn fidelity spinnaker-board``).
 
 Each script imports ``spynnaker8`` and sPyNNaker's test helpers. Here ``spynnaker8`` / ``pyNN.spiNNaker`` are
-``snn.pynn.spinnaker`` with the host encoding of the assertions' code (2021), ``spinnaker_testbase.BaseTestCase``
+``snn.pynn.spinnaker`` with ``spinnaker_version='2021'`` (the assertions' code, its STDP too), ``spinnaker_testbase.BaseTestCase``
 is a plain ``unittest.TestCase`` whose ``runsafe`` just calls the test, and ``spynnaker.plot_utils`` (used only
 under ``__main__``) is empty. The STDP script's reference ``calculate_spike_pair_additive_stdp_weight`` has
 sPyNNaker 6.x's signature (with ``max_weight``, multiplying A by it); the installed 7.x helper lacks that
@@ -24,6 +24,7 @@ SCRIPTS = (("test_change_neuron_parameters_between_runs", "test_set_and_reset.py
            ("test_various", "test_multi_step.py"),
            ("test_various", "test_params_set_as_list.py"),
            ("test_stdp", "test_STDP_pair_additive.py"))
+VERSION = "2021"      # the scripts' assertions are sPyNNaker 6.x's (Dec 2021), STDP included: not the default
 SHIMMED = ("spynnaker8", "pyNN.spiNNaker", "spinnaker_testbase", "spynnaker.plot_utils",
            "spynnaker.pyNN.models.neuron.synapse_dynamics")
 
@@ -67,7 +68,7 @@ def _stdp_reference_6x():
 
 
 @contextmanager
-def shimmed(version="2021"):
+def shimmed(version=VERSION):
     saved = {k: sys.modules.get(k) for k in SHIMMED}
     front = _spinnaker_module(version)
     testbase = types.ModuleType("spinnaker_testbase")
@@ -85,7 +86,7 @@ def shimmed(version="2021"):
                 sys.modules[k] = v
 
 
-def run_script(path, version="2021"):
+def run_script(path, version=VERSION):
     """{test method: 'passes' or why it does not} for the script at ``path``."""
     out = {}
     with shimmed(version):
@@ -111,10 +112,10 @@ def script_reports(cases):
     """One report per script of ``SCRIPTS``: its tests passing, and why the others do not."""
     reports = []
     for folder, file in SCRIPTS:
-        results = run_script(cases / folder / file)
+        results = run_script(cases / folder / file, VERSION)
         passed = sum(v == "passes" for v in results.values())
         why = "; ".join(f"{k}: {v}" for k, v in results.items() if v != "passes")
-        r = {"case": f"script {file[:-3]}", "version": "2021", "tests": f"{passed}/{len(results)} pass (snn.pynn.spinnaker)"}
+        r = {"case": f"script {file[:-3]}", "version": VERSION, "tests": f"{passed}/{len(results)} pass (snn.pynn.spinnaker)"}
         if why:
             r["failing"] = why
         r["verdict"] = "agrees" if passed == len(results) and results else "DIFFERS"

@@ -29,8 +29,8 @@ class Simulator:
     ``record``: labels of populations whose spike times are kept (None: all; counts are always kept).
     ``schedule``: the object that owns the run of ``net.schedule`` (``snn.schedules``).
     ``arithmetic`` ('spinnaker' schedule): 'fixed' (default) computes in the board's integers, bit for bit;
-    'float64' the same order in real numbers. ``spinnaker_version``: the host encoding emulated ('2019' or
-    '2021', the default); see snn/spinnaker_host.py. ``n_steps_per_timestep``: {population label: neuron updates
+    'float64' the same order in real numbers. ``spinnaker_version``: the sPyNNaker emulated, its host encoding
+    and STDP: '2019' (5.x), '2021' (6.x) or '2022' (7-era STDP, the default); see snn/spinnaker_host.py. ``n_steps_per_timestep``: {population label: neuron updates
     per tick} (sPyNNaker's additional parameter; fixed point only)."""
 
     def __init__(self, net, dtype=np.float64, record=None, arithmetic="fixed", spinnaker_version=None,

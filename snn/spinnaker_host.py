@@ -10,7 +10,11 @@ Versions (``spinnaker_version``), which differ in how a real number becomes an i
 - '2021': sPyNNaker 6.x (master of December 2021): ``DataType.encode_as_int`` = ``int(round(Decimal(str(v)) *
   scale))``, round half to even, for every S1615 / U032 parameter. ``test_set_and_reset``'s asserted voltages
   (-64.024658203125 ...) need it.
-Both compute exp_TC, R, decay and init on the host. sPyNNaker 7.x computes them on the chip (``expk``, ``kdivk``)
+- '2022': sPyNNaker's 7-era mainline STDP (``weight_dependence_additive.py`` writes A without w_max; the pair
+  rule depresses at lag 0 too; every update clamped) with the '2021' parameter encoding: what the CA3 CAM board
+  recordings need (specs/ca3_cam.md, section 3.2). No other board case differs between '2021' and '2022'.
+STDP of '2019' and '2021' is sPyNNaker 5.x / 6.x's (``stdp_6x_row``, snn/kernels/stdp_fixed.py).
+All three compute exp_TC, R, decay and init on the host. sPyNNaker 7.x computes them on the chip (``expk``, ``kdivk``)
 and rounds the LIF multiplies to nearest (``MULT_ROUND_NEAREST_ACCUM``); no board recording of 7.x is at hand to
 check an emulation of it, so '7' is not offered.
 
@@ -31,10 +35,13 @@ from .errors import SpecError
 from .kernels.fixed_point import S1615_ONE, STDP_FIXED_POINT_ONE, U032_ONE
 
 VERSIONS = {
-    "2019": "sPyNNaker 5.x (2019): host encoding truncates towards zero (board CSVs of test_param_vertex)",
-    "2021": "sPyNNaker 6.x (master, Dec 2021): host encoding rounds half to even (test_set_and_reset)",
+    "2019": "sPyNNaker 5.x (2019): host encoding truncates towards zero (board CSVs of test_param_vertex); 6.x STDP",
+    "2021": "sPyNNaker 6.x (master, Dec 2021): host encoding rounds half to even (test_set_and_reset); STDP with "
+            "A times w_max, summed then clamped, no depression at lag 0 (test_STDP_pair_additive)",
+    "2022": "sPyNNaker 7-era mainline STDP (A absolute, each update clamped, depression at lag 0; the CA3 CAM "
+            "recordings) with the 2021 host encoding",
 }
-DEFAULT_VERSION = "2021"
+DEFAULT_VERSION = "2022"
 # spynnaker.cfg [Simulation]: spikes_per_second = 30, ring_buffer_sigma = 5; constants.py:
 # POSSION_SIGMA_SUMMATION_LIMIT = 3.0
 SPIKES_PER_SECOND = 30.0
@@ -52,9 +59,26 @@ def check_version(version):
     return version
 
 
+def stdp_era(version):
+    """'6' for the STDP of sPyNNaker 5.x / 6.x ('2019', '2021'), '7' for the 7-era mainline ('2022')."""
+    return "7" if version == "2022" else "6"
+
+
+def stdp_6x_row(rule, version, scale):
+    """a2_plus, a2_minus, w_min, w_max of a 6.x pair-additive rule for one synapse type's weight scale, as
+    ``weight_dependence_additive.py`` (5.x / 6.x) writes them: ``int(round(x * w))`` with A_plus and A_minus
+    pre-multiplied by w_max ("Pre-multiply A+ and A- by Wmax"), INT32 in the stored word's units."""
+    if rule.timing != "pair" or rule.weight_dependence != "additive":
+        raise SpecError(f"{rule}: spinnaker_version={version!r} emulates sPyNNaker 5.x / 6.x STDP for the pair rule "
+                        f"with additive weights only; use spinnaker_version='2022' (7-era STDP) for "
+                        f"timing={rule.timing!r}, weight_dependence={rule.weight_dependence!r}")
+    return [int(round(rule.A_plus * rule.w_max * scale)), int(round(rule.A_minus * rule.w_max * scale)),
+            int(round(rule.w_min * scale)), int(round(rule.w_max * scale))]
+
+
 def encode(value, scale, version, what="value"):
     """A real number as the integer the host writes: ``Decimal(str(v)) * scale`` truncated towards zero ('2019')
-    or rounded half to even ('2021')."""
+    or rounded half to even ('2021', '2022')."""
     x = Decimal(repr(float(value))) * scale
     return int(x) if version == "2019" else int(round(x))
 

@@ -1,5 +1,5 @@
 """Pair and nearest-pair STDP, additive and multiplicative weights, in the board's integers
-(``neuron/plasticity/stdp/``, the 7-era sources).
+(``neuron/plasticity/stdp/``, the 7-era sources; the 6.x pair-additive rule as a variant, see below).
 
 Deferred, as ``synapse_dynamics_stdp_mad_impl.c`` does it: a post spike only enters its neuron's history (time and
 int16 trace, ``post_events.h``: 16 entries, entry 0 the t = 0 placeholder); at a presynaptic spike every synapse
@@ -21,15 +21,23 @@ Weights: the uint16 word shifted left by the ring buffer's shift is an accum (``
   multiplicative (``weight_multiplicative_impl.h``): w += ((w_max - w) * a2_plus) * (x << 4),
                  w -= ((w - w_min) * a2_minus) * (x << 4), unclamped;
 every product an accum multiply (truncating). The new word is the accum's bits >> shift (``weight_get_final``).
+
+sPyNNaker 6.x (``spinnaker_version`` '2019' / '2021', pair + additive only), where three things differ:
+  ``weight_additive_one_term_impl.h`` 6.x: the weight stays the uint16 word (no shift); potentiation and
+          depression only sum their timing values, and ``weight_get_final`` applies them once,
+          w + STDP_FIXED_MUL_16X16(sum+, a2_plus) - STDP_FIXED_MUL_16X16(sum-, a2_minus), then clamps to
+          [w_min, w_max] (sum then clamp); a2_plus, a2_minus, w_min, w_max are ints in the word's units;
+  ``timing_pair_impl.h`` 6.x ``timing_apply_pre_spike``: depression only if time_since_last_post > 0.
 """
 from ._config import njit
 from .fixed_point import (STDP_FIXED_POINT_ONE, lut_decay, mul_accum_fixed, mul_s1615, ring_add, stdp_mul_16x16,
                           wrap16, wrap32)
 
-# Columns of the integer rule table: a2_plus, a2_minus, w_min, w_max (accum bits), the timing rule and the weight
-# dependence (indices into snn.plasticity.TIMINGS / WEIGHT_DEPENDENCES)
-R_AP, R_AM, R_WMIN, R_WMAX, R_TIMING, R_WEIGHT = range(6)
+# Columns of the integer rule table: a2_plus, a2_minus, w_min, w_max (accum bits; 6.x: word units), the timing rule
+# and the weight dependence (indices into snn.plasticity.TIMINGS / WEIGHT_DEPENDENCES), the era (7-era or 6.x)
+R_AP, R_AM, R_WMIN, R_WMAX, R_TIMING, R_WEIGHT, R_ERA = range(7)
 NEAREST, MULTIPLICATIVE = 1, 1
+ERA_7, ERA_6 = 0, 1
 
 
 @njit
@@ -69,9 +77,19 @@ def depress(w, rule, x):
 
 
 @njit(inline="always")
+def final_6x(w, rule, sum_p, sum_m):
+    """weight_get_final of 6.x ``weight_additive_one_term_impl.h``: the summed terms applied once, then clamped."""
+    w = w + stdp_mul_16x16(sum_p, rule[R_AP]) - stdp_mul_16x16(sum_m, rule[R_AM])
+    return min(rule[R_WMAX], max(w, rule[R_WMIN]))
+
+
+@njit(inline="always")
 def _update_synapse(w, rule, lut_p, size_p, lut_m, size_m, d, last_pre, r_last, T, i, h_t, h_o, h_n):
-    """plasticity_update_synapse for one synapse onto post neuron i: ``w`` accum bits in, accum bits out."""
+    """plasticity_update_synapse for one synapse onto post neuron i: ``w`` accum bits in, accum bits out (6.x:
+    the word in, the word out)."""
     nearest = rule[R_TIMING] == NEAREST
+    six = rule[R_ERA] == ERA_6
+    sum_p = sum_m = 0
     n = h_n[i]
     begin = last_pre - d if last_pre >= d else 0
     end = T - d if T >= d else 0
@@ -92,16 +110,22 @@ def _update_synapse(w, rule, lut_p, size_p, lut_m, size_m, d, last_pre, r_last, 
                     x = 0
             else:
                 x = stdp_mul_16x16(r_last, lut_decay(lag, lut_p, size_p))
-            w = potentiate(w, rule, x)
+            if six:
+                sum_p = wrap32(sum_p + x)
+            else:
+                w = potentiate(w, rule, x)
         last = m
-    if last >= 1:             # a real post spike exists: depression by the latest one <= end
-        lag = T - (h_t[i, last] + d)
+    lag = T - (h_t[i, last] + d)
+    if last >= 1 and (lag > 0 or not six):    # a real post spike exists: depression by the latest one <= end
         if nearest:
             x = lut_decay(lag, lut_m, size_m)
         else:
             x = stdp_mul_16x16(h_o[i, last], lut_decay(lag, lut_m, size_m))
-        w = depress(w, rule, x)
-    return w
+        if six:
+            sum_m = wrap32(sum_m + x)
+        else:
+            w = depress(w, rule, x)
+    return final_6x(w, rule, sum_p, sum_m) if six else w
 
 
 @njit
@@ -115,7 +139,7 @@ def deliver_plastic_fixed(j, t, ptr, post, words, delay, rec, rule_of, rules, lu
     for s in range(ptr[j], ptr[j + 1]):
         r = rule_of[s]
         i = post[s]
-        sh = shift[rec[s], i]
+        sh = 0 if rules[r, R_ERA] == ERA_6 else shift[rec[s], i]      # 6.x: the rule works on the word
         w = wrap32(words[s] << sh)
         w = _update_synapse(w, rules[r], luts_p[r], sizes_p[r], luts_m[r], sizes_m[r], delay[s], last_pre[j, r],
                             r_pre[j, r], t, i, h_t, h_o, h_n)

@@ -1,7 +1,8 @@
 """snn as sPyNNaker: ``import snn.pynn.spinnaker as sim`` in place of ``import pyNN.spiNNaker as sim`` (or
 ``spynnaker8``). The ``snn.pynn`` backend on the 'spinnaker' schedule in the board's fixed point
 (snn/schedules/spinnaker.py): spikes stamped at the tick, V and gsyn recorded at the start of each tick, the
-host's parameter encoding of ``spinnaker_version`` (snn/spinnaker_host.py; default: the board recordings').
+host's parameter encoding and STDP rules of ``spinnaker_version`` (snn/spinnaker_host.py: '2019' sPyNNaker 5.x,
+'2021' 6.x, '2022' the 7-era STDP, the default).
 
     import snn.pynn.spinnaker as sim
     sim.setup(timestep=1.0, spinnaker_version="2019")
@@ -17,7 +18,8 @@ and recorded in ``mapping_requests()``; they change no result, as on the board t
 ``get_machine_dimensions()`` and ``get_machine()`` describe one SpiNN-5 board (48 chips, max chip x = y = 7).
 
 STDP runs as the board runs it (snn/kernels/stdp_fixed.py): ``STDPMechanism`` with ``SpikePairRule`` or
-``extra_models.SpikeNearestPairRule`` and ``AdditiveWeightDependence`` or ``MultiplicativeWeightDependence``;
+``extra_models.SpikeNearestPairRule`` and ``AdditiveWeightDependence`` or ``MultiplicativeWeightDependence`` (the
+7-era rules of the default version; ``spinnaker_version`` '2019' / '2021' run 6.x pair-additive STDP only);
 ``Projection.get('weight')`` after a run reads the board's learned weights (word / weight scale).
 """
 import types
@@ -43,7 +45,7 @@ SPINN5_MAX_CHIP = 7
 
 def setup(timestep=1.0, min_delay="auto", max_delay=None, spinnaker_version=None, **extra_params):
     """sPyNNaker's setup: timestep in ms (default 1.0, the board's machine time step), ``spinnaker_version`` the
-    host encoding (snn/spinnaker_host.py versions; None: the default), sPyNNaker's mapping options recorded."""
+    host encoding and STDP rules (snn/spinnaker_host.py VERSIONS; None: the default, '2022'), sPyNNaker's mapping options recorded."""
     timestep = 1.0 if timestep is None else timestep
     version = None if spinnaker_version is None else check_version(spinnaker_version)
     extras = {k: extra_params.pop(k) for k in _MAPPING_OPTIONS if k in extra_params}

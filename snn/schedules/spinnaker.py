@@ -130,7 +130,7 @@ def prepare(sim, arithmetic="fixed", spinnaker_version=None):
         a, z = sim.offsets[label], sim.offsets[label] + net.population(label).size
         shift_arr[r, a:z], scale_arr[r, a:z] = sh, scales[label, r]
     s_word = host.stored_weights(low.s_w, scale_arr[low.s_rec.astype(np.int64), low.s_post.astype(np.int64)])
-    rules, luts_p, luts_m, p_rule, post_rule, rr_ptr, rr_ids = _rules(net, low, dt, version, n, sim)
+    rules, luts_p, luts_m, p_rule, post_rule, rr_ptr, rr_ids = _rules(net, low, dt, version, n, sim, scales)
     p_scale = scale_arr[low.p_rec.astype(np.int64), low.p_post.astype(np.int64)]
     s_scale = scale_arr[low.s_rec.astype(np.int64), low.s_post.astype(np.int64)]
     par.update(shift_e=shift_arr[0], shift_i=shift_arr[1])
@@ -209,9 +209,9 @@ def _poisson_max_per_tick(rate, dt):
     return float(int(np.ceil(scipy.stats.poisson.ppf(1.0 - 1.0 / 1000.0, per_tick))) + 1)
 
 
-def _rules(net, low, dt, version, n, sim):
+def _rules(net, low, dt, version, n, sim, scales):
     """The distinct rules as integers (a2_plus, a2_minus, w_min, w_max as accum bits, timing, weight
-    dependence), their decay LUTs, the rule of each plastic synapse, the rule whose tau_minus LUT builds each
+    dependence, era; 6.x: one row per rule and weight scale, in word units), their decay LUTs, the rule of each plastic synapse, the rule whose tau_minus LUT builds each
     neuron's post trace (-1: none) and the rules of each presynaptic row (CSR: ptr, ids)."""
     table, luts_p, luts_m, index = [], [], [], {}
     post_rule = np.full(n, -1, np.int64)
@@ -229,16 +229,18 @@ def _rules(net, low, dt, version, n, sim):
                             f"another plastic projection into {proj.post!r}; sPyNNaker runs one STDP rule per "
                             f"post population ('Synapse dynamics must match exactly when using multiple edges to "
                             f"the same population')")
-        if r not in index:
-            index[r] = len(table)
-            table.append(_rule_row(r, version))
+        scale = scales[proj.post, 0 if proj.receptor_type == "excitatory" else 1]
+        key = (r, scale) if host.stdp_era(version) == "6" else r
+        if key not in index:
+            index[key] = len(table)
+            table.append(_rule_row(r, version, scale))
             luts_p.append(host.exp_lut(dt, r.tau_plus))
             luts_m.append(host.exp_lut(dt, r.tau_minus))
         m = sim.synapses[proj.name]
-        p_rule[m.index] = index[r]
-        post_rule[np.unique(m.post)] = index[r]
+        p_rule[m.index] = index[key]
+        post_rule[np.unique(m.post)] = index[key]
     if not table:
-        table, luts_p, luts_m = [[0] * 6], [np.zeros(1, np.int64)], [np.zeros(1, np.int64)]
+        table, luts_p, luts_m = [[0] * 7], [np.zeros(1, np.int64)], [np.zeros(1, np.int64)]
     row = np.repeat(np.arange(n), np.diff(low.p_ptr))
     pairs = np.unique(np.column_stack([row, p_rule]), axis=0) if row.size else np.zeros((0, 2), np.int64)
     rr_ptr = np.concatenate([[0], np.cumsum(np.bincount(pairs[:, 0], minlength=n))]).astype(np.int64)
@@ -246,13 +248,16 @@ def _rules(net, low, dt, version, n, sim):
             np.ascontiguousarray(pairs[:, 1], np.int64))
 
 
-def _rule_row(r, version):
-    """One rule as the host writes it (7.4.1, current input: global weight scale 1): ``weight_dependence_additive.
-    py`` writes w_min, w_max, A_plus, A_minus times the global weight scale, ``weight_dependence_multiplicative.py``
-    w_min, w_max times it and A_plus, A_minus as they are; all S1615."""
+def _rule_row(r, version, scale):
+    """One rule as the host writes it. 7-era (7.4.1, current input: global weight scale 1):
+    ``weight_dependence_additive.py`` writes w_min, w_max, A_plus, A_minus times the global weight scale,
+    ``weight_dependence_multiplicative.py`` w_min, w_max times it and A_plus, A_minus as they are; all S1615.
+    6.x: see ``spinnaker_host.stdp_6x_row`` (pair + additive only)."""
+    timing, weight = TIMINGS.index(r.timing), WEIGHT_DEPENDENCES.index(r.weight_dependence)
+    if host.stdp_era(version) == "6":
+        return host.stdp_6x_row(r, version, scale) + [timing, weight, 1]
     return [host.s1615(r.A_plus, version, "A_plus"), host.s1615(r.A_minus, version, "A_minus"),
-            host.s1615(r.w_min, version, "w_min"), host.s1615(r.w_max, version, "w_max"),
-            TIMINGS.index(r.timing), WEIGHT_DEPENDENCES.index(r.weight_dependence)]
+            host.s1615(r.w_min, version, "w_min"), host.s1615(r.w_max, version, "w_max"), timing, weight, 0]
 
 
 def _pad(luts):
@@ -276,7 +281,8 @@ def run_board(sim, setup, stim, batch, sample_offset, n_steps, w, chunk, progres
     n = brd.v0.shape[0]
     if w.shape[1]:
         rule_rows = brd.rules[brd.p_rule]
-        w_min, w_max = rule_rows[:, 2] / S1615_ONE, rule_rows[:, 3] / S1615_ONE
+        unit = np.where(rule_rows[:, 6] == 1, setup.p_scale, S1615_ONE)   # 6.x rows hold word units
+        w_min, w_max = rule_rows[:, 2] / unit, rule_rows[:, 3] / unit
         words = host.stored_weights(np.clip(w, w_min, w_max), setup.p_scale)
     else:
         words = np.zeros((batch, 0), np.int64)

@@ -129,7 +129,7 @@ def test_fidelity_report_lines(cases, capsys):
     from snn.experiments import cli
     assert cli.main(["fidelity", "spinnaker-board"]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
-    assert len(lines) == 4 + len(SCRIPTS)
+    assert len(lines) == 4 + len(SCRIPTS) and len(PASSING) == len(SCRIPTS)
     assert lines[0].startswith("synfire 20_1 (spinnaker_version 2019): spikes identical (33); v bit-exact 2000/2000")
     assert [ln.rsplit("-> ", 1)[1] for ln in lines[:4]] == ["bit-exact", "bit-exact", "bit-exact", "agrees"]
     verdicts = {ln.split(" (")[0]: ln.rsplit("-> ", 1)[1] for ln in lines[4:]}
@@ -137,8 +137,9 @@ def test_fidelity_report_lines(cases, capsys):
 
 
 # sPyNNaker's scripts run unchanged through snn.pynn.spinnaker (experiments/board_scripts.py), their own assertions
+# with spinnaker_version '2021' (their assertions' code, 6.x STDP included: A times w_max, summed then clamped)
 PASSING = ("test_set_and_reset", "test_set_toffset", "test_params_set_as_list", "test_tiny_with_reset",
-           "test_reset_clears_delayed_spike", "test_multi_step", "test_initialize")
+           "test_reset_clears_delayed_spike", "test_multi_step", "test_initialize", "test_STDP_pair_additive")
 
 
 @pytest.mark.parametrize("script", PASSING)
@@ -146,6 +147,23 @@ def test_board_scripts_pass_their_own_assertions(cases, script):
     folder = next(f for f, name in SCRIPTS if name == f"{script}.py")
     results = run_script(cases / folder / f"{script}.py")
     assert results and all(v == "passes" for v in results.values()), results
+
+
+def test_stdp_script_fails_with_7_era_stdp(cases):
+    """The same script under '2022' (A absolute, lag-0 depression): its weights miss the 6.x reference."""
+    results = run_script(cases / "test_stdp" / "test_STDP_pair_additive.py", "2022")
+    assert results and not any(v == "passes" for v in results.values()), results
+
+
+@pytest.mark.parametrize("model", ["lif_curr_exp", "lif_cond_exp", "lif_curr_delta", "izk_curr_exp"])
+def test_2022_encodes_parameters_as_2021(model):
+    """'2022' differs from '2021' only in STDP: every parameter integer of each board model is the same."""
+    p = dict(cm=0.25, tau_m=20.0, tau_refrac=2.0, tau_syn_E=5.0, tau_syn_I=5.0, v_rest=-65.0, v_reset=-70.0,
+             v_thresh=-50.0, i_offset=0.1, e_rev_E=0.0, e_rev_I=-70.0, a=0.02, b=0.2, c=-65.0, d=2.0)
+    if model == "izk_curr_exp":
+        p = {k: p[k] for k in ("a", "b", "c", "d", "i_offset")}
+    for dt in (1.0, 0.1, 0.05):
+        assert host.board_params(model, p, dt, "2022") == host.board_params(model, p, dt, "2021")
 
 
 def test_a_cell_type_the_board_lacks_says_why():
