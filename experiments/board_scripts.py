@@ -23,7 +23,8 @@ SCRIPTS = (("test_change_neuron_parameters_between_runs", "test_set_and_reset.py
            ("test_various", "test_reset_clears_delayed_spike.py"),
            ("test_various", "test_multi_step.py"),
            ("test_various", "test_params_set_as_list.py"),
-           ("test_stdp", "test_STDP_pair_additive.py"))
+           ("test_stdp", "test_STDP_pair_additive.py"),
+           ("test_various", "test_synaptic_expander.py"))
 VERSION = "2021"      # the scripts' assertions are sPyNNaker 6.x's (Dec 2021), STDP included: not the default
 SHIMMED = ("spynnaker8", "pyNN.spiNNaker", "spinnaker_testbase", "spynnaker.plot_utils",
            "spynnaker.pyNN.models.neuron.synapse_dynamics")

@@ -218,6 +218,27 @@ class Projection(_Projection):
         super().__init__(presynaptic_population, postsynaptic_population, connector, synapse_type, source,
                          receptor_type, Space() if space is None else space, label)
 
+    def _convergent_connect(self, presynaptic_indices, postsynaptic_index, location_selector=None,
+                            **connection_parameters):
+        # sPyNNaker clips a delay under one time step to the time step and counts it for its provenance report
+        # (abstract_connector.py _clip_delays); PyNN and snn.pynn refuse such a delay
+        if "delay" in connection_parameters:
+            delay = np.asarray(connection_parameters["delay"], float)
+            short = delay < simulator.state.dt
+            if short.any():
+                self.clipped_delays = getattr(self, "clipped_delays", 0) + int(short.sum())
+                connection_parameters["delay"] = np.where(short, simulator.state.dt, delay)
+        super()._convergent_connect(presynaptic_indices, postsynaptic_index, location_selector,
+                                    **connection_parameters)
+
+    def get(self, attribute_names, format, gather=True, with_address=True, multiple_synapses="last"):
+        # sPyNNaker's Projection.get (spynnaker/pyNN/models/projection.py) takes the names as given, so an empty
+        # list gives the (pre, post) addresses alone; PyNN's reads an empty list as every attribute
+        if format == "list" and not isinstance(attribute_names, str) and len(attribute_names) == 0:
+            rows = self._get_attributes_as_list(["presynaptic_index", "postsynaptic_index"])
+            return rows if with_address else [()] * len(rows)
+        return super().get(attribute_names, format, gather, with_address, multiple_synapses)
+
 
 def _positional_times(base):
     """sPyNNaker's spike source array also takes ``spike_times`` as its first positional argument."""

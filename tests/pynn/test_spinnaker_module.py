@@ -180,3 +180,29 @@ def test_stdp_rules_the_board_lacks_are_named():
     with pytest.raises(NotImplementedError, match="backprop_delay=False"):
         sim.STDPMechanism(timing_dependence=sim.SpikePairRule(), weight_dependence=sim.AdditiveWeightDependence(),
                           backprop_delay=False)
+
+
+def test_short_delays_are_clipped_to_the_time_step_and_get_takes_names_as_given():
+    """sPyNNaker clips a delay under one time step to the step and counts it (abstract_connector.py _clip_delays):
+    the clipped connection then arrives as a delay-1 one does; Projection.get([], 'list') gives the addresses alone
+    (spynnaker/pyNN/models/projection.py), where PyNN's reads [] as every attribute. snn.pynn refuses the delay."""
+    sim.setup(timestep=1.0)
+    src = sim.Population(2, sim.SpikeSourceArray(spike_times=[5.0]), label="src")
+    post = sim.Population(2, sim.IF_curr_exp(), label="post")
+    post.record("v")
+    proj = sim.Projection(src, post, sim.FromListConnector([(0, 0, 2.0, -3.0), (1, 1, 2.0, 1.0)],
+                                                           column_names=["weight", "delay"]), sim.StaticSynapse())
+    sim.run(12.0)
+    v = _v(post)
+    sim.end()
+    assert proj.clipped_delays == 1
+    assert proj.get([], "list") == [(0.0, 0.0), (1.0, 1.0)]
+    assert proj.get("delay", "list", with_address=False) == [1.0, 1.0]
+    assert np.array_equal(v[:, 0], v[:, 1]) and v[-1, 0] != v[0, 0]
+    import snn.pynn as plain
+    from pyNN.errors import ConnectionError
+    plain.setup(timestep=1.0)
+    a, b = plain.Population(1, plain.SpikeSourceArray(spike_times=[5.0])), plain.Population(1, plain.IF_curr_exp())
+    with pytest.raises(ConnectionError, match="out of range"):
+        plain.Projection(a, b, plain.OneToOneConnector(), plain.StaticSynapse(weight=1.0, delay=-3.0))
+    plain.end()

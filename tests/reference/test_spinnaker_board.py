@@ -129,17 +129,34 @@ def test_fidelity_report_lines(cases, capsys):
     from snn.experiments import cli
     assert cli.main(["fidelity", "spinnaker-board"]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
-    assert len(lines) == 4 + len(SCRIPTS) and len(PASSING) == len(SCRIPTS)
+    assert len(lines) == 4 + len(SCRIPTS) and len(PASSING) + len(DIFFERING) == len(SCRIPTS)
     assert lines[0].startswith("synfire 20_1 (spinnaker_version 2019): spikes identical (33); v bit-exact 2000/2000")
     assert [ln.rsplit("-> ", 1)[1] for ln in lines[:4]] == ["bit-exact", "bit-exact", "bit-exact", "agrees"]
     verdicts = {ln.split(" (")[0]: ln.rsplit("-> ", 1)[1] for ln in lines[4:]}
     assert {k for k, v in verdicts.items() if v == "agrees"} == {f"script {s}" for s in PASSING}
+    assert {k for k, v in verdicts.items() if v == "DIFFERS"} == {f"script {s}" for s in DIFFERING}
 
 
 # sPyNNaker's scripts run unchanged through snn.pynn.spinnaker (experiments/board_scripts.py), their own assertions
 # with spinnaker_version '2021' (their assertions' code, 6.x STDP included: A times w_max, summed then clamped)
 PASSING = ("test_set_and_reset", "test_set_toffset", "test_params_set_as_list", "test_tiny_with_reset",
            "test_reset_clears_delayed_spike", "test_multi_step", "test_initialize", "test_STDP_pair_additive")
+
+
+# The script that does not pass, and how each of its tests fails (docs/deployment.md says why): test_script's
+# AllToAllConnector(allow_self_connections=False) between two populations drops the diagonal in the script's
+# sPyNNaker, but only within one population in PyNN and sPyNNaker 1!7.4.1 (all_to_all_connector.py), as in snn;
+# test_bad_normal_clipping expects the board's synapse expander to hang (SpiNNManCoresNotInStateException),
+# snn refuses the distribution on the host (PyNN's redraw limit)
+DIFFERING = {"test_synaptic_expander": {"test_script": "assertion fails",
+                                        "test_bad_normal_clipping": "Maximum number of redraws exceeded"}}
+
+
+def test_synaptic_expander_fails_only_where_documented(cases):
+    results = run_script(cases / "test_various" / "test_synaptic_expander.py")
+    assert set(results) == set(DIFFERING["test_synaptic_expander"])
+    for test, why in DIFFERING["test_synaptic_expander"].items():
+        assert why in results[test], results
 
 
 @pytest.mark.parametrize("script", PASSING)
