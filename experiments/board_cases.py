@@ -131,7 +131,7 @@ def stdp_case(cases, arithmetic, version="2021"):
         from spynnaker.pyNN.models.neuron.synapse_dynamics.synapse_dynamics_utils import \
             calculate_spike_pair_additive_stdp_weight as reference
         # the script's 6.x reference multiplies A by max_weight, as the 6.x host does; the 7-era's does not
-        a = 0.01 * (5.0 if arithmetic == "fixed" and host.stdp_era(version) == "6" else 1.0)
+        a = 0.01 * (5.0 if arithmetic == "fixed" and host.era(version) == "6" else 1.0)
         exact = reference(pre_spikes=np.array(pre), post_spikes=post, initial_weight=2.5, plastic_delay=3,
                           a_plus=a, a_minus=a, tau_plus=20.0, tau_minus=20.0)
         ok = bool(np.isclose(w, exact, rtol=1e-3))

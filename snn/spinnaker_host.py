@@ -59,8 +59,9 @@ def check_version(version):
     return version
 
 
-def stdp_era(version):
-    """'6' for the STDP of sPyNNaker 5.x / 6.x ('2019', '2021'), '7' for the 7-era mainline ('2022')."""
+def era(version):
+    """The sPyNNaker code a version's STDP and connectors follow: '6' for 5.x / 6.x ('2019', '2021'), '7' for the
+    7-era mainline ('2022')."""
     return "7" if version == "2022" else "6"
 
 

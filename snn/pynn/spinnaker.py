@@ -26,15 +26,17 @@ import types
 from copy import copy
 
 import numpy as np
+from lazyarray import larray as LazyArray
 
 from . import *                                     # noqa: F401,F403 (the whole snn.pynn API)
 from . import control, simulator
 from .populations import Population as _Population, PopulationView as _PopulationView
 from .spinnaker_initial import InitialValues, back_to_start, read_back
 from .projections import Projection as _Projection
+from .connectors import AllToAllConnector as _AllToAllConnector
 from .standardmodels import CELL_TYPES, SpikeNearestPairRule
 from .standardmodels import STDPMechanism as _STDPMechanism
-from ..spinnaker_host import check_version
+from ..spinnaker_host import DEFAULT_VERSION, check_version, era
 
 name = "snn.spinnaker"
 # setup()'s own options in sPyNNaker (spynnaker/pyNN/__init__.py setup): mapping requests only
@@ -208,6 +210,18 @@ def reset(annotations=None):
         if isinstance(pop, Population):
             back_to_start(pop)
     control.reset(annotations)
+
+
+class AllToAllConnector(_AllToAllConnector):
+    """PyNN's AllToAllConnector. Without self-connections, sPyNNaker 5.x / 6.x (all_to_all_connector.py
+    create_synaptic_block) drops the pairs (i, i) whatever the two populations are; PyNN and the 7-era code
+    (the '2022' setting) only when a population projects onto itself."""
+
+    def _get_connection_map_no_self_connections(self, projection):
+        version = simulator.state.spinnaker_version or DEFAULT_VERSION
+        if era(version) == "6":
+            return LazyArray(lambda i, j: i != j, shape=projection.shape)
+        return super()._get_connection_map_no_self_connections(projection)
 
 
 class Projection(_Projection):

@@ -230,7 +230,7 @@ def _rules(net, low, dt, version, n, sim, scales):
                             f"post population ('Synapse dynamics must match exactly when using multiple edges to "
                             f"the same population')")
         scale = scales[proj.post, 0 if proj.receptor_type == "excitatory" else 1]
-        key = (r, scale) if host.stdp_era(version) == "6" else r
+        key = (r, scale) if host.era(version) == "6" else r
         if key not in index:
             index[key] = len(table)
             table.append(_rule_row(r, version, scale))
@@ -254,7 +254,7 @@ def _rule_row(r, version, scale):
     ``weight_dependence_multiplicative.py`` w_min, w_max times it and A_plus, A_minus as they are; all S1615.
     6.x: see ``spinnaker_host.stdp_6x_row`` (pair + additive only)."""
     timing, weight = TIMINGS.index(r.timing), WEIGHT_DEPENDENCES.index(r.weight_dependence)
-    if host.stdp_era(version) == "6":
+    if host.era(version) == "6":
         return host.stdp_6x_row(r, version, scale) + [timing, weight, 1]
     return [host.s1615(r.A_plus, version, "A_plus"), host.s1615(r.A_minus, version, "A_minus"),
             host.s1615(r.w_min, version, "w_min"), host.s1615(r.w_max, version, "w_max"), timing, weight, 0]

@@ -206,3 +206,18 @@ def test_short_delays_are_clipped_to_the_time_step_and_get_takes_names_as_given(
     with pytest.raises(ConnectionError, match="out of range"):
         plain.Projection(a, b, plain.OneToOneConnector(), plain.StaticSynapse(weight=1.0, delay=-3.0))
     plain.end()
+
+
+@pytest.mark.parametrize("version, diagonal", [("2021", False), ("2022", True)])
+def test_all_to_all_without_self_connections_follows_the_version(version, diagonal):
+    """5.x / 6.x (all_to_all_connector.py create_synaptic_block) drops (i, i) between two populations too; PyNN and
+    the 7-era code only within one population."""
+    sim.setup(timestep=1.0, spinnaker_version=version)
+    a = sim.Population(3, sim.SpikeSourceArray(spike_times=[1.0]), label="a")
+    b = sim.Population(3, sim.IF_curr_exp(), label="b")
+    between = sim.Projection(a, b, sim.AllToAllConnector(allow_self_connections=False), sim.StaticSynapse())
+    within = sim.Projection(b, b, sim.AllToAllConnector(allow_self_connections=False), sim.StaticSynapse())
+    pairs = {(int(i), int(j)) for i, j in between.get([], "list")}
+    assert ((0, 0) in pairs) == diagonal and len(pairs) == (9 if diagonal else 6)
+    assert not any(i == j for i, j in within.get([], "list"))
+    sim.end()

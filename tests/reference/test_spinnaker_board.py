@@ -143,12 +143,10 @@ PASSING = ("test_set_and_reset", "test_set_toffset", "test_params_set_as_list", 
            "test_reset_clears_delayed_spike", "test_multi_step", "test_initialize", "test_STDP_pair_additive")
 
 
-# The script that does not pass, and how each of its tests fails (docs/deployment.md says why): test_script's
-# AllToAllConnector(allow_self_connections=False) between two populations drops the diagonal in the script's
-# sPyNNaker, but only within one population in PyNN and sPyNNaker 1!7.4.1 (all_to_all_connector.py), as in snn;
-# test_bad_normal_clipping expects the board's synapse expander to hang (SpiNNManCoresNotInStateException),
-# snn refuses the distribution on the host (PyNN's redraw limit)
-DIFFERING = {"test_synaptic_expander": {"test_script": "assertion fails",
+# The script that does not pass, and how (docs/deployment.md): test_bad_normal_clipping expects the board's synapse
+# expander to fail on the chip (SpiNNManCoresNotInStateException); snn refuses the distribution on the host
+# (PyNN's redraw limit). Its test_script passes.
+DIFFERING = {"test_synaptic_expander": {"test_script": "passes",
                                         "test_bad_normal_clipping": "Maximum number of redraws exceeded"}}
 
 
