@@ -24,6 +24,7 @@ from .kernels.compact_run import CELL_TYPE, poisson_cdf, run_compact
 from .kernels.rng import stream_key
 from .resources import ResourceError, memory_limit
 from .spec import Network
+from .threads import check_threads
 
 RECEPTORS = {"excitatory": 0, "inhibitory": 1}
 
@@ -231,8 +232,7 @@ class CompactNetwork:
         all; counts are always kept); ``max_spikes``: capacity of the spike record (default: 50 Hz over the
         recorded neurons); ``threads``: this many persistent threads, each over its own neuron range (the same
         spikes whatever the number; ``kernels/compact_threads.py``)."""
-        if isinstance(threads, bool) or not isinstance(threads, (int, np.integer)) or not 1 <= threads <= 256:
-            raise SpecError(f"threads={threads!r} must be an integer in [1, 256]")
+        threads = check_threads(threads)
         n_steps = int(round(duration / self.dt))
         if not (np.isfinite(duration) and duration > 0 and abs(n_steps * self.dt - duration) < 1e-6 * duration):
             raise SpecError(f"duration={duration!r} ms must be a positive whole number of steps of {self.dt} ms")

@@ -18,10 +18,15 @@ from .kernels.spin_barrier import ABORT
 ALIGN = 64      # neurons: a cache line of flags (bytes), 8 of float64 state; bounds are multiples of it
 
 
+# a bound that keeps the per-thread arrays small; far above any core count this runs on
+MAX_THREADS = 256
+
+
 def check_threads(threads):
     """``threads`` as an int >= 1, or a SpecError saying what is allowed."""
-    if isinstance(threads, bool) or not isinstance(threads, (int, np.integer)) or threads < 1:
-        raise SpecError(f"threads={threads!r} must be a whole number >= 1 (threads inside one sample)")
+    if isinstance(threads, bool) or not isinstance(threads, (int, np.integer)) or not 1 <= threads <= MAX_THREADS:
+        raise SpecError(f"threads={threads!r} must be a whole number from 1 to {MAX_THREADS} (threads inside one "
+                        f"sample; more threads than cores only wait on each other)")
     return int(threads)
 
 

@@ -100,7 +100,7 @@ def test_threads_refuse_plastic_networks_fixed_point_and_bad_counts():
     a = Simulator(static, arithmetic="float64").run(200.0, threads=1)
     assert a.counts("post").sum() > 20
     assert np.array_equal(a.counts_all, Simulator(static, arithmetic="float64").run(200.0, threads=2).counts_all)
-    for bad in (0, -1, 1.5, True):
+    for bad in (0, -1, 1.5, True, 10 ** 6):
         with pytest.raises(SpecError, match="threads="):
             Simulator(mixed_net()).run(1.0, threads=bad)
 
